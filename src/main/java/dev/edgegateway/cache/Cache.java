@@ -1,0 +1,25 @@
+package dev.edgegateway.cache;
+
+import io.vertx.core.Future;
+
+/**
+ * The cache SPI every store implements (memory, Redis, the two tiered). Keys are namespaced by the caller
+ * and never hold a shopper identifier in clear. Reads of an absent or no-longer-kept key succeed with
+ * {@code null}; a store that cannot answer fails the future, and callers treat that as a miss (fail open).
+ */
+public interface Cache<V> {
+
+  Future<CacheHit<V>> get(String key);
+
+  /** Stores the entry until its {@code keepUntil}; an entry already past it is not stored. */
+  Future<Void> put(String key, CacheEntry<V> entry);
+
+  Future<Void> remove(String key);
+
+  /** A short name for metric tags and logs, e.g. {@code memory} or {@code redis}. */
+  String name();
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,154 @@
+package dev.edgegateway.cache;
+
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One load per key at a time. The first caller (leader) starts the load; callers arriving while it is in
+ * the air (followers) share its result or its error the moment it settles. Every caller waits under its
+ * own deadline, and a caller that gives up only stops waiting: the load goes on and still fills the cache.
+ * A flight older than its maximum age takes no more followers, so one stuck load cannot hold a key.
+ */
+public final class SingleFlight<V> {
+  private final Vertx vertx;
+  private final SingleFlightOptions options;
+  private final ConcurrentHashMap<String, Flight<V>> flights = new ConcurrentHashMap<>();
+  private final Counter leaders;
+  private final Counter followers;
+  private final Counter rejected;
+  private final Counter waiterTimeouts;
+
+  public SingleFlight(Vertx vertx, String name, SingleFlightOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    MeterRegistry registry = Metrics.of(vertx);
+    this.leaders = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "leader");
+    this.followers = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "follower");
+    this.rejected = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "rejected");
+    this.waiterTimeouts = registry.counter("edge_singleflight_waiter_timeouts_total", "flight", name);
+    Gauge.builder("edge_singleflight_inflight", flights, ConcurrentHashMap::size)
+        .tag("flight", name).register(registry);
+  }
+
+  private static final class Flight<V> {
+    final Promise<V> promise = Promise.promise();
+    final long startedNanos = System.nanoTime();
+    final AtomicInteger followers = new AtomicInteger();
+  }
+
+  /**
+   * Runs {@code loader} unless a flight for {@code key} is already in the air, in which case this call joins
+   * it. The loader receives the flight's own deadline (the maximum flight age), not the caller's.
+   */
+  public Future<V> run(String key, Deadline waiterDeadline, Function<Deadline, Future<V>> loader) {
+    while (true) {
+      Flight<V> current = flights.get(key);
+      if (current != null && !isTooOld(current)) {
+        if (current.followers.incrementAndGet() > options.getMaxWaitersPerKey()) {
+          current.followers.decrementAndGet();
+          rejected.increment();
+          return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "too many waiters on one key", 1));
+        }
+        followers.increment();
+        return waitFor(current, waiterDeadline);
+      }
+      if (current == null && flights.size() >= options.getMaxFlights()) {
+        rejected.increment();
+        return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "too many flights in the air", 1));
+      }
+      Flight<V> fresh = new Flight<>();
+      boolean won = current == null ? flights.putIfAbsent(key, fresh) == null : flights.replace(key, current, fresh);
+      if (won) {
+        leaders.increment();
+        launch(key, fresh, loader);
+        return waitFor(fresh, waiterDeadline);
+      }
+    }
+  }
+
+  /** Keys with a flight in the air now. */
+  public int inFlight() {
+    return flights.size();
+  }
+
+  /** Whether a flight for this key is in the air (used to start at most one background refresh). */
+  public boolean isFlying(String key) {
+    Flight<V> flight = flights.get(key);
+    return flight != null && !isTooOld(flight);
+  }
+
+  private boolean isTooOld(Flight<V> flight) {
+    return System.nanoTime() - flight.startedNanos > options.getMaxFlightAgeMs() * 1_000_000L;
+  }
+
+  private void launch(String key, Flight<V> flight, Function<Deadline, Future<V>> loader) {
+    Future<V> loading;
+    try {
+      loading = loader.apply(Deadline.in(options.getMaxFlightAgeMs()));
+      if (loading == null) {
+        loading = Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader returned no future"));
+      }
+    } catch (Throwable t) {
+      // a loader that throws instead of failing its future must still settle the flight
+      loading = Future.failedFuture(t);
+    }
+    loading.onComplete(ar -> {
+      flights.remove(key, flight);
+      flight.promise.handle(ar);
+    });
+  }
+
+  private Future<V> waitFor(Flight<V> flight, Deadline deadline) {
+    Future<V> shared = flight.promise.future();
+    if (shared.isComplete()) {
+      return shared;
+    }
+    long waitMillis = deadline.remainingMillis();
+    if (waitMillis <= 0) {
+      waiterTimeouts.increment();
+      return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, "deadline spent before the flight settled"));
+    }
+    Context context = Vertx.currentContext();
+    Promise<V> mine = Promise.promise();
+    long timer = vertx.setTimer(waitMillis, id -> {
+      if (mine.tryFail(new OutcomeException(Outcome.TIMEOUT, "flight still in the air at the waiter's deadline"))) {
+        waiterTimeouts.increment();
+      }
+    });
+    shared.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      settle(context, mine, ar);
+    });
+    return mine.future();
+  }
+
+  /** Wakes a waiter on its own event loop, so its continuation never runs on the leader's thread. */
+  private static <V> void settle(Context context, Promise<V> waiter, AsyncResult<V> result) {
+    if (context == null || Vertx.currentContext() == context) {
+      complete(waiter, result);
+    } else {
+      context.runOnContext(v -> complete(waiter, result));
+    }
+  }
+
+  private static <V> void complete(Promise<V> waiter, AsyncResult<V> result) {
+    if (result.succeeded()) {
+      waiter.tryComplete(result.result());
+    } else {
+      waiter.tryFail(result.cause());
+    }
+  }
+}
