@@ -1,0 +1,193 @@
+package dev.edgegateway.upstream;
+
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Every call to one upstream goes through here: a per-attempt timeout capped by the request's deadline,
+ * a circuit breaker that only counts the upstream's own failures (not its 4xx answers), retries with
+ * backoff that honour {@code Retry-After} when the deadline allows, and one timer per outcome.
+ * Failures are always {@link OutcomeException}s.
+ */
+public final class UpstreamClient {
+  private final Vertx vertx;
+  private final String name;
+  private final UpstreamOptions options;
+  private final WebClient client;
+  private final CircuitBreaker breaker;
+  private final Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
+  private final Counter retries;
+
+  public UpstreamClient(Vertx vertx, String name, UpstreamOptions options) {
+    this.vertx = vertx;
+    this.name = name;
+    this.options = options;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+            .setConnectTimeout(options.getConnectTimeoutMs())
+            .setKeepAlive(true)
+            .setTryUseCompression(false)
+            .setUserAgent("edge-gateway"),
+        new PoolOptions()
+            .setHttp1MaxSize(options.getMaxPoolSize())
+            .setMaxWaitQueueSize(options.getMaxWaitQueue()));
+    this.breaker = CircuitBreaker.create("edge-" + name, vertx, new CircuitBreakerOptions()
+            .setMaxFailures(options.getBreakerMaxFailures())
+            .setResetTimeout(options.getBreakerResetMs())
+            .setFailuresRollingWindow(options.getBreakerWindowMs())
+            .setTimeout(-1)
+            .setNotificationLocalOnly(true))
+        .failurePolicy(future -> future.failed()
+            && OutcomeException.outcomeOf(future.cause()) != Outcome.UPSTREAM_REJECTED);
+    MeterRegistry registry = Metrics.of(vertx);
+    for (Outcome outcome : Outcome.values()) {
+      timers.put(outcome, Timer.builder("edge_upstream_request_seconds")
+          .tag("upstream", name).tag("outcome", outcome.tag())
+          .publishPercentileHistogram(false)
+          .register(registry));
+    }
+    this.retries = registry.counter("edge_upstream_retries_total", "upstream", name);
+    Gauge.builder("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+        .tag("upstream", name).register(registry);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public WebClient webClient() {
+    return client;
+  }
+
+  public CircuitBreakerState circuitState() {
+    return breaker.state();
+  }
+
+  /**
+   * Sends the request built by {@code request} (called once per attempt), expecting a 2xx answer.
+   *
+   * @param body the body to send, or null for none
+   */
+  public Future<HttpResponse<Buffer>> send(Function<WebClient, HttpRequest<Buffer>> request, Buffer body,
+      Deadline deadline) {
+    return attempt(request, body, deadline, 0);
+  }
+
+  private Future<HttpResponse<Buffer>> attempt(Function<WebClient, HttpRequest<Buffer>> request, Buffer body,
+      Deadline deadline, int attempt) {
+    long budget = Math.min(options.getTimeoutMs(), deadline.remainingMillis());
+    if (budget <= 0) {
+      return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, name + ": no time left for a call"));
+    }
+    long started = System.nanoTime();
+    Future<HttpResponse<Buffer>> call = breaker.<HttpResponse<Buffer>>execute(() -> {
+      HttpRequest<Buffer> built = request.apply(client).timeout(budget);
+      Future<HttpResponse<Buffer>> sent = body == null ? built.send() : built.sendBuffer(body);
+      return sent.recover(t -> Future.failedFuture(classify(t))).compose(this::checkStatus);
+    }).recover(t -> Future.failedFuture(t instanceof OpenCircuitException
+        ? new OutcomeException(Outcome.CIRCUIT_OPEN, name + ": circuit open", options.getBreakerResetMs() / 1000 + 1)
+        : OutcomeException.of(t)));
+    return call.andThen(ar -> timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
+            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .recover(failure -> {
+          long delay = retryDelay(failure, attempt);
+          if (delay < 0 || delay + 1 >= deadline.remainingMillis()) {
+            return Future.failedFuture(failure);
+          }
+          retries.increment();
+          Promise<HttpResponse<Buffer>> retried = Promise.promise();
+          vertx.setTimer(Math.max(1, delay), id -> attempt(request, body, deadline, attempt + 1).onComplete(retried));
+          return retried.future();
+        });
+  }
+
+  /** Milliseconds to wait before the next attempt, or -1 for no retry. */
+  private long retryDelay(Throwable failure, int attempt) {
+    if (attempt >= options.getMaxRetries() || !(failure instanceof OutcomeException oe)) {
+      return -1;
+    }
+    Outcome outcome = oe.outcome();
+    if (outcome != Outcome.UPSTREAM_ERROR && outcome != Outcome.UPSTREAM_THROTTLED && outcome != Outcome.TIMEOUT) {
+      return -1;
+    }
+    if (oe.retryAfterSeconds() > 0) {
+      long wait = oe.retryAfterSeconds() * 1000;
+      return wait <= options.getMaxRetryAfterMs() ? wait : -1;
+    }
+    long base = options.getRetryBackoffMs() << attempt;
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+  private Future<HttpResponse<Buffer>> checkStatus(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return Future.succeededFuture(response);
+    }
+    long retryAfter = parseRetryAfter(response.getHeader("Retry-After"));
+    if (status == 429) {
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, name + " throttled", retryAfter));
+    }
+    if (status >= 500 || status == 408) {
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, name + " answered " + status, retryAfter));
+    }
+    return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_REJECTED, name + " answered " + status));
+  }
+
+  private OutcomeException classify(Throwable t) {
+    if (t instanceof OutcomeException oe) {
+      return oe;
+    }
+    if (t instanceof java.util.concurrent.TimeoutException) {
+      return new OutcomeException(Outcome.TIMEOUT, name + " timed out");
+    }
+    if (t instanceof HttpClosedException || t instanceof java.io.IOException) {
+      return new OutcomeException(Outcome.UPSTREAM_ERROR, name + ": " + t.getClass().getSimpleName());
+    }
+    String message = String.valueOf(t.getMessage());
+    if (message.contains("wait queue is full") || message.contains("Connection pool reached max wait queue")) {
+      return new OutcomeException(Outcome.OVERLOADED, name + ": connection queue full", 1);
+    }
+    return new OutcomeException(Outcome.UPSTREAM_ERROR, name + ": " + t.getClass().getSimpleName());
+  }
+
+  static long parseRetryAfter(String header) {
+    if (header == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(header.trim()));
+    } catch (NumberFormatException e) {
+      return 0; // HTTP-date form: fall back to our own backoff
+    }
+  }
+
+  public Future<Void> close() {
+    breaker.close();
+    client.close();
+    return Future.succeededFuture();
+  }
+}
