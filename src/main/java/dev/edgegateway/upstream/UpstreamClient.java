@@ -50,7 +50,6 @@ public final class UpstreamClient {
     this.client = WebClient.create(vertx, new WebClientOptions()
             .setConnectTimeout(options.getConnectTimeoutMs())
             .setKeepAlive(true)
-            .setTryUseCompression(false)
             .setUserAgent("edge-gateway"),
         new PoolOptions()
             .setHttp1MaxSize(options.getMaxPoolSize())
