@@ -1,7 +1,151 @@
 package dev.edgegateway;
 
+import dev.edgegateway.config.GatewayConfig;
+import dev.edgegateway.config.Settings;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.sim.RunningSimulator;
+import dev.edgegateway.sim.SimulatorOptions;
+import dev.edgegateway.sim.SimulatorVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar edge-gateway.jar} (the gateway), {@code --demo} (gateway + simulator, wired together),
+ * {@code simulate --port N} (the simulator alone), {@code settings} (the configuration table).
+ */
 public final class Main {
-  public static void main(String[] args) {
-    System.out.println("edge-gateway");
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** A made-up identified shopper for the demo's copy-paste curl. */
+  static final String DEMO_EXCHANGE_ID = "IDXL0vH3jMssE2B-AEqyLjyYhwK_yXcN4NuQxPBqgNE=.UsRnv6";
+  static final String DEMO_RECS_KEY = "k-demo-home";
+
+  private Main() {
   }
+
+  public static void main(String[] args) throws Exception {
+    List<String> arguments = Arrays.asList(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.println("usage: java -jar edge-gateway.jar [--demo] | simulate [--port N] [--latency all=MS] | settings");
+      return;
+    }
+    if (!arguments.isEmpty() && arguments.get(0).equals("settings")) {
+      System.out.print(Settings.markdownTable());
+      return;
+    }
+    Vertx vertx = createVertx();
+    try {
+      if (!arguments.isEmpty() && arguments.get(0).equals("simulate")) {
+        RunningSimulator sim = await(SimulatorVerticle.start(vertx,
+            new SimulatorOptions().applyArgs(arguments.subList(1, arguments.size()))));
+        System.out.println("simulator listening on " + sim.baseUrl() + "  (stats: " + sim.baseUrl() + "/__sim/stats)");
+        onShutdown(vertx, sim::close);
+        return;
+      }
+      Map<String, String> env = new HashMap<>(System.getenv());
+      boolean demo = arguments.contains("--demo");
+      RunningSimulator sim = null;
+      if (demo) {
+        sim = await(SimulatorVerticle.start(vertx, new SimulatorOptions().setPort(0)));
+        demoEnvironment(env, sim);
+      }
+      JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
+      Gateway gateway = await(Gateway.start(vertx, config));
+      if (demo) {
+        printDemo(gateway, sim);
+      }
+      onShutdown(vertx, gateway::stop);
+    } catch (Exception e) {
+      LOG.error("could not start: {}", e.getMessage());
+      vertx.close();
+      System.exit(1);
+    }
+  }
+
+  static Vertx createVertx() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Metrics.bind(vertx, registry);
+    return vertx;
+  }
+
+  /** Points every upstream at the in-process simulator, unless the user already set a value. */
+  static void demoEnvironment(Map<String, String> env, RunningSimulator sim) {
+    String base = sim.baseUrl();
+    env.putIfAbsent("EDGE_KLEVU_API_KEY", "klevu-demo-api-key");
+    env.put("EDGE_KLEVU_VISITOR_URL", base + "/public/1.0");
+    env.put("EDGE_KLEVU_CONFIG_URL", base + "/recommendations/");
+    env.put("EDGE_KLEVU_STATS_URL", base + "/analytics/collect");
+    env.put("EDGE_KLAVIYO_URL", base);
+    env.putIfAbsent("EDGE_KLAVIYO_PRIVATE_KEY", "pk_demo_not_a_secret");
+    env.put("EDGE_SEARCH_ALLOWED_HOSTS", sim.advertisedAddress());
+    env.put("EDGE_SEARCH_SCHEME", "http");
+    env.putIfAbsent("EDGE_CACHE_MODE", "memory");
+    env.putIfAbsent("EDGE_CUSTOMER_TOKEN_SECRET", "demo-customer-token-secret");
+  }
+
+  static String demoCookie() {
+    String json = new JsonObject().put("cid", "ZGVtby1jbGllbnQ=").put("$exchange_id", DEMO_EXCHANGE_ID).encode();
+    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void printDemo(Gateway gateway, RunningSimulator sim) {
+    String api = "http://127.0.0.1:" + gateway.httpPort();
+    System.out.println();
+    System.out.println("edge-gateway demo: gateway " + api + ", simulated Klevu + Klaviyo " + sim.baseUrl());
+    System.out.println();
+    System.out.println("# an identified shopper (klaviyo.js cookie with an exchange id): personalized: true");
+    System.out.println("curl -s -b '__kla_id=" + demoCookie() + "' " + api + "/v1/recommendations/" + DEMO_RECS_KEY);
+    System.out.println();
+    System.out.println("# an anonymous shopper: the unsegmented answer");
+    System.out.println("curl -s " + api + "/v1/recommendations/" + DEMO_RECS_KEY);
+    System.out.println();
+    System.out.println("# the same shopper's segments, as Algolia ruleContexts too");
+    System.out.println("curl -s -b '__kla_id=" + demoCookie() + "' " + api + "/v1/segments");
+    System.out.println();
+    System.out.println("# a demo storefront page with the banner snippet: " + api + "/demo/");
+    System.out.println("# upstream call counters: curl -s " + sim.baseUrl() + "/__sim/stats ; metrics: curl -s http://127.0.0.1:"
+        + gateway.opsPort() + "/metrics");
+    System.out.println();
+  }
+
+  private static void onShutdown(Vertx vertx, java.util.function.Supplier<Future<Void>> stop) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop.get().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // the JVM is going away regardless
+      }
+    }, "edge-shutdown"));
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
 }

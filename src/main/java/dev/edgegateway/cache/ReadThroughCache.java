@@ -27,6 +27,7 @@ import java.util.function.Function;
 public final class ReadThroughCache<V> {
   private final Cache<V> store;
   private final long backgroundBudgetMs;
+  private final boolean bypass;
   private final SingleFlight<CacheEntry<V>> flights;
   private final Map<CacheStatus, Counter> lookups = new EnumMap<>(CacheStatus.class);
   private final Counter storeErrors;
@@ -34,6 +35,14 @@ public final class ReadThroughCache<V> {
   private final Counter backgroundRefreshes;
 
   public ReadThroughCache(Vertx vertx, String name, Cache<V> store, SingleFlightOptions flightOptions) {
+    this(vertx, name, store, flightOptions, false);
+  }
+
+  /**
+   * @param bypass true for the plain-proxy mode: every call goes to the loader, nothing is stored or shared
+   */
+  public ReadThroughCache(Vertx vertx, String name, Cache<V> store, SingleFlightOptions flightOptions, boolean bypass) {
+    this.bypass = bypass;
     this.store = store;
     this.backgroundBudgetMs = flightOptions.getMaxFlightAgeMs();
     this.flights = new SingleFlight<>(vertx, name, flightOptions);
@@ -58,6 +67,9 @@ public final class ReadThroughCache<V> {
    * @param loader loads a fresh entry under the flight's deadline; a failed future is shared with every waiter
    */
   public Future<Loaded<V>> get(String key, Deadline deadline, Function<Deadline, Future<CacheEntry<V>>> loader) {
+    if (bypass) {
+      return loader.apply(deadline).map(entry -> answer(entry, CacheStatus.BYPASS));
+    }
     return readStore(key).compose(hit -> {
       long now = System.currentTimeMillis();
       if (hit != null) {

@@ -1,0 +1,115 @@
+package dev.edgegateway;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.cache.Cache;
+import dev.edgegateway.cache.CacheFactory;
+import dev.edgegateway.cache.ValueCodecs;
+import dev.edgegateway.config.GatewayConfig;
+import dev.edgegateway.events.EventsVerticle;
+import dev.edgegateway.http.HttpOptions;
+import dev.edgegateway.http.HttpVerticle;
+import dev.edgegateway.http.OpsVerticle;
+import dev.edgegateway.identity.IdentityVerticle;
+import dev.edgegateway.recs.RecsVerticle;
+import dev.edgegateway.segments.SegmentVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys one gateway into a Vert.x instance: the capability verticles first (identity, segments, recs,
+ * events), then the HTTP front (one instance per core) and the ops port. Stopping drains in the reverse
+ * order: readiness goes red, the front stops taking requests, then the outbox flushes.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final CacheFactory caches;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicInteger httpPort = new AtomicInteger();
+  private final AtomicInteger opsPort = new AtomicInteger();
+  private final List<String> frontDeployments = new ArrayList<>();
+  private final List<String> capabilityDeployments = new ArrayList<>();
+  private String eventsDeployment;
+
+  private Gateway(Vertx vertx, CacheFactory caches) {
+    this.vertx = vertx;
+    this.caches = caches;
+  }
+
+  public static Future<Gateway> start(Vertx vertx, JsonObject config) {
+    Bus.install(vertx);
+    Gateway gateway = new Gateway(vertx, new CacheFactory(vertx, cacheConfig(config)));
+    return gateway.deploy(config).map(gateway);
+  }
+
+  /** The {@code cache} section as the cache factory wants it: Redis only when the mode allows it. */
+  static JsonObject cacheConfig(JsonObject config) {
+    JsonObject cache = GatewayConfig.section(config, "cache").copy();
+    String mode = cache.getString("mode", "");
+    if ("memory".equalsIgnoreCase(mode) || "off".equalsIgnoreCase(mode)) {
+      cache.remove("redis");
+    }
+    return cache;
+  }
+
+  public static String cacheMode(JsonObject config) {
+    String mode = GatewayConfig.section(config, "cache").getString("mode", "");
+    if (!mode.isBlank()) {
+      return mode.toLowerCase(java.util.Locale.ROOT);
+    }
+    Object url = GatewayConfig.get(config, "cache.redis.connectionString");
+    return url instanceof String s && !s.isBlank() ? "redis" : "memory";
+  }
+
+  private Future<Void> deploy(JsonObject config) {
+    DeploymentOptions one = new DeploymentOptions().setConfig(config);
+    Cache<JsonObject> segmentStore = caches.create("segments", ValueCodecs.json());
+    Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
+    Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
+    Cache<String> linkStore = caches.create("links", ValueCodecs.string());
+    int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
+    int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    return Future.all(
+            vertx.deployVerticle(new IdentityVerticle(linkStore), one).onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new SegmentVerticle(segmentStore), one).onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new RecsVerticle(configStore, searchStore), one).onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new EventsVerticle(), one).onSuccess(id -> eventsDeployment = id))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set),
+            new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
+        .onSuccess(frontDeployments::add)
+        .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(
+                new OpsVerticle.ReadinessCheck("redis", () -> caches.isHealthy() ? null : "redis unreachable")),
+            draining::get, opsPort::set), one))
+        .onSuccess(frontDeployments::add)
+        .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, {} http instances",
+            new HttpOptions(config).host, httpPort.get(), opsPort.get(), cacheMode(config), httpInstances))
+        .mapEmpty();
+  }
+
+  public int httpPort() {
+    return httpPort.get();
+  }
+
+  public int opsPort() {
+    return opsPort.get();
+  }
+
+  public Future<Void> stop() {
+    draining.set(true);
+    Future<Void> front = Future.all(frontDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+    return front
+        .compose(v -> eventsDeployment == null ? Future.succeededFuture() : vertx.undeploy(eventsDeployment))
+        .compose(v -> Future.all(capabilityDeployments.stream().map(vertx::undeploy).toList()))
+        .compose(v -> caches.close())
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.edgegateway.config;
+
+import java.util.List;
+
+/** Every configurable knob of the gateway. Keep README.md's table in step: {@code java -jar edge-gateway.jar settings}. */
+public final class Settings {
+  private Settings() {
+  }
+
+  public static final List<Setting> ALL = List.of(
+      // HTTP front
+      new Setting("EDGE_HTTP_HOST", "http.host", "0.0.0.0", "Interface the storefront API listens on.", "-"),
+      new Setting("EDGE_HTTP_PORT", "http.port", 8080, "Port of the storefront API (`/v1/*`, `/klevu/*`).", "`vertx_http_server_requests_total`"),
+      new Setting("EDGE_HTTP_INSTANCES", "http.instances", 0, "HttpVerticle instances; 0 = one per core.", "-"),
+      new Setting("EDGE_HTTP_MAX_BODY_BYTES", "http.maxBodyBytes", 65_536, "Largest request body accepted; larger gets 413.", "`edge_http_requests_total{outcome=\"payload_too_large\"}`"),
+      new Setting("EDGE_HTTP_MAX_QUERY_CHARS", "http.maxQueryChars", 4_096, "Longest query string accepted; longer gets 414.", "`edge_http_requests_total{outcome=\"bad_request\"}`"),
+      new Setting("EDGE_CORS_ORIGINS", "http.corsOrigins", List.of(), "Storefront origins allowed to call from a browser (exact origins, comma-separated); empty = no CORS.", "-"),
+      new Setting("EDGE_PUBLIC_BASE_URL", "http.publicBaseUrl", "", "Public URL of this gateway as browsers reach it (e.g. `https://edge.shop.example`); the rewritten `search.basePath` points here. Empty = taken from the request's Host.", "-"),
+      new Setting("EDGE_TLS_PORT", "http.tls.port", 0, "Port of an optional HTTPS listener for the same API; 0 = off.", "-"),
+      new Setting("EDGE_TLS_CERT_PATH", "http.tls.certPath", "", "PEM certificate chain of the HTTPS listener.", "-"),
+      new Setting("EDGE_TLS_KEY_PATH", "http.tls.keyPath", "", "PEM private key of the HTTPS listener.", "-"),
+      new Setting("EDGE_REQUEST_TIMEOUT_MS", "http.requestTimeoutMs", 1_500L, "The one deadline of a request, split across identity, segments and recs.", "`edge_http_requests_total{outcome=\"timeout\"}`"),
+      new Setting("EDGE_SEGMENTS_BUDGET_MS", "http.segmentsBudgetMs", 600L, "Most of the deadline the segments phase may use before recs go on unsegmented.", "`edge_recs_degraded_total{reason=\"segments\"}`"),
+      new Setting("EDGE_OPS_HOST", "ops.host", "127.0.0.1", "Interface of the ops port.", "-"),
+      new Setting("EDGE_OPS_PORT", "ops.port", 9090, "Port of `/health/live`, `/health/ready`, `/metrics`.", "-"),
+      // Klevu
+      new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*` (the Klevu-compatible routes take it from the path).", "-"),
+      new Setting("EDGE_KLEVU_VISITOR_URL", "klevu.visitorUrl", "https://visitor.service.ksearchnet.com/public/1.0", "Klevu visitor service base URL (as `@klevu/core`'s `visitorServiceUrl`).", "`edge_upstream_request_seconds{upstream=\"visitor\"}`"),
+      new Setting("EDGE_KLEVU_CONFIG_URL", "klevu.configUrl", "https://config-cdn.ksearchnet.com/recommendations/", "Klevu recommendation config base URL (as `recommendationsApiUrl`).", "`edge_upstream_request_seconds{upstream=\"config\"}`"),
+      new Setting("EDGE_KLEVU_STATS_URL", "klevu.statsUrl", "https://stats.ksearchnet.com/analytics/collect", "Klevu analytics collect URL (as `eventsApiV2Url`).", "`edge_events_total`"),
+      new Setting("EDGE_SEARCH_ALLOWED_HOSTS", "klevu.searchAllowedHosts", List.of("*.ksearchnet.com"), "Hosts (`host` or `host:port`, `*.` wildcard) a config's `search.basePath` may point to; anything else is refused.", "`edge_recs_search_refused_total`"),
+      new Setting("EDGE_SEARCH_SCHEME", "klevu.searchScheme", "https", "Scheme put in front of `search.basePath` (Klevu gives host+path only).", "-"),
+      // Klaviyo
+      new Setting("EDGE_KLAVIYO_URL", "klaviyo.url", "https://a.klaviyo.com", "Klaviyo REST API base URL.", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`"),
+      new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls.", "-"),
+      new Setting("EDGE_KLAVIYO_REVISION", "klaviyo.revision", "2026-07-15", "Klaviyo API `revision` header.", "-"),
+      // identity
+      new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it).", "-"),
+      new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis.", "-"),
+      new Setting("EDGE_CUSTOMER_TOKEN_SECRET", "identity.customerTokenSecret", "", "HS256 secret of storefront customer tokens for `POST /v1/identify`; empty = identify off.", "`edge_identify_total`"),
+      // cache
+      new Setting("EDGE_CACHE_MODE", "cache.mode", "", "`memory`, `redis` or `off` (plain proxy: no cache, no single-flight). Empty = `redis` when a Redis URL is set, else `memory`.", "`edge_cache_lookups_total`"),
+      new Setting("EDGE_REDIS_URL", "cache.redis.connectionString", "", "Redis URL; set = Redis is the shared L2 behind the in-memory L1.", "`edge_redis_up`"),
+      new Setting("EDGE_CACHE_MAX_ENTRIES", "cache.memory.maxEntries", 100_000L, "Bound of each in-memory cache (W-TinyLFU eviction).", "`edge_cache_lookups_total{status=\"miss\"}`"),
+      new Setting("EDGE_SEGMENTS_MIN_TTL_S", "cache.segments.minTtlSeconds", 30, "Klevu's `ttl` is clamped up to this.", "`edge_segments_ttl_seconds`"),
+      new Setting("EDGE_SEGMENTS_MAX_TTL_S", "cache.segments.maxTtlSeconds", 86_400, "Klevu's `ttl` is clamped down to this.", "`edge_segments_ttl_seconds`"),
+      new Setting("EDGE_TTL_JITTER", "cache.ttlJitter", 0.1, "Random spread (±fraction) on every TTL so keys written together do not expire together.", "-"),
+      new Setting("EDGE_STALE_WHILE_REVALIDATE_S", "cache.staleWhileRevalidateSeconds", 30, "Past its TTL an entry is served at once for this long while one background refresh runs.", "`edge_cache_background_refreshes_total`"),
+      new Setting("EDGE_STALE_IF_ERROR_S", "cache.staleIfErrorSeconds", 3_600, "After that, an entry is kept this long to serve when a refresh fails.", "`edge_cache_stale_on_error_total`"),
+      new Setting("EDGE_CONFIG_TTL_S", "cache.config.ttlSeconds", 300, "TTL of recommendation configs.", "`edge_cache_lookups_total{cache=\"config\"}`"),
+      new Setting("EDGE_SEARCH_TTL_S", "cache.search.ttlSeconds", 60, "TTL of recommendation search results.", "`edge_cache_lookups_total{cache=\"search\"}`"),
+      new Setting("EDGE_NEGATIVE_TTL_S", "cache.negativeTtlSeconds", 30, "TTL of typed negative answers (upstream 4xx); never used for 5xx or timeouts.", "`edge_cache_lookups_total{status=\"negative\"}`"),
+      new Setting("EDGE_FLIGHT_MAX_AGE_MS", "cache.singleFlight.maxFlightAgeMs", 10_000L, "A flight older than this takes no more followers.", "`edge_singleflight_calls_total`"),
+      new Setting("EDGE_FLIGHT_MAX_WAITERS", "cache.singleFlight.maxWaitersPerKey", 10_000, "Followers per key; more are answered with a fallback.", "`edge_singleflight_calls_total{role=\"rejected\"}`"),
+      // events
+      new Setting("EDGE_OUTBOX_CAPACITY", "events.outboxCapacity", 100_000, "Events the outbox holds; a full outbox answers 503 + Retry-After.", "`edge_outbox_depth`, `edge_events_total{result=\"rejected_full\"}`"),
+      new Setting("EDGE_EVENTS_BATCH_SIZE", "events.batchSize", 50, "Events per POST to Klevu.", "`edge_events_batches_total`"),
+      new Setting("EDGE_EVENTS_FLUSH_MS", "events.flushIntervalMs", 250L, "Longest an event waits for its batch to fill.", "`edge_outbox_depth`"),
+      // upstream resilience (one set of defaults; override per upstream in config.yaml under upstream.<name>)
+      new Setting("EDGE_UPSTREAM_TIMEOUT_MS", "upstream.defaults.timeoutMs", 1_500L, "Longest one upstream attempt may take (the request deadline caps it further).", "`edge_upstream_request_seconds{outcome=\"timeout\"}`"),
+      new Setting("EDGE_UPSTREAM_MAX_RETRIES", "upstream.defaults.maxRetries", 1, "Retries of a failed upstream call (5xx, 429, timeout), when the deadline allows.", "`edge_upstream_retries_total`"),
+      new Setting("EDGE_BREAKER_MAX_FAILURES", "upstream.defaults.breakerMaxFailures", 10, "Failures in the window that open an upstream's circuit.", "`edge_upstream_circuit_open`"),
+      new Setting("EDGE_BREAKER_RESET_MS", "upstream.defaults.breakerResetMs", 5_000L, "How long an open circuit stays open before a trial call.", "`edge_upstream_circuit_open`"),
+      new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream per event loop.", "`vertx_http_client_active_connections`"));
+
+  /** The README table. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder("| env | config.yaml | default | what it does | metric that shows it |\n|---|---|---|---|---|\n");
+    for (Setting s : ALL) {
+      Object d = s.defaultValue();
+      String shown = d instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(d);
+      out.append("| `").append(s.env()).append("` | `").append(s.path()).append("` | ")
+          .append(shown.isEmpty() ? "(empty)" : "`" + shown + "`").append(" | ").append(s.doc()).append(" | ")
+          .append(s.metric()).append(" |\n");
+    }
+    return out.toString();
+  }
+}

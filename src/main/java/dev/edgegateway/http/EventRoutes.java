@@ -1,0 +1,74 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.events.EventBatch;
+import dev.edgegateway.events.EventsService;
+import dev.edgegateway.events.KlevuCollect;
+import dev.edgegateway.events.PageEvents;
+import dev.edgegateway.identity.Identity;
+import dev.edgegateway.identity.IdentityRequest;
+import dev.edgegateway.identity.IdentityService;
+import dev.edgegateway.segments.SegmentResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/events} (the page's impressions and clicks) and {@code POST /klevu/analytics/collect}
+ * (the Klevu SDK's own events): validated on the event loop, then handed to the outbox. An accepted event
+ * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}.
+ */
+final class EventRoutes {
+  /** Signature of {@link HttpVerticle#klevuSession}: finds the Klevu session an identified shopper holds. */
+  interface SessionFinder {
+    Future<SegmentResult> find(String apiKey, Identity shopper, String sessionId, Deadline deadline);
+  }
+
+  private final HttpOptions options;
+  private final EventsService events;
+  private final IdentityService identity;
+  private final SessionFinder sessions;
+
+  EventRoutes(Vertx vertx, HttpOptions options, SessionFinder sessions) {
+    this.options = options;
+    this.events = EventsService.proxy(vertx);
+    this.identity = IdentityService.proxy(vertx);
+    this.sessions = sessions;
+  }
+
+  void pageEvents(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    String session = HttpVerticle.validSession(cookies.get(HttpVerticle.SESSION_COOKIE));
+    // validate before any lookup: a bad body costs nothing upstream
+    PageEvents.toKlevu(body, null);
+    Future<String> sessionId = session != null ? Future.succeededFuture(session)
+        : identity.resolve(new IdentityRequest(cookies.get(HttpVerticle.KLA_ID_COOKIE),
+                cookies.get(HttpVerticle.KLA_OFF_COOKIE), null, cookies.get(HttpVerticle.IDENTITY_COOKIE)), deadline)
+            .compose(shopper -> shopper.identified()
+                ? sessions.find(options.apiKey, shopper, null, deadline).map(SegmentResult::klevuSessionId)
+                : Future.succeededFuture((String) null))
+            .otherwise((String) null);
+    sessionId.compose(id -> enqueue(PageEvents.toKlevu(body, id), deadline))
+        .onSuccess(accepted -> Responses.json(ctx, 202, Outcome.OK, new JsonObject().put("accepted", accepted)))
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  void klevuCollect(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body);
+    enqueue(parsed, Deadline.in(options.requestTimeoutMs))
+        .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  private Future<Integer> enqueue(List<JsonObject> klevuEvents, Deadline deadline) {
+    return events.enqueue(new EventBatch(klevuEvents), deadline).map(receipt -> receipt.accepted());
+  }
+}

@@ -1,0 +1,518 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.cache.CacheStatus;
+import dev.edgegateway.identity.Identity;
+import dev.edgegateway.identity.IdentityRequest;
+import dev.edgegateway.identity.IdentityService;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.recs.ConfigAnswer;
+import dev.edgegateway.recs.ConfigRequest;
+import dev.edgegateway.recs.RecsRequest;
+import dev.edgegateway.recs.RecsResult;
+import dev.edgegateway.recs.RecsService;
+import dev.edgegateway.recs.SearchRequest;
+import dev.edgegateway.segments.SegmentRequest;
+import dev.edgegateway.segments.SegmentResult;
+import dev.edgegateway.segments.SegmentService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The storefront-facing API. One instance per core; it owns no state: every step is a request over the
+ * event bus to the capability that owns it, under the request's one deadline. Optional personalisation
+ * never turns into a 5xx: a failed step degrades the answer and says so.
+ */
+public final class HttpVerticle extends VerticleBase {
+  static final String OUTCOME_KEY = "edge.outcome";
+  static final String ROUTE_KEY = "edge.route";
+  public static final String KLA_ID_COOKIE = "__kla_id";
+  public static final String KLA_OFF_COOKIE = "__kla_off";
+  public static final String IDENTITY_COOKIE = "edge_id";
+  public static final String SESSION_COOKIE = "edge_ks";
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Pattern RULE_CONTEXT_INVALID = Pattern.compile("[^A-Za-z0-9_-]");
+  private static final int MAX_RULE_CONTEXTS = 10;
+  private static final int MAX_CONTEXT_CHARS = 512;
+
+  private final Consumer<Integer> boundPort;
+  private HttpOptions options;
+  private IdentityService identity;
+  private SegmentService segments;
+  private RecsService recs;
+  private EventRoutes eventRoutes;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private MeterRegistry registry;
+
+  /** @param boundPort told the port actually bound (tests listen on port 0) */
+  public HttpVerticle(Consumer<Integer> boundPort) {
+    this.boundPort = boundPort;
+  }
+
+  public HttpVerticle() {
+    this(port -> { });
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.install(vertx);
+    options = new HttpOptions(config());
+    identity = IdentityService.proxy(vertx);
+    segments = SegmentService.proxy(vertx);
+    recs = RecsService.proxy(vertx);
+    registry = Metrics.of(vertx);
+    eventRoutes = new EventRoutes(vertx, options, this::klevuSession);
+    Router router = router();
+    HttpServerOptions serverOptions = new HttpServerOptions()
+        .setHost(options.host)
+        .setPort(options.port)
+        .setMaxInitialLineLength(Math.max(4_096, options.maxQueryChars + 512))
+        .setMaxHeaderSize(32 * 1024)
+        .setCompressionSupported(false)
+        .setTcpNoDelay(true);
+    Future<HttpServer> plain = vertx.createHttpServer(serverOptions).requestHandler(router).listen()
+        .onSuccess(server -> boundPort.accept(server.actualPort()));
+    if (options.tlsPort <= 0) {
+      return plain;
+    }
+    HttpServerOptions tlsOptions = new HttpServerOptions(serverOptions)
+        .setPort(options.tlsPort)
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath).setKeyPath(options.tlsKeyPath));
+    return Future.all(plain, vertx.createHttpServer(tlsOptions).requestHandler(router).listen());
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::guard);
+    if (!options.corsOrigins.isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(options.corsOrigins)
+          .allowCredentials(true)
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("Content-Type", "Accept"))
+          .exposedHeaders(Set.of("X-Cache", "X-Edge-Outcome", "Server-Timing"))
+          .maxAgeSeconds(600));
+    }
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes).setHandleFileUploads(false);
+    router.get("/v1/recommendations/:recsKey").handler(named("recommendations", this::recommendations));
+    router.get("/v1/segments").handler(named("segments", this::segmentsRoute));
+    router.post("/v1/identify").handler(body).handler(named("identify", this::identify));
+    router.post("/v1/events").handler(body).handler(named("events", eventRoutes::pageEvents));
+    router.post("/klevu/visitor/public/1.0/:apiKey/session").handler(body)
+        .handler(named("klevu_session", this::klevuSessionRoute));
+    router.get("/klevu/recommendations/:apiKey/settings/:recsKey").handler(named("klevu_settings", this::klevuSettings));
+    router.post("/klevu/search/:host/*").handler(body).handler(named("klevu_search", this::klevuSearch));
+    router.post("/klevu/analytics/collect").handler(body).handler(named("klevu_collect", eventRoutes::klevuCollect));
+    StaticAssets.mount(router);
+    router.route().last().handler(ctx -> Responses.error(ctx, Outcome.NOT_FOUND, "no such route", 0));
+    router.errorHandler(413, ctx -> Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes + " bytes", 0));
+    router.errorHandler(400, ctx -> Responses.error(ctx, Outcome.BAD_REQUEST, "malformed request", 0));
+    router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null
+        ? new OutcomeException(Outcome.INTERNAL, "internal error") : ctx.failure()));
+    return router;
+  }
+
+  /** Limits that apply to every route, and the per-request metric. */
+  private void guard(RoutingContext ctx) {
+    long started = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      Outcome outcome = ctx.get(OUTCOME_KEY, Outcome.OK);
+      String route = ctx.get(ROUTE_KEY, "other");
+      timers.computeIfAbsent(route + "|" + outcome.tag(), k -> Timer.builder("edge_http_request_seconds")
+              .tag("route", route).tag("outcome", outcome.tag()).register(registry))
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    });
+    String query = ctx.request().query();
+    if (query != null && query.length() > options.maxQueryChars) {
+      Responses.error(ctx, Outcome.BAD_REQUEST, "query string too long", 0);
+      return;
+    }
+    ctx.next();
+  }
+
+  private static io.vertx.core.Handler<RoutingContext> named(String route, io.vertx.core.Handler<RoutingContext> handler) {
+    return ctx -> {
+      ctx.put(ROUTE_KEY, route);
+      try {
+        handler.handle(ctx);
+      } catch (OutcomeException e) {
+        Responses.error(ctx, e);
+      } catch (RuntimeException e) {
+        Responses.error(ctx, new OutcomeException(Outcome.INTERNAL, "internal error"));
+      }
+    };
+  }
+
+  // ---- GET /v1/recommendations/{recsKey} -------------------------------------------------------------
+
+  private void recommendations(RoutingContext ctx) {
+    String recsKey = ctx.pathParam("recsKey");
+    if (recsKey == null || !KEY.matcher(recsKey).matches()) {
+      Responses.error(ctx, Outcome.BAD_REQUEST, "recsKey must match " + KEY.pattern(), 0);
+      return;
+    }
+    QueryParams query = QueryParams.parse(ctx.request().query());
+    String pid = bounded(query.get("pid"));
+    String gpid = bounded(query.get("gpid"));
+    String cp = bounded(query.get("cp"));
+    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    PhaseTimer timing = new PhaseTimer();
+    Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    List<String> degraded = new ArrayList<>(2);
+
+    resolveIdentity(cookies, query, deadline).compose(shopper -> {
+      timing.mark("identity");
+      setIdentityCookie(ctx, shopper);
+      Future<SegmentResult> segmentsLookup = lookupSegments(shopper, cookies.get(SESSION_COOKIE), deadline, degraded);
+      if (!shopper.identified()) {
+        // an anonymous shopper has no segments: fetch recs while its session is made, not after
+        Future<RecsResult> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
+        return Future.all(segmentsLookup, unsegmented).map(all -> {
+          timing.mark("segments_recs");
+          return new Assembled(shopper, all.resultAt(0), all.resultAt(1));
+        });
+      }
+      return segmentsLookup.compose(seg -> {
+        timing.mark("segments");
+        return fetchRecs(recsKey, seg.segments(), pid, gpid, cp, deadline, degraded)
+            .map(result -> {
+              timing.mark("recs");
+              return new Assembled(shopper, seg, result);
+            });
+      });
+    }).onComplete(ar -> {
+      Assembled done = ar.result();
+      setSessionCookie(ctx, cookies.get(SESSION_COOKIE), done.segments().klevuSessionId());
+      RecsResult result = done.recs();
+      JsonObject metadata = result.metadata();
+      JsonObject body = new JsonObject()
+          .put("recsKey", recsKey)
+          .put("personalized", result.personalized())
+          .put("title", metadata.getString("title"))
+          .put("products", result.products())
+          .put("analytics", analytics(recsKey, metadata))
+          .put("skipped", result.skipped())
+          .put("degraded", new JsonArray(new ArrayList<>(degraded)));
+      ctx.response()
+          .putHeader("X-Cache", result.cacheStatus().worst(done.segments().cacheStatus()).header())
+          .putHeader("Server-Timing", timing.header());
+      Responses.json(ctx, 200, degraded.isEmpty() ? Outcome.OK : Outcome.DEGRADED, body);
+    });
+  }
+
+  private record Assembled(Identity shopper, SegmentResult segments, RecsResult recs) {
+  }
+
+  private Future<Identity> resolveIdentity(Map<String, String> cookies, QueryParams query, Deadline deadline) {
+    IdentityRequest request = new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
+        query.get("_kx"), cookies.get(IDENTITY_COOKIE));
+    // identity is best effort: whatever goes wrong, the shopper is served anonymously
+    return identity.resolve(request, deadline).otherwise(Identity.ANONYMOUS);
+  }
+
+  /** Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). */
+  private Future<SegmentResult> lookupSegments(Identity shopper, String sessionCookie, Deadline deadline,
+      List<String> degraded) {
+    String session = validSession(sessionCookie);
+    SegmentRequest request = new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), session);
+    return segments.lookup(request, deadline.cap(options.segmentsBudgetMs)).recover(t -> {
+      synchronized (degraded) {
+        degraded.add("segments");
+      }
+      return Future.succeededFuture(new SegmentResult(session, List.of(), 0, CacheStatus.MISS, true));
+    }).map(seg -> {
+      if (seg.degraded()) {
+        synchronized (degraded) {
+          if (!degraded.contains("segments")) {
+            degraded.add("segments");
+          }
+        }
+      }
+      return seg;
+    });
+  }
+
+  /** Segmented first; then unsegmented; then an empty banner. Never fails. */
+  private Future<RecsResult> fetchRecs(String recsKey, List<String> sids, String pid, String gpid, String cp,
+      Deadline deadline, List<String> degraded) {
+    RecsRequest request = new RecsRequest(options.apiKey, recsKey, sids, pid, gpid, cp);
+    Future<RecsResult> first = recs.fetch(request, deadline);
+    Future<RecsResult> fallback = sids.isEmpty() ? first : first.recover(t -> {
+      if (OutcomeException.outcomeOf(t) == Outcome.NOT_FOUND) {
+        return Future.failedFuture(t);
+      }
+      synchronized (degraded) {
+        degraded.add("personalisation");
+      }
+      return recs.fetch(new RecsRequest(options.apiKey, recsKey, List.of(), pid, gpid, cp), deadline);
+    });
+    return fallback.recover(t -> {
+      Outcome outcome = OutcomeException.outcomeOf(t);
+      synchronized (degraded) {
+        degraded.add(outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "recs");
+      }
+      return Future.succeededFuture(new RecsResult(new JsonObject(), new JsonArray(), false,
+          outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "unavailable", CacheStatus.MISS));
+    });
+  }
+
+  private static JsonObject analytics(String recsKey, JsonObject metadata) {
+    JsonObject analytics = new JsonObject().put("recsKey", recsKey);
+    for (String field : List.of("title", "logic", "pageType", "spotKey", "spotName", "segmentKey", "segmentName")) {
+      analytics.put(field, metadata.getValue(field));
+    }
+    return analytics;
+  }
+
+  // ---- GET /v1/segments ------------------------------------------------------------------------------
+
+  private void segmentsRoute(RoutingContext ctx) {
+    QueryParams query = QueryParams.parse(ctx.request().query());
+    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    List<String> degraded = new ArrayList<>(1);
+    resolveIdentity(cookies, query, deadline).compose(shopper -> {
+      setIdentityCookie(ctx, shopper);
+      return lookupSegments(shopper, cookies.get(SESSION_COOKIE), deadline, degraded)
+          .map(seg -> new Object[] {shopper, seg});
+    }).onSuccess(pair -> {
+      Identity shopper = (Identity) pair[0];
+      SegmentResult seg = (SegmentResult) pair[1];
+      setSessionCookie(ctx, cookies.get(SESSION_COOKIE), seg.klevuSessionId());
+      ctx.response().putHeader("X-Cache", seg.cacheStatus().header());
+      Responses.json(ctx, 200, degraded.isEmpty() ? Outcome.OK : Outcome.DEGRADED, new JsonObject()
+          .put("identified", shopper.identified())
+          .put("segments", new JsonArray(new ArrayList<>(seg.segments())))
+          .put("ruleContexts", new JsonArray(ruleContexts(seg.segments())))
+          .put("ttl", seg.ttlSeconds())
+          .put("degraded", new JsonArray(new ArrayList<>(degraded))));
+    }).onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** Algolia's {@code ruleContexts}: at most 10 strings of {@code [A-Za-z0-9_-]}. */
+  static List<String> ruleContexts(List<String> segments) {
+    TreeSet<String> contexts = new TreeSet<>();
+    for (String segment : segments) {
+      String clean = RULE_CONTEXT_INVALID.matcher(segment).replaceAll("_");
+      if (!clean.isEmpty() && contexts.size() < MAX_RULE_CONTEXTS) {
+        contexts.add(clean.length() > 64 ? clean.substring(0, 64) : clean);
+      }
+    }
+    return new ArrayList<>(contexts);
+  }
+
+  // ---- POST /v1/identify -----------------------------------------------------------------------------
+
+  private void identify(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    Object token = body.getValue("customerToken");
+    if (!(token instanceof String tokenText) || tokenText.isBlank() || tokenText.length() > 8_192) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "customerToken (a signed storefront customer token) is required");
+    }
+    Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    QueryParams query = QueryParams.parse(ctx.request().query());
+    IdentityRequest seen = new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
+        query.get("_kx"), cookies.get(IDENTITY_COOKIE));
+    identity.identify(new dev.edgegateway.identity.IdentifyRequest(tokenText, seen), Deadline.in(options.requestTimeoutMs))
+        .onSuccess(result -> {
+          setIdentityCookie(ctx, result.identity());
+          Responses.json(ctx, 200, Outcome.OK, new JsonObject()
+              .put("linked", result.linked())
+              .put("identified", result.identity().identified()));
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  // ---- Klevu-compatible routes (for @klevu/core pointed at the gateway) ------------------------------
+
+  private void klevuSessionRoute(RoutingContext ctx) {
+    String apiKey = ctx.pathParam("apiKey");
+    if (apiKey == null || !KEY.matcher(apiKey).matches()) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key");
+    }
+    JsonObject body = jsonBody(ctx);
+    String sessionId = validSession(body.getValue("sessionId") instanceof String s ? s : null);
+    String exchangeId = null;
+    JsonObject info = body.getValue("sessionInfo") instanceof JsonObject i ? i : null;
+    JsonArray connectors = info != null && info.getValue("connectorInfo") instanceof JsonArray a ? a : null;
+    if (connectors != null) {
+      for (Object c : connectors) {
+        if (c instanceof JsonObject connector && "klaviyo".equals(connector.getValue("connectorType"))
+            && connector.getValue("exchangeId") instanceof String id) {
+          exchangeId = id;
+        }
+      }
+    }
+    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    String finalSession = sessionId;
+    // the identity service validates and hashes the exchange id, exactly as for a _kx link parameter
+    Future<Identity> shopper = exchangeId == null ? Future.succeededFuture(Identity.ANONYMOUS)
+        : identity.resolve(new IdentityRequest(null, null, exchangeId, null), deadline).otherwise(Identity.ANONYMOUS);
+    shopper.compose(id -> klevuSession(apiKey, id, finalSession, deadline))
+        .onSuccess(seg -> {
+          ctx.response().putHeader("X-Cache", seg.cacheStatus().header());
+          Responses.json(ctx, 200, seg.degraded() ? Outcome.DEGRADED : Outcome.OK, new JsonObject()
+              .put("apikey", apiKey)
+              .put("sessionId", seg.klevuSessionId())
+              .put("segmentInfo", new JsonObject()
+                  .put("segments", new JsonArray(new ArrayList<>(seg.segments())))
+                  // never 0: the SDK would ask again in a tight loop
+                  .put("ttl", Math.max(seg.ttlSeconds(), 30))));
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** A session for the SDK route and the events route; degrades to the caller's own session id. */
+  Future<SegmentResult> klevuSession(String apiKey, Identity shopper, String sessionId, Deadline deadline) {
+    SegmentRequest request = new SegmentRequest(apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), sessionId);
+    return segments.lookup(request, deadline).recover(t -> sessionId == null
+        ? Future.failedFuture(t)
+        : Future.succeededFuture(new SegmentResult(sessionId, List.of(), 0, CacheStatus.MISS, true)));
+  }
+
+  private void klevuSettings(RoutingContext ctx) {
+    String apiKey = ctx.pathParam("apiKey");
+    String recsKey = ctx.pathParam("recsKey");
+    if (apiKey == null || !KEY.matcher(apiKey).matches() || recsKey == null || !KEY.matcher(recsKey).matches()) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key or recsKey");
+    }
+    QueryParams query = QueryParams.parse(ctx.request().query());
+    List<String> sids = canonicalSids(query.get("sids"));
+    RecsRequest page = new RecsRequest(apiKey, recsKey, sids, bounded(query.get("pid")), bounded(query.get("gpid")),
+        bounded(query.get("cp")));
+    recs.config(new ConfigRequest(page), Deadline.in(options.requestTimeoutMs))
+        .onSuccess(answer -> {
+          ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
+          Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** Points {@code search.basePath} at our search route, keeping the original host in the path. */
+  private JsonObject rewriteBasePath(RoutingContext ctx, ConfigAnswer answer) {
+    JsonObject config = answer.config().copy();
+    JsonObject search = config.getValue("search") instanceof JsonObject s ? s : null;
+    if (search == null || !(search.getValue("basePath") instanceof String basePath)) {
+      return config;
+    }
+    String stripped = basePath.replaceFirst("^https?://", "");
+    int slash = stripped.indexOf('/');
+    String host = slash < 0 ? stripped : stripped.substring(0, slash);
+    String path = slash < 0 ? "/cs/v2/search" : stripped.substring(slash);
+    search.put("basePath", publicAuthority(ctx) + "/klevu/search/" + host + path);
+    return config;
+  }
+
+  /** Our public host+path prefix, without scheme (Klevu's SDK puts {@code https://} in front). */
+  private String publicAuthority(RoutingContext ctx) {
+    String base = options.publicBaseUrl;
+    if (base.isEmpty()) {
+      String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
+      return host == null ? "localhost" : host;
+    }
+    return base.replaceFirst("^https?://", "");
+  }
+
+  private void klevuSearch(RoutingContext ctx) {
+    String host = ctx.pathParam("host");
+    String path = ctx.pathParam("*");
+    JsonObject body = jsonBody(ctx);
+    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body), Deadline.in(options.requestTimeoutMs))
+        .onSuccess(answer -> {
+          ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
+          Responses.json(ctx, 200, Outcome.OK, answer.response());
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------
+
+  /** The request body as a JSON object, or a BAD_REQUEST. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "a JSON body is required");
+    }
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (parsed instanceof JsonObject json) {
+        return json;
+      }
+    } catch (DecodeException e) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "body is not valid JSON");
+    }
+    throw new OutcomeException(Outcome.BAD_REQUEST, "body must be a JSON object");
+  }
+
+  static List<String> canonicalSids(String raw) {
+    if (raw == null) {
+      return List.of();
+    }
+    TreeSet<String> sids = new TreeSet<>();
+    for (String sid : raw.split(",")) {
+      String trimmed = sid.trim();
+      if (!trimmed.isEmpty() && trimmed.length() <= 128 && sids.size() < 50) {
+        sids.add(trimmed);
+      }
+    }
+    return List.copyOf(sids);
+  }
+
+  private static String bounded(String value) {
+    return value == null ? null : value.length() > MAX_CONTEXT_CHARS ? value.substring(0, MAX_CONTEXT_CHARS) : value;
+  }
+
+  /** A session id we are willing to send upstream: Klevu mints UUIDs. */
+  static String validSession(String value) {
+    return value != null && value.length() <= 64 && value.matches("[A-Za-z0-9-]{8,64}") ? value : null;
+  }
+
+  private boolean secureCookies(RoutingContext ctx) {
+    return ctx.request().isSSL() || options.publicBaseUrl.startsWith("https://")
+        || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+  }
+
+  private void setIdentityCookie(RoutingContext ctx, Identity shopper) {
+    if (shopper.gatewayCookie() != null) {
+      ctx.response().addCookie(Cookie.cookie(IDENTITY_COOKIE, shopper.gatewayCookie())
+          .setPath("/").setHttpOnly(true).setSecure(secureCookies(ctx)).setSameSite(CookieSameSite.LAX)
+          .setMaxAge(HttpOptions.IDENTITY_COOKIE_MAX_AGE_S));
+    }
+  }
+
+  private void setSessionCookie(RoutingContext ctx, String current, String sessionId) {
+    if (sessionId != null && !sessionId.equals(current)) {
+      ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, sessionId)
+          .setPath("/").setHttpOnly(true).setSecure(secureCookies(ctx)).setSameSite(CookieSameSite.LAX)
+          .setMaxAge(HttpOptions.SESSION_COOKIE_MAX_AGE_S));
+    }
+  }
+
+}

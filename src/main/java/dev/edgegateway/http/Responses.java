@@ -1,0 +1,42 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN. */
+final class Responses {
+  static final String OUTCOME_HEADER = "X-Edge-Outcome";
+
+  private Responses() {
+  }
+
+  static void json(RoutingContext ctx, int status, Outcome outcome, JsonObject body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    ctx.put(HttpVerticle.OUTCOME_KEY, outcome);
+    response.setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "private, no-store")
+        .putHeader(OUTCOME_HEADER, outcome.tag())
+        .end(body.toBuffer());
+  }
+
+  static void error(RoutingContext ctx, Throwable failure) {
+    OutcomeException oe = OutcomeException.of(failure);
+    error(ctx, oe.outcome(), oe.outcome() == Outcome.INTERNAL ? "internal error" : oe.getMessage(), oe.retryAfterSeconds());
+  }
+
+  static void error(RoutingContext ctx, Outcome outcome, String message, long retryAfterSeconds) {
+    if (outcome.retryable() && outcome.httpStatus() == 503 && !ctx.response().ended()) {
+      ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
+    }
+    json(ctx, outcome.httpStatus(), outcome, new JsonObject()
+        .put("error", outcome.tag())
+        .put("message", message == null ? outcome.tag() : message));
+  }
+}

@@ -1,0 +1,260 @@
+package dev.edgegateway.recs;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.cache.Cache;
+import dev.edgegateway.cache.CacheEntry;
+import dev.edgegateway.cache.CacheKeys;
+import dev.edgegateway.cache.Loaded;
+import dev.edgegateway.cache.ReadThroughCache;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Owns the KMC recommendation config and the product search it describes (upstream-apis.md §3, §4). Both are
+ * cached and single-flighted by canonical keys (segments sorted, page context normalised). The search host
+ * comes from a remote value, so it is checked against the allowlist before any call.
+ */
+public final class RecsVerticle extends VerticleBase implements RecsService {
+  /** Actions after which Klevu's own SDK makes no search call. */
+  private static final Set<String> NO_SEARCH_ACTIONS = Set.of("HIDE_RECOMMENDATION", "STATIC_CONTENT");
+  private static final String DEFAULT_SEARCH_PATH = "/cs/v2/search";
+  private static final String REJECTED = "rejected";
+
+  private final Cache<JsonObject> configStore;
+  private final Cache<JsonObject> searchStore;
+  private RecsOptions options;
+  private UpstreamClient configClient;
+  private UpstreamClient searchClient;
+  private ReadThroughCache<JsonObject> configs;
+  private ReadThroughCache<JsonObject> searches;
+  private Counter searchRefused;
+
+  public RecsVerticle(Cache<JsonObject> configStore, Cache<JsonObject> searchStore) {
+    this.configStore = configStore;
+    this.searchStore = searchStore;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.install(vertx);
+    options = new RecsOptions(config());
+    configClient = new UpstreamClient(vertx, "config", options.configUpstream);
+    searchClient = new UpstreamClient(vertx, "search", options.searchUpstream);
+    configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
+    searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
+    searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
+    return Future.all(
+        Bus.<RecsRequest, RecsResult>bind(vertx, FETCH_ADDRESS, this::fetch).completion(),
+        Bus.<ConfigRequest, ConfigAnswer>bind(vertx, CONFIG_ADDRESS, this::config).completion(),
+        Bus.<SearchRequest, SearchAnswer>bind(vertx, SEARCH_ADDRESS, this::search).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(configClient.close(), searchClient.close());
+  }
+
+  @Override
+  public Future<RecsResult> fetch(RecsRequest request, Deadline deadline) {
+    return loadConfig(request, deadline).compose(config -> {
+      JsonObject metadata = config.config().getJsonObject("metadata", new JsonObject());
+      String skipped = skipReason(metadata);
+      if (skipped != null) {
+        return Future.succeededFuture(new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus()));
+      }
+      JsonObject search = config.config().getJsonObject("search");
+      SearchRequest searchRequest;
+      try {
+        searchRequest = searchRequestFor(search, request);
+      } catch (OutcomeException e) {
+        return Future.failedFuture(e);
+      }
+      return search(searchRequest, deadline).map(answer -> toResult(request, metadata, answer,
+          config.cacheStatus().worst(answer.cacheStatus())));
+    });
+  }
+
+  @Override
+  public Future<ConfigAnswer> config(ConfigRequest request, Deadline deadline) {
+    return loadConfig(request.page(), deadline);
+  }
+
+  @Override
+  public Future<SearchAnswer> search(SearchRequest request, Deadline deadline) {
+    if (!options.allowedHosts.allows(request.host())) {
+      searchRefused.increment();
+      return Future.failedFuture(new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, "search host not on the allowlist"));
+    }
+    Buffer body = request.body().toBuffer();
+    if (body.length() > RecsOptions.MAX_SEARCH_PAYLOAD_BYTES) {
+      return Future.failedFuture(new OutcomeException(Outcome.PAYLOAD_TOO_LARGE, "search payload over 8 KB"));
+    }
+    String path = request.path() == null || request.path().isEmpty() ? DEFAULT_SEARCH_PATH : request.path();
+    String url = options.searchScheme + "://" + request.host() + path;
+    String key = CacheKeys.digest("srch", request.host(), path, body.toString());
+    return searches.get(key, deadline, flightDeadline -> searchClient.send(client -> client.requestAbs(HttpMethod.POST, url)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/json"), body, flightDeadline)
+            .compose(response -> parseJson(response.body(), "search"))
+            .map(json -> options.ttl.entry(json, options.searchTtlSeconds)))
+        .map(loaded -> new SearchAnswer(loaded.value(), loaded.status()));
+  }
+
+  private Future<ConfigAnswer> loadConfig(RecsRequest page, Deadline deadline) {
+    if (page.recsKey() == null || page.recsKey().isBlank()) {
+      return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "no recsKey"));
+    }
+    String sids = String.join(",", page.sids());
+    String key = CacheKeys.digest("cfg", page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
+    String url = configUrl(page, sids);
+    return configs.get(key, deadline, flightDeadline -> configClient.send(
+                client -> client.requestAbs(HttpMethod.GET, url).putHeader("Accept", "application/json"), null, flightDeadline)
+            .compose(response -> parseJson(response.body(), "config"))
+            .map(json -> options.ttl.entry(json, options.configTtlSeconds))
+            .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
+                // an unknown recsKey stays unknown for a while: remember the 4xx instead of asking again
+                ? Future.succeededFuture(options.ttl.<JsonObject>negative(new JsonObject().put("reason", REJECTED)))
+                : Future.failedFuture(t)))
+        .compose(loaded -> loaded.negative()
+            ? Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "Klevu has no such recommendation"))
+            : Future.succeededFuture(new ConfigAnswer(loaded.value(), loaded.status())));
+  }
+
+  private String configUrl(RecsRequest page, String sids) {
+    StringBuilder url = new StringBuilder(options.configUrl)
+        .append(encode(page.apiKey())).append("/settings/").append(encode(page.recsKey())).append('?');
+    appendParam(url, "cp", page.cp());
+    appendParam(url, "pid", page.pid());
+    appendParam(url, "gpid", page.gpid());
+    appendParam(url, "sids", sids);
+    return url.toString();
+  }
+
+  private static void appendParam(StringBuilder url, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      if (url.charAt(url.length() - 1) != '?') {
+        url.append('&');
+      }
+      url.append(name).append('=').append(encode(value));
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Why Klevu's metadata says to show nothing, or null to go on and search. */
+  static String skipReason(JsonObject metadata) {
+    if (Boolean.FALSE.equals(metadata.getValue("enabled"))) {
+      return "disabled";
+    }
+    Object action = metadata.getValue("action");
+    if (action instanceof String a && NO_SEARCH_ACTIONS.contains(a)) {
+      return a.toLowerCase(java.util.Locale.ROOT);
+    }
+    return null;
+  }
+
+  /** The search the config describes, with our api key and the page's context added. */
+  SearchRequest searchRequestFor(JsonObject search, RecsRequest page) {
+    if (search == null) {
+      throw new OutcomeException(Outcome.UPSTREAM_ERROR, "config has no search section");
+    }
+    String basePath = search.getString("basePath", "");
+    for (String scheme : List.of("https://", "http://")) {
+      if (basePath.startsWith(scheme)) {
+        basePath = basePath.substring(scheme.length());
+      }
+    }
+    int slash = basePath.indexOf('/');
+    String host = slash < 0 ? basePath : basePath.substring(0, slash);
+    String path = slash < 0 ? DEFAULT_SEARCH_PATH : basePath.substring(slash);
+    Object rawPayload = search.getValue("payload");
+    JsonObject payload;
+    try {
+      payload = rawPayload instanceof JsonObject json ? json.copy() : new JsonObject(String.valueOf(rawPayload));
+    } catch (DecodeException e) {
+      throw new OutcomeException(Outcome.UPSTREAM_ERROR, "config search payload is not JSON");
+    }
+    payload.put("context", new JsonObject().put("apiKeys", new JsonArray().add(page.apiKey())));
+    JsonArray queries = payload.getJsonArray("recordQueries");
+    if (queries != null) {
+      for (Object q : queries) {
+        if (q instanceof JsonObject query) {
+          addPageContext(query, page);
+        }
+      }
+    }
+    return new SearchRequest(host, path, payload);
+  }
+
+  private static void addPageContext(JsonObject query, RecsRequest page) {
+    JsonObject settings = query.getJsonObject("settings");
+    if (settings == null) {
+      settings = new JsonObject();
+      query.put("settings", settings);
+    }
+    JsonObject context = settings.getJsonObject("context");
+    if (context == null) {
+      context = new JsonObject();
+      settings.put("context", context);
+    }
+    if (page.pid() != null && !context.containsKey("recentObjects")) {
+      context.put("recentObjects", new JsonArray().add(new JsonObject().put("typeOfRecord", "KLEVU_PRODUCT")
+          .put("records", new JsonArray().add(new JsonObject().put("id", page.pid())))));
+    }
+    if (page.cp() != null && !settings.containsKey("query")) {
+      settings.put("query", new JsonObject().put("categoryPath", page.cp()));
+    }
+  }
+
+  private static RecsResult toResult(RecsRequest request, JsonObject metadata, SearchAnswer answer,
+      dev.edgegateway.cache.CacheStatus cacheStatus) {
+    JsonArray results = answer.response().getJsonArray("queryResults", new JsonArray());
+    JsonObject chosen = null;
+    for (Object r : results) {
+      if (r instanceof JsonObject result && (chosen == null || "klevuRECSItemList".equals(result.getString("id")))) {
+        chosen = result;
+      }
+    }
+    JsonArray records = chosen == null ? new JsonArray() : chosen.getJsonArray("records", new JsonArray());
+    int max = positive(metadata.getValue("maxProducts"), Integer.MAX_VALUE);
+    JsonArray products = records.size() <= max ? records : new JsonArray(records.getList().subList(0, max));
+    int threshold = positive(metadata.getValue("productThreshold"), 0);
+    if (products.size() < threshold) {
+      return new RecsResult(metadata, new JsonArray(), false, "below_threshold", cacheStatus);
+    }
+    boolean personalisedByKlevu = chosen != null && Boolean.TRUE.equals(
+        chosen.getJsonObject("meta", new JsonObject()).getValue("isPersonalised"));
+    boolean personalized = !request.sids().isEmpty() && (metadata.getValue("segmentKey") != null || personalisedByKlevu);
+    return new RecsResult(metadata, products, personalized, null, cacheStatus);
+  }
+
+  private static int positive(Object value, int fallback) {
+    return value instanceof Number n && n.intValue() >= 0 ? n.intValue() : fallback;
+  }
+
+  private static Future<JsonObject> parseJson(Buffer body, String what) {
+    try {
+      return Future.succeededFuture(new JsonObject(body == null ? Buffer.buffer("null") : body));
+    } catch (DecodeException | ClassCastException e) {
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, what + " answer is not a JSON object"));
+    }
+  }
+
+}

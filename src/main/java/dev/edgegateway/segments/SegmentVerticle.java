@@ -1,0 +1,157 @@
+package dev.edgegateway.segments;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.cache.Cache;
+import dev.edgegateway.cache.CacheEntry;
+import dev.edgegateway.cache.CacheStatus;
+import dev.edgegateway.cache.Loaded;
+import dev.edgegateway.cache.ReadThroughCache;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.upstream.UpstreamClient;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Owns the Klevu visitor session (upstream-apis.md §2). For an identified shopper, one session call per
+ * shopper per TTL: cached by the hash of the exchange id and single-flighted, so a burst of first page loads
+ * makes one call. An anonymous shopper gets a session (kept by the HTTP layer in a cookie) and no segments.
+ */
+public final class SegmentVerticle extends VerticleBase implements SegmentService {
+  static final String KEY_PREFIX = "seg:";
+
+  private final Cache<JsonObject> store;
+  private SegmentsOptions options;
+  private UpstreamClient visitor;
+  private ReadThroughCache<JsonObject> sessions;
+  private DistributionSummary ttlSeconds;
+
+  /** @param store where sessions live: memory, or memory in front of Redis */
+  public SegmentVerticle(Cache<JsonObject> store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.install(vertx);
+    options = new SegmentsOptions(config());
+    visitor = new UpstreamClient(vertx, "visitor", options.upstream);
+    sessions = new ReadThroughCache<>(vertx, "segments", store, options.singleFlight, options.cacheDisabled);
+    ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
+        .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
+    return Bus.<SegmentRequest, SegmentResult>bind(vertx, LOOKUP_ADDRESS, this::lookup).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return visitor.close();
+  }
+
+  @Override
+  public Future<SegmentResult> lookup(SegmentRequest request, Deadline deadline) {
+    if (request.apiKey() == null || request.apiKey().isBlank()) {
+      return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "no Klevu api key"));
+    }
+    if (request.exchangeId() == null) {
+      return anonymous(request, deadline);
+    }
+    String key = KEY_PREFIX + request.apiKey() + ":" + request.exchangeIdHash();
+    return sessions.get(key, deadline, flightDeadline -> callSession(request, flightDeadline)
+            .map(this::entryFor)
+            .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
+                // Klevu refused this shopper's session: remember briefly, do not hammer it
+                ? Future.succeededFuture(options.ttl.negative(new JsonObject().put("reason", "rejected")))
+                : Future.failedFuture(t)))
+        .map(loaded -> toResult(loaded, request));
+  }
+
+  /** An anonymous shopper keeps the session it holds; one without gets a new one (nothing to share). */
+  private Future<SegmentResult> anonymous(SegmentRequest request, Deadline deadline) {
+    if (request.klevuSessionId() != null) {
+      return Future.succeededFuture(new SegmentResult(request.klevuSessionId(), List.of(), 0, CacheStatus.BYPASS, false));
+    }
+    return callSession(request, deadline).map(session -> new SegmentResult(session.getString("sessionId"),
+        List.of(), session.getInteger("ttl", 0), CacheStatus.BYPASS, false));
+  }
+
+  private SegmentResult toResult(Loaded<JsonObject> loaded, SegmentRequest request) {
+    JsonObject value = loaded.value();
+    if (loaded.negative()) {
+      return new SegmentResult(request.klevuSessionId(), List.of(), 0, CacheStatus.NEGATIVE, true);
+    }
+    long left = Math.max(0, (value.getLong("expiresAt", 0L) - System.currentTimeMillis()) / 1000);
+    return new SegmentResult(value.getString("sessionId"), toList(value.getJsonArray("segments")), (int) left,
+        loaded.status(), false);
+  }
+
+  private CacheEntry<JsonObject> entryFor(JsonObject session) {
+    int ttl = session.getInteger("ttl", 0);
+    CacheEntry<JsonObject> entry = options.ttl.entry(session, ttl);
+    ttlSeconds.record((entry.freshUntil() - System.currentTimeMillis()) / 1000.0);
+    session.put("expiresAt", entry.freshUntil());
+    return entry;
+  }
+
+  /** POST {visitorUrl}/{apiKey}/session and normalise the answer to {sessionId, segments, ttl}. */
+  private Future<JsonObject> callSession(SegmentRequest request, Deadline deadline) {
+    JsonObject body = new JsonObject().put("apiKey", request.apiKey());
+    if (request.klevuSessionId() != null) {
+      body.put("sessionId", request.klevuSessionId());
+    }
+    JsonArray connectors = new JsonArray();
+    if (request.exchangeId() != null) {
+      connectors.add(new JsonObject().put("connectorType", "klaviyo").put("exchangeId", request.exchangeId()));
+    }
+    body.put("sessionInfo", new JsonObject().put("connectorInfo", connectors));
+    String url = options.visitorUrl + "/" + URLEncoder.encode(request.apiKey(), StandardCharsets.UTF_8) + "/session";
+    return visitor.send(client -> client.requestAbs(HttpMethod.POST, url)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Accept", "application/json"), body.toBuffer(), deadline)
+        .compose(response -> parseSession(response.body()));
+  }
+
+  static Future<JsonObject> parseSession(Buffer body) {
+    try {
+      JsonObject json = body == null ? null : new JsonObject(body);
+      String sessionId = json == null ? null : json.getString("sessionId");
+      if (sessionId == null || sessionId.isBlank()) {
+        return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, "visitor answer has no sessionId"));
+      }
+      JsonObject info = json.getJsonObject("segmentInfo");
+      List<String> segments = info == null ? List.of() : toList(info.getJsonArray("segments"));
+      // a missing segmentInfo or a ttl of 0 would make us ask again at once; the TTL policy clamps it
+      int ttl = info == null ? 0 : info.getInteger("ttl", 0);
+      return Future.succeededFuture(new JsonObject().put("sessionId", sessionId)
+          .put("segments", new JsonArray(new ArrayList<>(segments))).put("ttl", ttl));
+    } catch (DecodeException | ClassCastException e) {
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, "visitor answer is not the expected JSON"));
+    }
+  }
+
+  /** Sorted, de-duplicated, non-blank segment ids: the canonical form used in config keys and {@code sids}. */
+  static List<String> toList(JsonArray array) {
+    if (array == null) {
+      return List.of();
+    }
+    TreeSet<String> sorted = new TreeSet<>();
+    for (Object o : array) {
+      if (o instanceof String s && !s.isBlank()) {
+        sorted.add(s.trim());
+      }
+    }
+    return List.copyOf(sorted);
+  }
+}
