@@ -25,8 +25,8 @@ public enum Outcome {
   UPSTREAM_THROTTLED(503, true),
   /** The circuit breaker is open: the upstream was not called. */
   CIRCUIT_OPEN(503, true),
-  /** A remote value pointed somewhere the allowlist does not permit. */
-  FORBIDDEN_UPSTREAM(502, false),
+  /** A search host (from a remote config or a client's path) that the allowlist does not permit. */
+  FORBIDDEN_UPSTREAM(403, false),
   /** Nobody is listening on a bus address (shutting down, or not deployed). */
   UNAVAILABLE(503, true),
   INTERNAL(500, false);
