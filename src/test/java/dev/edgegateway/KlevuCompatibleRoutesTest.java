@@ -1,0 +1,145 @@
+package dev.edgegateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgegateway.sim.SimCounter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The routes @klevu/core reaches when only its base URLs point at the gateway. */
+@ExtendWith(VertxExtension.class)
+class KlevuCompatibleRoutesTest {
+  private static final String API_KEY = "klevu-164270249063714699";
+  private TestGateway env;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    TestGateway.start(vertx, Map.of("EDGE_PUBLIC_BASE_URL", "https://edge.shop.test",
+            "EDGE_CORS_ORIGINS", "https://shop.test"))
+        .onComplete(ctx.succeeding(started -> {
+          env = started;
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    env.stop().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static JsonObject sessionBody(String sessionId, String exchangeId) {
+    JsonArray connectors = new JsonArray();
+    if (exchangeId != null) {
+      connectors.add(new JsonObject().put("connectorType", "klaviyo").put("exchangeId", exchangeId));
+    }
+    JsonObject body = new JsonObject().put("apiKey", API_KEY)
+        .put("sessionInfo", new JsonObject().put("connectorInfo", connectors));
+    if (sessionId != null) {
+      body.put("sessionId", sessionId);
+    }
+    return body;
+  }
+
+  @Test
+  void sessionWithExchangeIdReturnsSegmentsAndIsDeduplicated(VertxTestContext ctx) {
+    String exchangeId = TestGateway.exchangeId("sdk-shopper");
+    List<Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(env.client.post("/klevu/visitor/public/1.0/" + API_KEY + "/session")
+          .sendJsonObject(sessionBody(null, exchangeId)));
+    }
+    Future.all(calls).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      JsonObject first = calls.get(0).result().bodyAsJsonObject();
+      assertThat(first.getString("apikey")).isEqualTo(API_KEY);
+      assertThat(first.getString("sessionId")).isNotBlank();
+      assertThat(first.getJsonObject("segmentInfo").getJsonArray("segments")).isNotEmpty();
+      assertThat(first.getJsonObject("segmentInfo").getInteger("ttl")).isPositive();
+      assertThat(env.count(SimCounter.SESSION)).isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void sessionAcceptsLowerCaseApikeyAndKeepsAnAnonymousSession(VertxTestContext ctx) {
+    JsonObject body = new JsonObject().put("apikey", API_KEY);
+    env.client.post("/klevu/visitor/public/1.0/" + API_KEY + "/session").sendJsonObject(body)
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(200);
+          JsonObject answer = response.bodyAsJsonObject();
+          assertThat(answer.getString("sessionId")).isNotBlank();
+          assertThat(answer.getJsonObject("segmentInfo").getJsonArray("segments")).isEmpty();
+          assertThat(answer.getJsonObject("segmentInfo").getInteger("ttl")).isGreaterThan(0);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void settingsRewriteBasePathAndTheRewrittenSearchWorksThroughTheGateway(VertxTestContext ctx) {
+    // the SDK's own query grammar: a leading '&', unencoded ';' and spaces
+    String uri = "/klevu/recommendations/" + API_KEY + "/settings/k-home?&cp=Women;Shoes and bags&pid=&gpid=&sids=seg-b,seg-a,seg-b";
+    env.client.get(uri).putHeader("Content-Type", "application/json").send().compose(settings -> {
+      ctx.verify(() -> assertThat(settings.statusCode()).isEqualTo(200));
+      JsonObject config = settings.bodyAsJsonObject();
+      String basePath = config.getJsonObject("search").getString("basePath");
+      ctx.verify(() -> {
+        assertThat(basePath).startsWith("edge.shop.test/klevu/search/" + env.sim.advertisedAddress() + "/cs/v2/search");
+        assertThat(config.getJsonObject("metadata").getString("segmentKey")).isEqualTo("seg-a");
+      });
+      String path = basePath.substring("edge.shop.test".length());
+      JsonObject payload = new JsonObject(config.getJsonObject("search").getString("payload"))
+          .put("context", new JsonObject().put("apiKeys", new JsonArray().add(API_KEY)));
+      return env.client.post(path).sendJsonObject(payload).compose(first -> env.client.post(path).sendJsonObject(payload)
+          .map(second -> List.of(first, second)));
+    }).onComplete(ctx.succeeding(searches -> ctx.verify(() -> {
+      assertThat(searches.get(0).statusCode()).isEqualTo(200);
+      assertThat(searches.get(0).bodyAsJsonObject().getJsonArray("queryResults")).isNotEmpty();
+      assertThat(searches.get(1).getHeader("X-Cache")).isEqualTo("hit-l1");
+      assertThat(env.count(SimCounter.SEARCH)).isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void corsPreflightFromAConfiguredStorefrontIsAnswered(VertxTestContext ctx) {
+    env.client.request(io.vertx.core.http.HttpMethod.OPTIONS, "/klevu/recommendations/" + API_KEY + "/settings/k-home")
+        .putHeader("Origin", "https://shop.test")
+        .putHeader("Access-Control-Request-Method", "GET")
+        .putHeader("Access-Control-Request-Headers", "content-type")
+        .send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isBetween(200, 204);
+          assertThat(response.getHeader("Access-Control-Allow-Origin")).isEqualTo("https://shop.test");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void collectForwardsTheSdksEventsToKlevu(VertxTestContext ctx) {
+    JsonArray events = new JsonArray().add(new JsonObject().put("event", "view_recs_list").put("event_version", "1.0.0")
+        .put("event_apikey", "k-home").put("user_profile", new JsonObject().put("sessionId", "615e65c3-bc3b-4bec-9259-d368115b07ad"))
+        .put("event_data", new JsonObject().put("list_id", "k-home").put("items", new JsonArray()
+            .add(new JsonObject().put("item_id", "39814").put("index", 1)))));
+    env.client.post("/klevu/analytics/collect").sendJson(events)
+        .compose(response -> {
+          ctx.verify(() -> assertThat(response.statusCode()).isEqualTo(200));
+          return Awaits.until(env.vertx, () -> env.count(SimCounter.EVENTS) >= 1, 5_000);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          JsonObject delivered = env.sim.state().events().get(0);
+          assertThat(delivered.getString("event")).isEqualTo("view_recs_list");
+          assertThat(delivered.getJsonObject("user_profile").getString("session_id"))
+              .isEqualTo("615e65c3-bc3b-4bec-9259-d368115b07ad");
+          ctx.completeNow();
+        })));
+  }
+}
