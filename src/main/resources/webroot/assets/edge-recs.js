@@ -1,0 +1,110 @@
+/*
+ * edge-recs.js: a dependency-free recommendations banner for storefront pages.
+ * Usage: <div data-edge-recs="RECS_KEY" data-pid="" data-gpid="" data-cp=""></div>
+ *        <script src="https://EDGE_HOST/assets/edge-recs.js" data-edge-base="https://EDGE_HOST" defer></script>
+ * It asks the gateway for the banner (one round trip: identity, segments, config and search happen there),
+ * renders it with textContent only (remote data is never parsed as HTML), sends one impression when the
+ * banner is shown and one click per product click.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var base = (script && script.getAttribute('data-edge-base')) || '';
+
+  function safeUrl(value) {
+    if (typeof value !== 'string') return null;
+    try {
+      var url = new URL(value, window.location.href);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function post(path, body) {
+    return fetch(base + path, {
+      method: 'POST', credentials: 'include', keepalive: true,
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
+    }).catch(function () { /* analytics never break the page */ });
+  }
+
+  function item(product, index) {
+    return { id: String(product.id), index: index + 1, name: product.name, price: product.salePrice || product.price,
+      currency: product.currency, brand: product.brand, groupId: product.itemGroupId };
+  }
+
+  function render(el, banner) {
+    el.textContent = '';
+    el.setAttribute('data-personalized', banner.personalized ? 'true' : 'false');
+    if (!banner.products || banner.products.length === 0) {
+      el.hidden = true;
+      return;
+    }
+    var title = document.createElement('h2');
+    title.className = 'edge-recs-title';
+    title.textContent = banner.title || 'Recommended for you';
+    el.appendChild(title);
+    var list = document.createElement('ul');
+    list.className = 'edge-recs-list';
+    banner.products.forEach(function (product, index) {
+      var li = document.createElement('li');
+      li.className = 'edge-recs-item';
+      li.setAttribute('data-product-id', String(product.id));
+      var link = document.createElement('a');
+      link.href = safeUrl(product.url) || '#';
+      var image = safeUrl(product.image);
+      if (image) {
+        var img = document.createElement('img');
+        img.src = image;
+        img.alt = product.name || '';
+        img.loading = 'lazy';
+        link.appendChild(img);
+      }
+      var name = document.createElement('span');
+      name.className = 'edge-recs-name';
+      name.textContent = product.name || '';
+      link.appendChild(name);
+      var price = document.createElement('span');
+      price.className = 'edge-recs-price';
+      price.textContent = [product.salePrice || product.price, product.currency].filter(Boolean).join(' ');
+      link.appendChild(price);
+      link.addEventListener('click', function () {
+        post('/v1/events', { type: 'click', recsKey: banner.recsKey, list: banner.analytics, items: [item(product, index)] });
+      });
+      li.appendChild(link);
+      list.appendChild(li);
+    });
+    el.appendChild(list);
+    post('/v1/events', { type: 'impression', recsKey: banner.recsKey, list: banner.analytics,
+      items: banner.products.map(item) });
+  }
+
+  function mount(el) {
+    var key = el.getAttribute('data-edge-recs');
+    if (!key) return Promise.resolve();
+    var params = new URLSearchParams();
+    ['pid', 'gpid', 'cp'].forEach(function (name) {
+      var value = el.getAttribute('data-' + name);
+      if (value) params.set(name, value);
+    });
+    var kx = new URLSearchParams(window.location.search).get('_kx');
+    if (kx) params.set('_kx', kx);
+    var query = params.toString();
+    return fetch(base + '/v1/recommendations/' + encodeURIComponent(key) + (query ? '?' + query : ''), { credentials: 'include' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (banner) { if (banner) render(el, banner); else el.hidden = true; })
+      .catch(function () { el.hidden = true; });
+  }
+
+  function mountAll() {
+    var all = document.querySelectorAll('[data-edge-recs]');
+    return Promise.all(Array.prototype.map.call(all, mount));
+  }
+
+  window.EdgeRecs = { mount: mount, mountAll: mountAll };
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', mountAll);
+  } else {
+    mountAll();
+  }
+})();
