@@ -59,6 +59,7 @@ public final class EventsVerticle extends VerticleBase implements EventsService 
   private long pausedUntilNanos;
   private boolean paused;
   private boolean stopping;
+  private boolean closed;
   private Promise<Void> drained;
 
   private Counter accepted;
@@ -180,7 +181,7 @@ public final class EventsVerticle extends VerticleBase implements EventsService 
    * Only ever runs on this verticle's context.
    */
   private void pump(boolean flush) {
-    if (stats == null) {
+    if (stats == null || closed) {
       return;
     }
     int threshold = flush || stopping ? 1 : options.getBatchSize();
@@ -277,6 +278,7 @@ public final class EventsVerticle extends VerticleBase implements EventsService 
     stopping = true;
     Future<Void> unbound = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unbound.transform(ignored -> drain()).transform(ignored -> {
+      closed = true;
       if (tickTimer >= 0) {
         vertx.cancelTimer(tickTimer);
       }
