@@ -1,0 +1,310 @@
+package dev.edgegateway.events;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 4: accepts Klevu analytics events into an {@link Outbox} and delivers them to Klevu's stats endpoint in
+ * batches, retrying failed batches with backoff.
+ *
+ * <ul>
+ *   <li>{@link #enqueue} (bus address {@value EventsService#ENQUEUE_ADDRESS}) takes a whole {@link EventBatch} or
+ *       nothing: when the outbox is full it fails with {@link Outcome#OVERLOADED} and a Retry-After.</li>
+ *   <li>The sender is timer-driven and never blocks: a full batch ({@code batchSize}) goes as soon as it is
+ *       queued, a partial one within {@code flushIntervalMs}; at most {@code maxInFlightBatches} POSTs at once,
+ *       each one JSON array with {@code Content-Type: application/json}.</li>
+ *   <li>A failed batch goes back to the front of the outbox and the sender pauses for an exponential backoff
+ *       (or the upstream's {@code Retry-After}, whichever is longer, capped at {@code retryBackoffMaxMs}). After
+ *       {@code maxAttempts} failed POSTs, or at once when Klevu answers 4xx, the batch is dead-lettered: counted
+ *       and logged with its size only.</li>
+ *   <li>On undeploy the bus address goes first, then the sender drains for up to {@code shutdownDrainMs} and
+ *       logs how many events remain.</li>
+ * </ul>
+ * Every accepted event ends counted as delivered or dead, or is still in the outbox:
+ * {@code accepted = delivered + dead + edge_outbox_depth}. Delivery is at least once. Deploy one instance per
+ * process (the depth gauge follows the first instance's outbox).
+ *
+ * <p>Metrics: {@code edge_events_total{result=accepted|rejected_full|delivered|dead}} (events),
+ * {@code edge_events_batches_total{result=delivered|retried|dead}} (POSTs), {@code edge_outbox_depth} (events
+ * held, queued plus in flight), and the {@code upstream="stats"} meters of {@link UpstreamClient}.
+ */
+public final class EventsVerticle extends VerticleBase implements EventsService {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
+
+  private EventsOptions options;
+  private Outbox outbox;
+  private UpstreamClient stats;
+  private MessageConsumer<EventBatch> consumer;
+  private long tickTimer = -1;
+  private int inFlight;
+  private long pausedUntilNanos;
+  private boolean paused;
+  private boolean stopping;
+  private boolean closed;
+  private Promise<Void> drained;
+
+  private Counter accepted;
+  private Counter rejectedFull;
+  private Counter delivered;
+  private Counter dead;
+  private Counter batchesDelivered;
+  private Counter batchesRetried;
+  private Counter batchesDead;
+
+  /** Reads {@link EventsOptions} from the deployment config (the gateway's whole config). */
+  public EventsVerticle() {
+  }
+
+  public EventsVerticle(EventsOptions options) {
+    this(options, null);
+  }
+
+  /** @param outbox the outbox to use, or null for a {@link MemoryOutbox} of {@code outboxCapacity} */
+  public EventsVerticle(EventsOptions options, Outbox outbox) {
+    this.options = options;
+    this.outbox = outbox;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (options == null) {
+      options = new EventsOptions(config());
+    }
+    if (outbox == null) {
+      outbox = new MemoryOutbox(options.getOutboxCapacity());
+    }
+    Bus.install(vertx);
+    MeterRegistry registry = Metrics.of(vertx);
+    accepted = eventCounter(registry, "accepted");
+    rejectedFull = eventCounter(registry, "rejected_full");
+    delivered = eventCounter(registry, "delivered");
+    dead = eventCounter(registry, "dead");
+    batchesDelivered = batchCounter(registry, "delivered");
+    batchesRetried = batchCounter(registry, "retried");
+    batchesDead = batchCounter(registry, "dead");
+    Gauge.builder("edge_outbox_depth", outbox, Outbox::size)
+        .description("Analytics events held by the outbox: queued plus being sent")
+        .strongReference(false)
+        .register(registry);
+    stats = new UpstreamClient(vertx, "stats", options.getStats());
+    tickTimer = vertx.setPeriodic(options.getFlushIntervalMs(), id -> pump(true));
+    consumer = Bus.bind(vertx, ENQUEUE_ADDRESS, this::enqueue);
+    return consumer.completion();
+  }
+
+  private static Counter eventCounter(MeterRegistry registry, String result) {
+    return Counter.builder("edge_events_total").tag("result", result)
+        .description("Analytics events by what became of them").register(registry);
+  }
+
+  private static Counter batchCounter(MeterRegistry registry, String result) {
+    return Counter.builder("edge_events_batches_total").tag("result", result)
+        .description("POSTs of analytics batches to the stats endpoint by result").register(registry);
+  }
+
+  @Override
+  public Future<EventsReceipt> enqueue(EventBatch batch, Deadline deadline) {
+    if (batch == null || batch.events() == null) {
+      return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "no events"));
+    }
+    if (stopping) {
+      return Future.failedFuture(new OutcomeException(Outcome.UNAVAILABLE, "events: shutting down", 1));
+    }
+    List<JsonObject> events = batch.events();
+    int n = events.size();
+    if (n == 0) {
+      return Future.succeededFuture(new EventsReceipt(0));
+    }
+    return outbox.offer(events).transform(ar -> {
+      if (ar.failed()) {
+        LOG.error("events: outbox refused {} events: {}", n, ar.cause().toString());
+        return Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "outbox unavailable"));
+      }
+      if (!ar.result()) {
+        rejectedFull.increment(n);
+        return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "outbox full", fullRetryAfterSeconds()));
+      }
+      accepted.increment(n);
+      if (outbox.queued() >= options.getBatchSize()) {
+        onContext(() -> pump(false));
+      }
+      return Future.succeededFuture(new EventsReceipt(n));
+    });
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private long fullRetryAfterSeconds() {
+    long pausedMs = pausedRemainingMs();
+    return Math.max(options.getFullRetryAfterSeconds(), (pausedMs + 999) / 1000);
+  }
+
+  private long pausedRemainingMs() {
+    if (!paused) {
+      return 0;
+    }
+    long nanos = pausedUntilNanos - System.nanoTime();
+    if (nanos <= 0) {
+      paused = false;
+      return 0;
+    }
+    return Math.max(1, nanos / 1_000_000L);
+  }
+
+  /**
+   * Sends what is ready: full batches always; partial ones too when {@code flush} (the tick, or draining).
+   * Only ever runs on this verticle's context.
+   */
+  private void pump(boolean flush) {
+    if (stats == null || closed) {
+      return;
+    }
+    int threshold = flush || stopping ? 1 : options.getBatchSize();
+    while (inFlight < options.getMaxInFlightBatches() && pausedRemainingMs() == 0 && outbox.queued() >= threshold) {
+      inFlight++;
+      outbox.take(options.getBatchSize()).onComplete(ar -> {
+        if (ar.failed()) {
+          inFlight--;
+          LOG.error("events: outbox take failed: {}", ar.cause().toString());
+          return;
+        }
+        OutboxBatch batch = ar.result();
+        if (batch.isEmpty()) {
+          inFlight--;
+          return;
+        }
+        send(batch);
+      });
+    }
+  }
+
+  private void send(OutboxBatch batch) {
+    Buffer body = new JsonArray(batch.events()).toBuffer();
+    long budget = options.getStats().getTimeoutMs() * (options.getStats().getMaxRetries() + 1L);
+    stats.send(client -> client.postAbs(options.getStatsUrl()).putHeader("Content-Type", "application/json"),
+            body, Deadline.in(budget))
+        .onComplete(ar -> {
+          inFlight--;
+          if (ar.succeeded()) {
+            settle(batch, true);
+          } else {
+            failed(batch, OutcomeException.of(ar.cause()));
+          }
+          checkDrained();
+          pump(stopping);
+        });
+  }
+
+  private void settle(OutboxBatch batch, boolean wasDelivered) {
+    outbox.ack(batch).onFailure(t -> LOG.error("events: ack of batch failed: {}", t.toString()));
+    if (wasDelivered) {
+      delivered.increment(batch.size());
+      batchesDelivered.increment();
+    } else {
+      dead.increment(batch.size());
+      batchesDead.increment();
+    }
+  }
+
+  private void failed(OutboxBatch batch, OutcomeException failure) {
+    int attempts = batch.attempts() + 1;
+    if (failure.outcome() == Outcome.UPSTREAM_REJECTED || attempts >= options.getMaxAttempts()) {
+      // size and reason only: the payload carries shopper session ids
+      LOG.warn("events: dead-lettered a batch of {} events after {} attempts ({}: {})",
+          batch.size(), attempts, failure.outcome().tag(), failure.getMessage());
+      settle(batch, false);
+      return;
+    }
+    batchesRetried.increment();
+    outbox.requeueFront(batch).onFailure(t -> LOG.error("events: requeue of batch failed: {}", t.toString()));
+    long delay = backoffMs(attempts, failure.retryAfterSeconds());
+    LOG.debug("events: batch of {} events failed ({}), attempt {}, retry in {} ms",
+        batch.size(), failure.outcome().tag(), attempts, delay);
+    pause(delay);
+  }
+
+  /** Exponential with jitter from {@code retryBackoffMs}; at least the upstream's Retry-After; capped. */
+  long backoffMs(int attempts, long retryAfterSeconds) {
+    long cap = options.getRetryBackoffMaxMs();
+    int shift = Math.min(Math.max(0, attempts - 1), 30);
+    long base = Math.min(cap, options.getRetryBackoffMs() << shift);
+    long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    long retryAfterMs = retryAfterSeconds <= 0 ? 0 : Math.min(cap, Math.min(retryAfterSeconds, cap / 1000 + 1) * 1000);
+    return Math.max(1, Math.max(jittered, retryAfterMs));
+  }
+
+  private void pause(long delayMs) {
+    long until = System.nanoTime() + delayMs * 1_000_000L;
+    if (!paused || until - pausedUntilNanos > 0) {
+      pausedUntilNanos = until;
+      paused = true;
+      vertx.setTimer(delayMs, id -> pump(true));
+    }
+  }
+
+  private void checkDrained() {
+    if (drained != null && outbox.size() == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    Future<Void> unbound = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unbound.transform(ignored -> drain()).transform(ignored -> {
+      closed = true;
+      if (tickTimer >= 0) {
+        vertx.cancelTimer(tickTimer);
+      }
+      long remaining = outbox == null ? 0 : outbox.size();
+      if (remaining > 0) {
+        LOG.warn("events: stopped with {} accepted events not delivered (queued or in flight)", remaining);
+      } else {
+        LOG.info("events: stopped with the outbox drained");
+      }
+      return stats == null ? Future.succeededFuture() : stats.close();
+    });
+  }
+
+  private Future<Void> drain() {
+    if (outbox == null || outbox.size() == 0 || options.getShutdownDrainMs() == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    long timer = vertx.setTimer(options.getShutdownDrainMs(), id -> drained.tryComplete());
+    pump(true);
+    checkDrained();
+    return drained.future().andThen(ignored -> vertx.cancelTimer(timer));
+  }
+
+  /** The outbox in use (after start). */
+  public Outbox outbox() {
+    return outbox;
+  }
+}
