@@ -141,15 +141,21 @@ public final class RedisBackend {
       return new OutcomeException(Outcome.TIMEOUT, "redis " + command + " timed out");
     }
     m.error.increment();
-    if (cause instanceof Response) {
+    if (cause instanceof Response && !isConnectionLoss(cause)) {
       // Redis answered (an error reply such as WRONGTYPE or OOM): it is alive, so this is no outage
       return new OutcomeException(Outcome.UPSTREAM_ERROR, "redis " + command + " error reply");
     }
-    if (cause instanceof OutcomeException oe) {
-      return oe;
+    if (isPoolSaturated(cause)) {
+      // our own pool is busy, Redis is not at fault: shed this command without counting an outage
+      return new OutcomeException(Outcome.OVERLOADED, "redis " + command + " rejected: connection pool queue full");
     }
     countFailure(isConnectionLoss(cause), cause.getClass().getSimpleName());
     return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " failed: " + cause.getClass().getSimpleName());
+  }
+
+  private static boolean isPoolSaturated(Throwable cause) {
+    String message = cause.getMessage();
+    return message != null && message.contains("max wait queue");
   }
 
   private static boolean isConnectionLoss(Throwable cause) {
@@ -157,6 +163,10 @@ public final class RedisBackend {
       return true; // refused, reset, closed channel
     }
     String message = cause.getMessage();
+    if (cause instanceof Response) {
+      // the client fails commands pending on a dropped connection with a pseudo error reply
+      return (message != null && message.startsWith("CONNECTION_CLOSED")) || cause.getCause() != null;
+    }
     return cause instanceof VertxException && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("closed");
   }
 

@@ -23,10 +23,13 @@ public final class RedisCacheOptions {
   public static final String DEFAULT_MASTER_NAME = "mymaster";
   /** Sentinel only: which node to talk to; the cache writes, so the master. */
   public static final RedisRole DEFAULT_ROLE = RedisRole.MASTER;
-  /** Connections in the pool, all event loops together (per endpoint). */
-  public static final int DEFAULT_MAX_POOL_SIZE = 8;
-  /** Requests that may wait for a pooled connection before the pool rejects new ones. */
-  public static final int DEFAULT_MAX_POOL_WAITING = 256;
+  /**
+   * Connections in the pool (per endpoint), all event loops together. The pooled client sends one command
+   * per connection at a time, so this is also the number of commands in the air at once.
+   */
+  public static final int DEFAULT_MAX_POOL_SIZE = 16;
+  /** Commands that may wait for a pooled connection before the pool rejects new ones (a fast failure). */
+  public static final int DEFAULT_MAX_POOL_WAITING = 1_024;
   /** Commands that may be in the air on one connection before the client rejects new ones. */
   public static final int DEFAULT_MAX_WAITING_HANDLERS = 2_048;
   /** Bound on every cache command, connection wait included: Redis can never hold a request longer. */
