@@ -307,7 +307,10 @@ public final class RedisCacheOptions {
     return this;
   }
 
-  /** The {@code client} tag of the Redis metrics. */
+  /**
+   * The {@code client} tag of the Redis metrics. Give each backend of one process its own name: the
+   * {@code edge_redis_up} gauge of a second backend with the same name would not be registered.
+   */
   public String getClientName() {
     return clientName;
   }

@@ -92,12 +92,14 @@ class RedisBackendTest {
     RedisTestSupport.backendOrSkip(vertx, prefix).close();
     RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions()
         .setConnectionString(RedisTestSupport.URL).setKeyPrefix(prefix)
-        .setCommandTimeoutMs(50).setFailuresBeforeDown(2)
+        .setCommandTimeoutMs(200).setFailuresBeforeDown(2)
         .setReconnectInitialBackoffMs(20).setReconnectMaxBackoffMs(100));
-    // BLPOP on an empty list holds the reply for 0.5 s: longer than the command timeout
-    Request block1 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("0.5");
-    Request block2 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("0.5");
+    // BLPOP on an empty list holds the reply for 1.5 s: far longer than the command timeout
+    Request block1 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
+    Request block2 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
     waitUntil(vertx, backend::isHealthy, 5_000)
+        // a success first: it resets the failure count, whatever a slow first connect did
+        .compose(v -> backend.send("ping", Request.cmd(Command.PING)))
         .compose(v -> backend.send("blpop", block1).transform(ar -> {
           ctx.verify(() -> {
             assertThat(OutcomeException.outcomeOf(ar.cause())).isEqualTo(Outcome.TIMEOUT);
