@@ -97,7 +97,13 @@ public final class ReadThroughCache<V> {
 
   /** Drops a key from the store, e.g. after the upstream said the cached session is gone. */
   public Future<Void> invalidate(String key) {
-    return store.remove(key).recover(t -> {
+    Future<Void> removed;
+    try {
+      removed = store.remove(key);
+    } catch (RuntimeException e) {
+      removed = Future.failedFuture(e);
+    }
+    return removed.recover(t -> {
       storeErrors.increment();
       return Future.succeededFuture();
     });
@@ -121,6 +127,20 @@ public final class ReadThroughCache<V> {
     });
   }
 
+  /** Stores a loaded entry; a store that fails, or throws instead of failing, never fails the read. */
+  private Future<Void> writeStore(String key, CacheEntry<V> entry) {
+    Future<Void> written;
+    try {
+      written = store.put(key, entry);
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    return written.recover(t -> {
+      storeErrors.increment();
+      return Future.succeededFuture();
+    });
+  }
+
   private Future<CacheEntry<V>> load(String key, Deadline deadline, Function<Deadline, Future<CacheEntry<V>>> loader) {
     return flights.run(key, deadline, flightDeadline -> readStore(key).compose(hit -> {
       // another caller, or another gateway through Redis, may have filled the key since our first read
@@ -131,10 +151,7 @@ public final class ReadThroughCache<V> {
         if (entry == null) {
           return Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader produced no entry"));
         }
-        return store.put(key, entry).recover(t -> {
-          storeErrors.increment();
-          return Future.succeededFuture();
-        }).map(entry);
+        return writeStore(key, entry).map(entry);
       });
     }));
   }

@@ -1,0 +1,256 @@
+package dev.edgegateway.cache;
+
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Redis client (one connection pool) and its health, shared by every {@link RedisCache} of a process.
+ *
+ * <p>Every command goes through {@link #send}: bounded by {@code commandTimeoutMs}, timed and counted. The
+ * backend keeps an up/down flag. It goes down when a connection is refused or closed, or after
+ * {@code failuresBeforeDown} consecutive failures or timeouts; while down, commands fail at once with
+ * {@link Outcome#UNAVAILABLE} without touching the network, so a dead Redis costs a request nothing. One
+ * probe loop then PINGs through the pool with exponential backoff ({@code reconnectInitialBackoffMs} doubling
+ * up to {@code reconnectMaxBackoffMs}); the pool opens a fresh connection for it, and the first PONG puts
+ * the backend back up. Only the probe brings it up, so there is exactly one probe loop per outage.
+ *
+ * <p>Metrics: {@code edge_redis_commands_total{client,command,result}} (result: ok, error, timeout, down),
+ * {@code edge_redis_command_seconds{client,command}}, {@code edge_redis_up{client}} (1 or 0) and
+ * {@code edge_redis_state_changes_total{client,state}}.
+ */
+public final class RedisBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
+  private static final OutcomeException DOWN = new OutcomeException(Outcome.UNAVAILABLE, "redis is down");
+  private static final OutcomeException CLOSED = new OutcomeException(Outcome.UNAVAILABLE, "redis client closed");
+
+  private final Vertx vertx;
+  private final RedisCacheOptions options;
+  private final Redis redis;
+  private final AtomicBoolean up = new AtomicBoolean(true);
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private volatile boolean closed;
+  private volatile long probeTimer = -1;
+
+  private final MeterRegistry registry;
+  private final String clientTag;
+  private final Map<String, CommandMeters> meters = new ConcurrentHashMap<>();
+  private final Counter wentDown;
+  private final Counter cameUp;
+
+  private RedisBackend(Vertx vertx, RedisCacheOptions options) {
+    this.vertx = vertx;
+    this.options = new RedisCacheOptions(options);
+    this.redis = Redis.createClient(vertx, this.options.toRedisOptions());
+    this.registry = Metrics.of(vertx);
+    this.clientTag = this.options.getClientName();
+    Gauge.builder("edge_redis_up", this, backend -> backend.isHealthy() ? 1 : 0)
+        .tag("client", clientTag)
+        .description("1 while the Redis cache tier answers, 0 while it is considered down")
+        .register(registry);
+    this.wentDown = registry.counter("edge_redis_state_changes_total", "client", clientTag, "state", "down");
+    this.cameUp = registry.counter("edge_redis_state_changes_total", "client", clientTag, "state", "up");
+  }
+
+  /**
+   * Creates the client and sends a first PING (not awaited): a Redis that is unreachable at start is
+   * marked down within one command timeout, and the probe loop takes over.
+   */
+  public static RedisBackend create(Vertx vertx, RedisCacheOptions options) {
+    RedisBackend backend = new RedisBackend(vertx, options);
+    LOG.info("redis cache tier: client={} type={} endpoints={} commandTimeoutMs={}", backend.clientTag,
+        backend.options.getType(), backend.options.redactedEndpoints(), backend.options.getCommandTimeoutMs());
+    backend.send("ping", Request.cmd(Command.PING));
+    return backend;
+  }
+
+  public RedisCacheOptions options() {
+    return options;
+  }
+
+  /** Whether Redis answers, for readiness checks. */
+  public boolean isHealthy() {
+    return up.get() && !closed;
+  }
+
+  /** The full Redis key of a cache key: {@code <prefix><key>}. */
+  public String key(String key) {
+    return options.getKeyPrefix() + key;
+  }
+
+  /**
+   * Sends one command through the pool, bounded by the command timeout. Fails at once while Redis is down.
+   * Failures are {@link OutcomeException}s: TIMEOUT, UNAVAILABLE (connection trouble) or UPSTREAM_ERROR
+   * (Redis answered with an error). A {@code null} response is Redis' nil.
+   *
+   * @param command lower-case command name for the metric tag (bounded set: get, set, del, ping, ...)
+   */
+  public Future<Response> send(String command, Request request) {
+    CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
+    if (closed) {
+      m.down.increment();
+      return Future.failedFuture(CLOSED);
+    }
+    if (!up.get()) {
+      m.down.increment();
+      return Future.failedFuture(DOWN);
+    }
+    long started = System.nanoTime();
+    Future<Response> sent;
+    try {
+      sent = redis.send(request);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    return sent.timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS).transform(ar -> {
+      m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      if (ar.succeeded()) {
+        m.ok.increment();
+        consecutiveFailures.set(0);
+        return Future.succeededFuture(ar.result());
+      }
+      return Future.failedFuture(onFailure(command, m, ar.cause()));
+    });
+  }
+
+  private OutcomeException onFailure(String command, CommandMeters m, Throwable cause) {
+    if (cause instanceof TimeoutException) {
+      m.timeout.increment();
+      countFailure(false, "timeout");
+      return new OutcomeException(Outcome.TIMEOUT, "redis " + command + " timed out");
+    }
+    m.error.increment();
+    if (cause instanceof Response && !isConnectionLoss(cause)) {
+      // Redis answered (an error reply such as WRONGTYPE or OOM): it is alive, so this is no outage
+      return new OutcomeException(Outcome.UPSTREAM_ERROR, "redis " + command + " error reply");
+    }
+    if (isPoolSaturated(cause)) {
+      // our own pool is busy, Redis is not at fault: shed this command without counting an outage
+      return new OutcomeException(Outcome.OVERLOADED, "redis " + command + " rejected: connection pool queue full");
+    }
+    countFailure(isConnectionLoss(cause), cause.getClass().getSimpleName());
+    return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " failed: " + cause.getClass().getSimpleName());
+  }
+
+  private static boolean isPoolSaturated(Throwable cause) {
+    String message = cause.getMessage();
+    return message != null && message.contains("max wait queue");
+  }
+
+  private static boolean isConnectionLoss(Throwable cause) {
+    if (cause instanceof ConnectException || cause instanceof IOException) {
+      return true; // refused, reset, closed channel
+    }
+    String message = cause.getMessage();
+    if (cause instanceof Response) {
+      // the client fails commands pending on a dropped connection with a pseudo error reply
+      return (message != null && message.startsWith("CONNECTION_CLOSED")) || cause.getCause() != null;
+    }
+    return cause instanceof VertxException && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("closed");
+  }
+
+  private void countFailure(boolean connectionLoss, String reason) {
+    int failures = consecutiveFailures.incrementAndGet();
+    if (connectionLoss || failures >= options.getFailuresBeforeDown()) {
+      markDown(reason);
+    }
+  }
+
+  private void markDown(String reason) {
+    if (closed || !up.compareAndSet(true, false)) {
+      return;
+    }
+    wentDown.increment();
+    LOG.warn("redis cache tier down (client={}, {}): serving from memory and upstreams, probing every {}..{} ms",
+        clientTag, reason, options.getReconnectInitialBackoffMs(), options.getReconnectMaxBackoffMs());
+    scheduleProbe(options.getReconnectInitialBackoffMs());
+  }
+
+  private void scheduleProbe(long delayMs) {
+    if (closed) {
+      return;
+    }
+    try {
+      probeTimer = vertx.setTimer(delayMs, id -> probe(delayMs));
+    } catch (RuntimeException e) {
+      // Vert.x is closing: nothing left to recover for
+      LOG.debug("redis probe not scheduled: {}", e.toString());
+    }
+  }
+
+  private void probe(long lastDelayMs) {
+    if (closed) {
+      return;
+    }
+    CommandMeters m = meters.computeIfAbsent("probe", this::newMeters);
+    long started = System.nanoTime();
+    Future<Response> ping;
+    try {
+      ping = redis.send(Request.cmd(Command.PING));
+    } catch (RuntimeException e) {
+      ping = Future.failedFuture(e);
+    }
+    ping.timeout(options.getConnectTimeoutMs() + options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          if (ar.succeeded()) {
+            m.ok.increment();
+            consecutiveFailures.set(0);
+            if (!closed && up.compareAndSet(false, true)) {
+              cameUp.increment();
+              LOG.info("redis cache tier back up (client={})", clientTag);
+            }
+          } else {
+            (ar.cause() instanceof TimeoutException ? m.timeout : m.error).increment();
+            scheduleProbe(Math.min(lastDelayMs * 2, options.getReconnectMaxBackoffMs()));
+          }
+        });
+  }
+
+  /** Stops probing and closes the pool. Commands sent afterwards fail at once. */
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    long timer = probeTimer;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return redis.close().recover(t -> Future.succeededFuture());
+  }
+
+  private CommandMeters newMeters(String command) {
+    return new CommandMeters(
+        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "ok"),
+        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "error"),
+        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "timeout"),
+        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "down"),
+        Timer.builder("edge_redis_command_seconds").tags("client", clientTag, "command", command)
+            .description("Redis command latency, timeouts included").register(registry));
+  }
+
+  private record CommandMeters(Counter ok, Counter error, Counter timeout, Counter down, Timer latency) {
+  }
+}

@@ -1,0 +1,68 @@
+package dev.edgegateway.cache;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** The real Redis the tests use: {@code EDGE_REDIS_URL}, or the local one on 127.0.0.1:6379. */
+final class RedisTestSupport {
+  static final String URL = System.getenv().getOrDefault("EDGE_REDIS_URL", "redis://127.0.0.1:6379");
+
+  private RedisTestSupport() {
+  }
+
+  /** A key prefix no other test run shares, so runs never see each other's keys. */
+  static String uniquePrefix() {
+    return "edge:test:" + UUID.randomUUID() + ":";
+  }
+
+  /**
+   * A backend on the test Redis with a generous command timeout (these tests check behaviour, not latency
+   * on a shared 2-core machine). Skips the test when no Redis answers.
+   */
+  static RedisBackend backendOrSkip(Vertx vertx, String prefix) {
+    RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions()
+        .setConnectionString(URL)
+        .setKeyPrefix(prefix)
+        .setCommandTimeoutMs(3_000)
+        .setFailuresBeforeDown(1_000));
+    try {
+      backend.send("ping", Request.cmd(Command.PING)).await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      backend.close();
+      Assumptions.abort("no Redis at " + URL + ": " + e);
+    }
+    return backend;
+  }
+
+  /** Deletes every key under {@code prefix} (SCAN + DEL, never KEYS). */
+  static Future<Void> deleteByPrefix(RedisBackend backend, String prefix) {
+    return scanAndDelete(backend, prefix + "*", "0");
+  }
+
+  private static Future<Void> scanAndDelete(RedisBackend backend, String pattern, String cursor) {
+    return backend.send("scan", Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1_000))
+        .compose(reply -> {
+          String next = reply.get(0).toString();
+          Response keys = reply.get(1);
+          Future<Void> deleted = Future.succeededFuture();
+          if (keys.size() > 0) {
+            Request del = Request.cmd(Command.DEL);
+            for (Response key : keys) {
+              del.arg(key.toBuffer());
+            }
+            deleted = backend.send("del", del).mapEmpty();
+          }
+          return deleted.compose(v -> "0".equals(next) ? Future.succeededFuture() : scanAndDelete(backend, pattern, next));
+        });
+  }
+
+  static Future<Long> pttl(RedisBackend backend, String fullKey) {
+    return backend.send("pttl", Request.cmd(Command.PTTL).arg(fullKey)).map(Response::toLong);
+  }
+}

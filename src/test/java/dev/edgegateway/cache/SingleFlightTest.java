@@ -1,0 +1,253 @@
+package dev.edgegateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every load here is a Promise completed by hand, so which caller sees what is decided by the test. */
+@ExtendWith(VertxExtension.class)
+class SingleFlightTest {
+  private Vertx vertx;
+  private final AtomicInteger loads = new AtomicInteger();
+  private final List<Promise<String>> pending = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A loader whose n-th call returns the n-th pending promise's future. */
+  private Function<Deadline, Future<String>> controlled() {
+    return deadline -> {
+      loads.incrementAndGet();
+      Promise<String> p = Promise.promise();
+      pending.add(p);
+      return p.future();
+    };
+  }
+
+  private static Deadline longDeadline() {
+    return Deadline.in(10_000);
+  }
+
+  @Test
+  void twoHundredConcurrentCallersShareOneLoad(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    vertx.runOnContext(v -> {
+      List<Future<String>> callers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        callers.add(flights.run("seg:k", longDeadline(), controlled()));
+      }
+      ctx.verify(() -> {
+        assertThat(loads).hasValue(1);
+        assertThat(flights.inFlight()).isEqualTo(1);
+        assertThat(callers).noneMatch(Future::isComplete);
+      });
+      pending.get(0).complete("segments");
+      Future.all(callers).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        assertThat(callers).allMatch(f -> "segments".equals(f.result()));
+        assertThat(flights.inFlight()).isZero();
+        assertThat(loads).hasValue(1);
+        ctx.completeNow();
+      })));
+    });
+  }
+
+  @Test
+  void followersGetTheLeadersErrorAndANewFlightStartsOnlyAfterItSettled(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    OutcomeException failure = new OutcomeException(Outcome.UPSTREAM_ERROR, "klevu 503");
+    vertx.runOnContext(v -> {
+      List<Future<String>> callers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        callers.add(flights.run("seg:k", longDeadline(), controlled()));
+      }
+      ctx.verify(() -> assertThat(flights.isFlying("seg:k")).isTrue());
+      pending.get(0).fail(failure);
+      Future.join(callers).onComplete(ar -> ctx.verify(() -> {
+        for (Future<String> caller : callers) {
+          assertThat(caller.failed()).isTrue();
+          assertThat(caller.cause()).isSameAs(failure);
+        }
+        assertThat(loads).as("one upstream call for the whole failure").hasValue(1);
+        assertThat(flights.isFlying("seg:k")).isFalse();
+        Future<String> next = flights.run("seg:k", longDeadline(), controlled());
+        assertThat(loads).as("a new flight after the first settled").hasValue(2);
+        pending.get(1).complete("recovered");
+        next.onComplete(ctx.succeeding(value -> ctx.verify(() -> {
+          assertThat(value).isEqualTo("recovered");
+          ctx.completeNow();
+        })));
+      }));
+    });
+  }
+
+  @Test
+  void aWaiterPastItsDeadlineFailsWithTimeoutWhileTheFlightGoesOn(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    vertx.runOnContext(v -> {
+      Future<String> hurried = flights.run("seg:k", Deadline.in(30), controlled());
+      Future<String> patient = flights.run("seg:k", longDeadline(), controlled());
+      hurried.onComplete(ctx.failing(t -> ctx.verify(() -> {
+        assertThat(OutcomeException.outcomeOf(t)).isEqualTo(Outcome.TIMEOUT);
+        assertThat(flights.isFlying("seg:k")).as("giving up does not cancel the flight").isTrue();
+        assertThat(patient.isComplete()).isFalse();
+        pending.get(0).complete("late but fine");
+        patient.onComplete(ctx.succeeding(value -> ctx.verify(() -> {
+          assertThat(value).isEqualTo("late but fine");
+          assertThat(loads).hasValue(1);
+          ctx.completeNow();
+        })));
+      })));
+    });
+  }
+
+  @Test
+  void aDeadlineAlreadySpentFailsAtOnce(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    vertx.runOnContext(v -> {
+      flights.run("seg:k", longDeadline(), controlled());
+      Future<String> late = flights.run("seg:k", Deadline.in(0), controlled());
+      ctx.verify(() -> {
+        assertThat(late.failed()).isTrue();
+        assertThat(OutcomeException.outcomeOf(late.cause())).isEqualTo(Outcome.TIMEOUT);
+      });
+      pending.get(0).complete("x");
+      ctx.completeNow();
+    });
+  }
+
+  @Test
+  void aLoaderThatThrowsSettlesTheFlight(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    IllegalStateException boom = new IllegalStateException("boom");
+    vertx.runOnContext(v -> {
+      Future<String> thrown = flights.run("seg:k", longDeadline(), deadline -> {
+        throw boom;
+      });
+      Future<String> nothing = flights.run("seg:other", longDeadline(), deadline -> null);
+      thrown.onComplete(ctx.failing(t -> ctx.verify(() -> {
+        assertThat(t).isSameAs(boom);
+        assertThat(flights.inFlight()).isZero();
+        assertThat(nothing.failed()).isTrue();
+        assertThat(OutcomeException.outcomeOf(nothing.cause())).isEqualTo(Outcome.INTERNAL);
+        Future<String> again = flights.run("seg:k", longDeadline(), controlled());
+        assertThat(loads).hasValue(1);
+        pending.get(0).complete("ok");
+        again.onComplete(ctx.succeeding(value -> ctx.completeNow()));
+      })));
+    });
+  }
+
+  @Test
+  void tooManyWaitersOnOneKeyAreTurnedAwayWithOverloaded(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxWaitersPerKey(5));
+    vertx.runOnContext(v -> {
+      List<Future<String>> admitted = new ArrayList<>();
+      for (int i = 0; i < 6; i++) { // the leader and five followers
+        admitted.add(flights.run("seg:k", longDeadline(), controlled()));
+      }
+      Future<String> overflow = flights.run("seg:k", longDeadline(), controlled());
+      ctx.verify(() -> {
+        assertThat(overflow.failed()).isTrue();
+        assertThat(OutcomeException.outcomeOf(overflow.cause())).isEqualTo(Outcome.OVERLOADED);
+        assertThat(admitted).noneMatch(Future::isComplete);
+        assertThat(loads).hasValue(1);
+      });
+      pending.get(0).complete("v");
+      Future.all(admitted).onComplete(ctx.succeedingThenComplete());
+    });
+  }
+
+  @Test
+  void tooManyFlightsAtOnceTurnNewLeadersAway(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxFlights(2));
+    vertx.runOnContext(v -> {
+      flights.run("a", longDeadline(), controlled());
+      flights.run("b", longDeadline(), controlled());
+      Future<String> third = flights.run("c", longDeadline(), controlled());
+      Future<String> follower = flights.run("a", longDeadline(), controlled());
+      ctx.verify(() -> {
+        assertThat(OutcomeException.outcomeOf(third.cause())).isEqualTo(Outcome.OVERLOADED);
+        assertThat(follower.isComplete()).as("joining an existing flight is still allowed").isFalse();
+      });
+      pending.forEach(p -> p.complete("v"));
+      follower.onComplete(ctx.succeedingThenComplete());
+    });
+  }
+
+  @Test
+  void aFlightOlderThanItsMaxAgeLetsANewcomerStartAnother(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxFlightAgeMs(100));
+    vertx.runOnContext(v -> {
+      Future<String> first = flights.run("seg:k", longDeadline(), controlled());
+      long giveUp = System.currentTimeMillis() + 5_000;
+      vertx.setPeriodic(10, id -> {
+        if (flights.isFlying("seg:k")) {
+          if (System.currentTimeMillis() > giveUp && vertx.cancelTimer(id)) {
+            ctx.failNow(new AssertionError("flight never aged out"));
+          }
+          return;
+        }
+        vertx.cancelTimer(id);
+        Future<String> newcomer = flights.run("seg:k", longDeadline(), controlled());
+        ctx.verify(() -> assertThat(loads).as("a stuck flight does not hold the key").hasValue(2));
+        // the old flight settling late must not unregister the new one
+        pending.get(0).complete("old");
+        first.compose(old -> {
+          ctx.verify(() -> {
+            assertThat(old).isEqualTo("old");
+            assertThat(flights.isFlying("seg:k")).isTrue();
+          });
+          Future<String> joiner = flights.run("seg:k", longDeadline(), controlled());
+          ctx.verify(() -> assertThat(loads).hasValue(2));
+          pending.get(1).complete("new");
+          return Future.all(newcomer, joiner).map(all -> joiner.result());
+        }).onComplete(ctx.succeeding(joined -> ctx.verify(() -> {
+          assertThat(newcomer.result()).isEqualTo("new");
+          assertThat(joined).isEqualTo("new");
+          ctx.completeNow();
+        })));
+      });
+    });
+  }
+
+  @Test
+  void aFollowerWakesOnItsOwnEventLoop(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    Context leaderContext = vertx.getOrCreateContext();
+    Context followerContext = vertx.getOrCreateContext();
+    leaderContext.runOnContext(v -> {
+      flights.run("seg:k", longDeadline(), controlled());
+      followerContext.runOnContext(w -> flights.run("seg:k", longDeadline(), controlled())
+          .onComplete(ctx.succeeding(value -> ctx.verify(() -> {
+            assertThat(Vertx.currentContext()).isSameAs(followerContext);
+            assertThat(value).isEqualTo("v");
+            ctx.completeNow();
+          }))));
+      // completed from the leader's loop once the follower has joined
+      vertx.setPeriodic(5, id -> {
+        double followers = dev.edgegateway.metrics.Metrics.of(vertx)
+            .counter("edge_singleflight_calls_total", "flight", "t", "role", "follower").count();
+        if (followers == 1.0 && vertx.cancelTimer(id)) {
+          leaderContext.runOnContext(x -> pending.get(0).complete("v"));
+        }
+      });
+    });
+  }
+}
