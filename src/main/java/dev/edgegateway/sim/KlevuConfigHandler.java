@@ -35,8 +35,14 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String apiKey = ctx.pathParam("apiKey");
-    String recsKey = ctx.pathParam("recsKey");
+    // path is /recommendations/{apiKey}/settings/{recsKey}[/] (matched by the route regex)
+    String path = ctx.request().path();
+    int a = "/recommendations/".length();
+    int slash = path.indexOf('/', a);
+    String apiKey = LenientQuery.decodePath(path.substring(a, slash));
+    int r = slash + "/settings/".length();
+    int end = path.indexOf('/', r);
+    String recsKey = LenientQuery.decodePath(end < 0 ? path.substring(r) : path.substring(r, end));
     Map<String, String> q = LenientQuery.parse(ctx.request().query());
     String cp = q.getOrDefault("cp", "");
     String pid = q.getOrDefault("pid", "");

@@ -39,6 +39,11 @@ final class LenientQuery {
     return out;
   }
 
+  /** Percent-decodes a path segment ({@code +} stays {@code +}); invalid escapes are kept literally. */
+  static String decodePath(String s) {
+    return s.indexOf('%') < 0 ? s : decode(s.replace("+", "%2B"));
+  }
+
   static String decode(String s) {
     if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
       return s;

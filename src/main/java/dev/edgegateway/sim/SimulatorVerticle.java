@@ -131,7 +131,9 @@ public final class SimulatorVerticle extends VerticleBase {
 
     router.post("/public/1.0/:apiKey/session").handler(body)
         .handler(upstream(Upstream.VISITOR, new KlevuVisitorHandler(state)));
-    router.get("/recommendations/:apiKey/settings/:recsKey").handler(upstream(Upstream.CONFIG, config));
+    // regex without groups: vertx-web then leaves the query alone (path params would make it parse the query
+    // strictly and answer 400 on a stray '%'); the handler splits the path itself
+    router.get().pathRegex("/recommendations/[^/]+/settings/[^/]+/?").handler(upstream(Upstream.CONFIG, config));
     router.post("/cs/v2/search").handler(body)
         .handler(upstream(Upstream.SEARCH, new KlevuSearchHandler(state, options.getSearchMaxBodyBytes())));
     router.post("/analytics/collect").handler(body).handler(upstream(Upstream.STATS, new KlevuAnalyticsHandler(state)));
