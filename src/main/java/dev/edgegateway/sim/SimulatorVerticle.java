@@ -144,7 +144,7 @@ public final class SimulatorVerticle extends VerticleBase {
     router.post("/api/profile-import/").handler(body).handler(upstream(Upstream.KLAVIYO, klaviyo::importProfile));
 
     // CORS preflight for the Klevu browser endpoints (the SDK sets Content-Type even on GET)
-    router.options().handler(ctx -> ctx.response()
+    router.options().pathRegex("/(public|recommendations|cs|analytics)/.*").handler(ctx -> ctx.response()
         .setStatusCode(204)
         .putHeader("access-control-allow-origin", "*")
         .putHeader("access-control-allow-methods", "GET, POST, OPTIONS")
