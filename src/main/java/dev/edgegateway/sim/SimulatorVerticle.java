@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -41,6 +42,7 @@ public final class SimulatorVerticle extends VerticleBase {
 
   private final SimulatorOptions options;
   private final SimulatorState state;
+  private final Bind bind;
   private volatile int actualPort = -1;
   private volatile String advertised;
 
@@ -51,9 +53,16 @@ public final class SimulatorVerticle extends VerticleBase {
 
   /** An instance using (and sharing) {@code state}; the state's run-time config wins over {@code options}'. */
   public SimulatorVerticle(SimulatorOptions options, SimulatorState state) {
+    this(options, state, Bind.AS_CONFIGURED);
+  }
+
+  private SimulatorVerticle(SimulatorOptions options, SimulatorState state, Bind bind) {
     this.options = new SimulatorOptions(options);
     this.state = state;
+    this.bind = bind;
   }
+
+  private enum Bind { AS_CONFIGURED, SHARED_RANDOM }
 
   /**
    * Deploys {@code options.getInstances()} verticles sharing one new {@link SimulatorState} and completes once
@@ -65,17 +74,23 @@ public final class SimulatorVerticle extends VerticleBase {
 
   /** As {@link #start(Vertx, SimulatorOptions)} with a caller-provided shared state. */
   public static Future<RunningSimulator> start(Vertx vertx, SimulatorOptions options, SimulatorState state) {
-    SimulatorVerticle first = new SimulatorVerticle(options, state);
-    return vertx.deployVerticle(first).compose(firstId -> {
-      if (options.getInstances() == 1) {
-        return Future.succeededFuture(new RunningSimulator(vertx, List.of(firstId), first));
-      }
-      SimulatorOptions rest = new SimulatorOptions(options).setPort(first.actualPort());
-      return vertx.deployVerticle(() -> new SimulatorVerticle(rest, state),
-              new DeploymentOptions().setInstances(options.getInstances() - 1))
-          .map(restId -> new RunningSimulator(vertx, List.of(firstId, restId), first))
-          .recover(err -> vertx.undeploy(firstId).transform(ignored -> Future.failedFuture(err)));
-    });
+    List<SimulatorVerticle> created = new CopyOnWriteArrayList<>();
+    // Vert.x shares a *random* port between server instances only when it is asked for with a negative port
+    // (port 0 gives every instance its own port)
+    SimulatorVerticle.Bind bind = options.getPort() == 0 && options.getInstances() > 1 ? Bind.SHARED_RANDOM : Bind.AS_CONFIGURED;
+    return vertx.deployVerticle(() -> {
+          SimulatorVerticle v = new SimulatorVerticle(options, state, bind);
+          created.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(options.getInstances()))
+        .compose(id -> {
+          long ports = created.stream().mapToInt(SimulatorVerticle::actualPort).distinct().count();
+          if (ports != 1) {
+            return vertx.undeploy(id).transform(x -> Future.failedFuture(
+                new IllegalStateException("simulator instances bound different ports")));
+          }
+          return Future.succeededFuture(new RunningSimulator(vertx, List.of(id), created.get(0)));
+        });
   }
 
   /** The bound port once started ({@code -1} before). */
@@ -98,7 +113,7 @@ public final class SimulatorVerticle extends VerticleBase {
     Router router = buildRouter();
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.getHost())
-        .setPort(options.getPort())
+        .setPort(bind == Bind.SHARED_RANDOM ? -1 : options.getPort())
         .setTcpNoDelay(true)
         .setCompressionSupported(false);
     return vertx.createHttpServer(serverOptions)

@@ -169,6 +169,26 @@ class FaultsAndControlSimTest extends SimTestBase {
   }
 
   @Test
+  void clientGivingUpDuringLatencyDoesNotLeakInFlight(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("config", new JsonObject().put("latencyMs", 400)))
+        .compose(c -> get(CONFIG_URI).timeout(100).send())
+        .onComplete(ctx.failing(err -> {
+          // poll (not sleep) until the server saw the abandoned request through
+          long deadline = System.currentTimeMillis() + 5000;
+          vertx.setPeriodic(50, id -> {
+            if (sim.state().inFlight(Upstream.CONFIG) == 0) {
+              vertx.cancelTimer(id);
+              ctx.verify(() -> assertThat(sim.state().inFlightMax(Upstream.CONFIG)).isEqualTo(1));
+              ctx.completeNow();
+            } else if (System.currentTimeMillis() > deadline) {
+              vertx.cancelTimer(id);
+              ctx.failNow("in-flight never returned to 0");
+            }
+          });
+        }));
+  }
+
+  @Test
   void throttleOnKlevuUpstream(VertxTestContext ctx) {
     setConfig(new JsonObject().put("stats", new JsonObject().put("fault", "throttle")))
         .compose(c -> post("/analytics/collect").sendJson(new io.vertx.core.json.JsonArray()))
