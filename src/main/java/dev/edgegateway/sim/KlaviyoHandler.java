@@ -206,8 +206,9 @@ final class KlaviyoHandler {
 
   private static JsonObject attributesFor(String email, String externalId) {
     long h = Det.hash(0x4b1a, email.toLowerCase(Locale.ROOT));
-    String created = String.format(Locale.ROOT, "2024-%02d-%02dT%02d:%02d:%02d+00:00",
-        1 + Det.pick(h >>> 3, 12), 1 + Det.pick(h >>> 9, 28), Det.pick(h >>> 15, 24), Det.pick(h >>> 21, 60), Det.pick(h >>> 27, 60));
+    String created = new StringBuilder(25).append("2024-").append(two(1 + Det.pick(h >>> 3, 12))).append('-')
+        .append(two(1 + Det.pick(h >>> 9, 28))).append('T').append(two(Det.pick(h >>> 15, 24))).append(':')
+        .append(two(Det.pick(h >>> 21, 60))).append(':').append(two(Det.pick(h >>> 27, 60))).append("+00:00").toString();
     return new JsonObject()
         .put("email", email)
         .putNull("phone_number")
@@ -223,6 +224,10 @@ final class KlaviyoHandler {
         .put("updated", created)
         .putNull("last_event_date")
         .put("properties", new JsonObject());
+  }
+
+  private static String two(int n) {
+    return n < 10 ? "0" + n : Integer.toString(n);
   }
 
   private JsonObject profileFromAttributes(JsonObject attributes) {
