@@ -66,7 +66,8 @@ public final class SimulatorVerticle extends VerticleBase {
 
   /**
    * Deploys {@code options.getInstances()} verticles sharing one new {@link SimulatorState} and completes once
-   * all listen. With port 0 the first instance picks the port and the others join it.
+   * all listen. With port 0 and several instances, all instances share one random port (Vert.x negative-port
+   * sharing); instances deployed by hand with port 0 would each get their own port.
    */
   public static Future<RunningSimulator> start(Vertx vertx, SimulatorOptions options) {
     return start(vertx, options, new SimulatorState(options));
