@@ -1,0 +1,31 @@
+package dev.edgegateway.sim;
+
+/** Counters reported by {@code GET /__sim/stats}; the JSON key is {@link #key()}. */
+public enum SimCounter {
+  /** Requests that reached the visitor (session) handler, faulted ones included. */
+  SESSION("session"),
+  /** Requests that reached the recommendation-config handler. */
+  CONFIG("config"),
+  /** Requests that reached the search handler. */
+  SEARCH("search"),
+  /** Requests that reached the analytics collect handler. */
+  COLLECT("collect"),
+  /** Analytics events accepted (elements of valid collect arrays). */
+  EVENTS("events"),
+  /** Requests that reached any Klaviyo handler (profile lookups, imports, segments). */
+  PROFILES("profiles"),
+  /** Requests answered by an injected fault (down/error/flaky 503/throttle 429). */
+  FAULTED("faulted"),
+  /** Requests rejected by validation (4xx other than injected faults). */
+  REJECTED("rejected");
+
+  private final String key;
+
+  SimCounter(String key) {
+    this.key = key;
+  }
+
+  public String key() {
+    return key;
+  }
+}
