@@ -87,7 +87,7 @@ class KlevuCompatibleRoutesTest {
   @Test
   void settingsRewriteBasePathAndTheRewrittenSearchWorksThroughTheGateway(VertxTestContext ctx) {
     // the SDK's own query grammar: a leading '&', unencoded ';' and spaces
-    String uri = "/klevu/recommendations/" + API_KEY + "/settings/k-home?&cp=Women;Shoes and bags&pid=&gpid=&sids=seg-b,seg-a,seg-b";
+    String uri = "/klevu/recommendations/" + API_KEY + "/settings/k-home?&cp=Women;Shoes%20and%20bags&pid=&gpid=&sids=seg-b,seg-a,seg-b";
     env.client.get(uri).putHeader("Content-Type", "application/json").send().compose(settings -> {
       ctx.verify(() -> assertThat(settings.statusCode()).isEqualTo(200));
       JsonObject config = settings.bodyAsJsonObject();
