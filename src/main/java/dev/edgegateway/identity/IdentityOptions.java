@@ -7,7 +7,7 @@ import java.net.URISyntaxException;
 
 /**
  * Options of the identity capability, read from the gateway's whole configuration: the {@code identity}
- * section, the {@code klaviyo} section and {@code upstream.klaviyo}. A missing section or key takes its
+ * section, the {@code klaviyo} section and {@code upstream.klaviyo} (over {@code upstream.defaults}). A missing section or key takes its
  * {@code DEFAULT_*}. Numbers may also be given as numeric strings (environment variables); a value of the
  * wrong type or out of range fails at startup with the option's name, never silently.
  * {@link #toString()} never prints a secret.
@@ -29,7 +29,8 @@ public final class IdentityOptions {
   public static final String DEFAULT_CUSTOMER_TOKEN_AUDIENCE = "";
   /** {@code identity.customerTokenLeewaySeconds}: clock skew tolerated on {@code exp}/{@code iat}. */
   public static final int DEFAULT_CUSTOMER_TOKEN_LEEWAY_SECONDS = 30;
-  /** {@code identity.linkTtlDays}: how long a customer -> exchange id link is kept after its last identify. */
+  /** {@code identity.linkTtlDays}: how long a customer -> exchange id link is kept after it was last written
+   * (by an identify that carried an exchange id). */
   public static final int DEFAULT_LINK_TTL_DAYS = 30;
   /** {@code identity.klaviyoLookup}: whether identify may call Klaviyo (profile import, email lookup). */
   public static final boolean DEFAULT_KLAVIYO_LOOKUP = true;
@@ -82,7 +83,9 @@ public final class IdentityOptions {
     klaviyoPrivateKey = string(klaviyo, "klaviyo.", "privateKey", DEFAULT_KLAVIYO_PRIVATE_KEY);
     String revision = string(klaviyo, "klaviyo.", "revision", DEFAULT_KLAVIYO_REVISION);
     klaviyoRevision = revision.isEmpty() ? DEFAULT_KLAVIYO_REVISION : revision;
-    klaviyoUpstream = new UpstreamOptions(section(upstream, "klaviyo"));
+    JsonObject upstreamKlaviyo = section(upstream, "defaults").copy();
+    upstreamKlaviyo.mergeIn(section(upstream, "klaviyo"));
+    klaviyoUpstream = new UpstreamOptions(upstreamKlaviyo);
   }
 
   private static JsonObject section(JsonObject parent, String key) {
@@ -239,7 +242,7 @@ public final class IdentityOptions {
     return klaviyoRevision;
   }
 
-  /** Timeouts, retries and breaker of Klaviyo calls ({@code upstream.klaviyo}). */
+  /** Timeouts, retries and breaker of Klaviyo calls: {@code upstream.defaults} overlaid with {@code upstream.klaviyo}. */
   public UpstreamOptions getKlaviyoUpstream() {
     return klaviyoUpstream;
   }

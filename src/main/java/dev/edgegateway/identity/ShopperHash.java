@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ShopperHash {
   /** The pepper used when {@code identity.hashPepper} is not set. Public by design: see the class doc. */
-  public static final String DEFAULT_PEPPER = "dev.edgegateway/shopper-hash/v1";
+  public static final String DEFAULT_PEPPER = "edge-gateway-v1";
   /** Bytes of the HMAC kept (128 bits: collisions are not a concern at any realistic shopper count). */
   public static final int HASH_BYTES = 16;
   public static final int HASH_CHARS = 22;
