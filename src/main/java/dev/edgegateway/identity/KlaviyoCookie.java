@@ -216,12 +216,10 @@ public final class KlaviyoCookie {
         n += encoded.length;
       }
     }
-    java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
-    try {
-      return decoder.decode(java.nio.ByteBuffer.wrap(out, 0, n)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return null;
-    }
+    // lenient decoding (no exception path: junk must stay cheap); a replacement character means the bytes
+    // were not UTF-8, and no legitimate value contains one
+    String decoded = new String(out, 0, n, StandardCharsets.UTF_8);
+    return decoded.indexOf('\uFFFD') >= 0 ? null : decoded;
   }
 
   /**
@@ -261,6 +259,22 @@ public final class KlaviyoCookie {
   }
 
   private static Decoded parse(byte[] json) {
+    // cheap pre-check so that junk (the common failure) never reaches the parser's exception path
+    int first = 0;
+    while (first < json.length && (json[first] == ' ' || json[first] == '\t' || json[first] == '\n' || json[first] == '\r')) {
+      first++;
+    }
+    if (first == json.length) {
+      return Decoded.failed(Failure.NOT_JSON);
+    }
+    byte lead = json[first];
+    if (lead != '{') {
+      boolean scalarOrArray = lead == '[' || lead == '"' || lead == '-' || (lead >= '0' && lead <= '9')
+          || lead == 't' || lead == 'f' || lead == 'n';
+      if (!scalarOrArray) {
+        return Decoded.failed(Failure.NOT_JSON);
+      }
+    }
     String exchangeId = null;
     String clientId = null;
     String email = null;
