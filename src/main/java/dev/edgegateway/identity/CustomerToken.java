@@ -10,8 +10,8 @@ import java.util.Base64;
  * (BAD_REQUEST) from a well-formed token that may still fail verification (UNAUTHORIZED), and to read the
  * customer once {@code JWTAuth} has verified the signature. Nothing here is trusted before that.
  *
- * <p>Claims read: BigCommerce's current-customer JWT {@code customer: {id, email, group_id}}; otherwise
- * top-level {@code sub} and {@code email}.
+ * <p>Claims read: BigCommerce's current-customer JWT {@code customer: {id, email, group_id}}; only for a
+ * token without a {@code customer} claim, top-level {@code sub} and {@code email}.
  */
 record CustomerToken(String algorithm, JsonObject payload, String customerId, String email) {
   /** Longest token accepted (the HTTP layer enforces the same bound). */
@@ -36,15 +36,16 @@ record CustomerToken(String algorithm, JsonObject payload, String customerId, St
       }
       String customerId = null;
       String email = null;
-      if (payload.getValue("customer") instanceof JsonObject customer) {
-        customerId = idOf(customer.getValue("id"));
-        email = customer.getValue("email") instanceof String e ? e : null;
-      }
-      if (customerId == null) {
+      if (payload.containsKey("customer")) {
+        // BigCommerce: the customer is only ever read from here; its top-level sub is the store hash,
+        // shared by every customer of the store, so it must never stand in for a missing customer id
+        if (payload.getValue("customer") instanceof JsonObject customer) {
+          customerId = idOf(customer.getValue("id"));
+          email = customer.getValue("email") instanceof String e ? e : null;
+        }
+      } else {
         customerId = idOf(payload.getValue("sub"));
-      }
-      if (email == null && payload.getValue("email") instanceof String e) {
-        email = e;
+        email = payload.getValue("email") instanceof String e ? e : null;
       }
       return new CustomerToken(alg, payload, customerId, validEmail(email));
     } catch (RuntimeException e) {

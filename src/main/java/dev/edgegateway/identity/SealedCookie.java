@@ -45,6 +45,8 @@ public final class SealedCookie {
   private static final Logger LOG = LoggerFactory.getLogger(SealedCookie.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Nonces come from a generator per thread: no lock shared by the event loops on the page path. */
+  private static final ThreadLocal<SecureRandom> NONCES = ThreadLocal.withInitial(SecureRandom::new);
   private static final byte VERSION = 1;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -147,7 +149,7 @@ public final class SealedCookie {
   String seal(String exchangeId, String context, long issuedAtSeconds) {
     byte[] id = exchangeId.getBytes(StandardCharsets.UTF_8);
     byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
+    NONCES.get().nextBytes(nonce);
     byte[] plain = ByteBuffer.allocate(8 + id.length).putLong(issuedAtSeconds).put(id).array();
     try {
       Cipher cipher = CIPHERS.get();

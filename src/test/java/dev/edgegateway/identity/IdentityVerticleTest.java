@@ -88,6 +88,7 @@ class IdentityVerticleTest {
       assertThat(event.getFormattedMessage())
           .doesNotContain(EXCHANGE_ID).doesNotContain(OTHER_EXCHANGE_ID).doesNotContain("UsRnv6")
           .doesNotContain(EMAIL).doesNotContain(EMAIL.toLowerCase()).doesNotContain("bob@example.com")
+          .doesNotContain("sub@example.com")
           .doesNotContain(PRIVATE_KEY).doesNotContain(TOKEN_SECRET).doesNotContain("eyJ");
     }
   }
@@ -321,6 +322,9 @@ class IdentityVerticleTest {
     String wrongIssuer = signer.generateToken(new JsonObject().put("sub", "42").put("iss", "someone-else"),
         new JWTOptions().setExpiresInSeconds(600));
     String noCustomer = signer.generateToken(new JsonObject().put("iss", ISSUER), new JWTOptions().setExpiresInSeconds(600));
+    // BigCommerce's sub is the store hash: a customer claim without an id must not fall back to it
+    String customerWithoutId = signer.generateToken(new JsonObject().put("iss", ISSUER).put("sub", "storehash")
+        .put("customer", new JsonObject().put("email", EMAIL)), new JWTOptions().setExpiresInSeconds(600));
     String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
     String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
         new JsonObject().put("sub", "42").put("iss", ISSUER).put("exp", now + 600).encode().getBytes());
@@ -343,17 +347,34 @@ class IdentityVerticleTest {
             outcomeOf(identity.identify(new IdentifyRequest("a.b.c", seen), deadline())),
             outcomeOf(identity.identify(new IdentifyRequest("x".repeat(20_000), seen), deadline())),
             outcomeOf(identity.identify(new IdentifyRequest(noCustomer, seen), deadline())),
+            outcomeOf(identity.identify(new IdentifyRequest(customerWithoutId, seen), deadline())),
             outcomeOf(identity.identify(null, deadline())))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertThat(all.<Outcome>list()).containsExactly(
               Outcome.UNAUTHORIZED, Outcome.UNAUTHORIZED, Outcome.UNAUTHORIZED, Outcome.UNAUTHORIZED,
               Outcome.UNAUTHORIZED, Outcome.UNAUTHORIZED,
               Outcome.BAD_REQUEST, Outcome.BAD_REQUEST, Outcome.BAD_REQUEST, Outcome.BAD_REQUEST, Outcome.BAD_REQUEST,
-              Outcome.BAD_REQUEST, Outcome.BAD_REQUEST);
+              Outcome.BAD_REQUEST, Outcome.BAD_REQUEST, Outcome.BAD_REQUEST);
           assertThat(links.estimatedSize()).as("nothing linked").isZero();
           assertThat(klaviyoCalls).isEmpty();
           assertThat(count(vertx, "edge_identify_total", "result", "unauthorized")).isEqualTo(6);
-          assertThat(count(vertx, "edge_identify_total", "result", "bad_request")).isEqualTo(7);
+          assertThat(count(vertx, "edge_identify_total", "result", "bad_request")).isEqualTo(8);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void acceptsTopLevelSubAndEmail(Vertx vertx, VertxTestContext ctx) {
+    String token = signer(vertx, TOKEN_SECRET).generateToken(new JsonObject().put("sub", "cust-9")
+        .put("email", "sub@example.com").put("iss", ISSUER), new JWTOptions().setExpiresInSeconds(600));
+    deploy(vertx)
+        .compose(identity -> identity.identify(new IdentifyRequest(token,
+            new IdentityRequest(null, null, EXCHANGE_ID, null)), deadline()))
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.linked()).isTrue();
+          assertThat(links.getNow(IdentityVerticle.LINK_KEY_PREFIX + new ShopperHash(PEPPER).customerId("cust-9"))).isNotNull();
+          assertThat(new JsonObject(klaviyoCalls.get(0).body()).getJsonObject("data").getJsonObject("attributes")
+              .getString("email")).isEqualTo("sub@example.com");
           ctx.completeNow();
         })));
   }
