@@ -1,0 +1,455 @@
+package dev.edgegateway.identity;
+
+import dev.edgegateway.bus.Bus;
+import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.cache.Cache;
+import dev.edgegateway.cache.CacheEntry;
+import dev.edgegateway.cache.CacheHit;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.upstream.UpstreamClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 1 of the flow: who the shopper is. Binds {@link IdentityService#RESOLVE_ADDRESS} (every page load:
+ * pure, no upstream call) and {@link IdentityService#IDENTIFY_ADDRESS} ({@code POST /v1/identify}: verifies
+ * a storefront customer token and links the customer to the exchange id the request carries, or finds the
+ * link an earlier identify stored, so a second device stays personalised).
+ *
+ * <p>Options come from {@code config()} (see {@link IdentityOptions}); links live in the {@link Cache} the
+ * gateway passes in, under {@code idlink:<hash of customer id>}, their values sealed (never the exchange id
+ * in clear). Klaviyo is called only from identify, through an {@link UpstreamClient} named {@code klaviyo},
+ * and its failure never fails an identify. Logs and metrics carry hashes and bounded tags only.
+ */
+public final class IdentityVerticle extends VerticleBase implements IdentityService {
+  /** Prefix of link keys in the link store. */
+  public static final String LINK_KEY_PREFIX = "idlink:";
+  /** Media type of Klaviyo's JSON:API. */
+  static final String JSON_API = "application/vnd.api+json";
+  /** Time kept back from the request deadline when calling Klaviyo, so the reply still makes it back. */
+  static final long REPLY_RESERVE_MS = 50;
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityVerticle.class);
+
+  /** Values of the {@code result} tag of {@code edge_identify_total}. */
+  enum IdentifyTag {
+    /** An exchange id was seen and the link stored. */
+    LINKED,
+    /** No exchange id on this request; a stored link was found (second device). */
+    FOUND,
+    /** No exchange id and no link: the shopper stays anonymous. */
+    NOT_LINKED,
+    /** An exchange id was seen but the link could not be stored. */
+    STORE_ERROR,
+    /** {@code __kla_off=true}: nothing linked or sent. */
+    OPTED_OUT,
+    BAD_REQUEST,
+    UNAUTHORIZED,
+    /** No customer token secret configured. */
+    DISABLED,
+    ERROR;
+
+    final String tag = name().toLowerCase(Locale.ROOT);
+  }
+
+  private final Cache<String> linkStore;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  private IdentityOptions options;
+  private ShopperHash hash;
+  private SealedCookie cookies;
+  private SealedCookie links;
+  private JWTAuth customerTokens;
+  private UpstreamClient klaviyo;
+
+  private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
+  private final Map<String, Counter> decodeFailures = new HashMap<>();
+  private final Map<IdentifyTag, Counter> identifications = new EnumMap<>(IdentifyTag.class);
+
+  /** @param linkStore where customer links are kept (memory, or Redis-backed to share them between gateways) */
+  public IdentityVerticle(Cache<String> linkStore) {
+    this.linkStore = linkStore;
+  }
+
+  @Override
+  public Future<?> start() {
+    try {
+      options = new IdentityOptions(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    hash = new ShopperHash(options.getHashPepper());
+    byte[] key = SealedCookie.deriveKey(options.getCookieSecret());
+    cookies = new SealedCookie(key, SealedCookie.PURPOSE_COOKIE, options.getCookieMaxAgeSeconds(),
+        () -> System.currentTimeMillis() / 1000);
+    links = new SealedCookie(key, SealedCookie.PURPOSE_LINK, options.getLinkTtlDays() * 86_400L,
+        () -> System.currentTimeMillis() / 1000);
+    if (options.identifyEnabled()) {
+      JWTOptions verify = new JWTOptions().setLeeway(options.getCustomerTokenLeewaySeconds());
+      if (!options.getCustomerTokenIssuer().isEmpty()) {
+        verify.setIssuer(options.getCustomerTokenIssuer());
+      }
+      if (!options.getCustomerTokenAudience().isEmpty()) {
+        verify.addAudience(options.getCustomerTokenAudience());
+      }
+      customerTokens = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(options.getCustomerTokenSecret()))
+          .setJWTOptions(verify));
+    }
+    if (options.klaviyoEnabled()) {
+      klaviyo = new UpstreamClient(vertx, "klaviyo", options.getKlaviyoUpstream());
+    }
+    registerMetrics(Metrics.of(vertx));
+
+    Bus.install(vertx);
+    consumers.add(Bus.<IdentityRequest, Identity>bind(vertx, RESOLVE_ADDRESS, this::resolve));
+    consumers.add(Bus.<IdentifyRequest, IdentifyResult>bind(vertx, IDENTIFY_ADDRESS, this::identify));
+    LOG.info("identity up: identify {}, klaviyo calls {}, link store {}",
+        options.identifyEnabled() ? "enabled" : "disabled", options.klaviyoEnabled() ? "on" : "off", linkStore.name());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    for (MessageConsumer<?> consumer : consumers) {
+      closing.add(consumer.unregister());
+    }
+    consumers.clear();
+    if (klaviyo != null) {
+      closing.add(klaviyo.close());
+    }
+    return Future.join(closing);
+  }
+
+  private void registerMetrics(MeterRegistry registry) {
+    for (IdentitySource source : IdentitySource.values()) {
+      resolutions.put(source, Counter.builder("edge_identity_resolutions_total")
+          .description("Shoppers resolved, by where the exchange id came from")
+          .tag("source", source.tag()).register(registry));
+    }
+    for (KlaviyoCookie.Failure failure : KlaviyoCookie.Failure.values()) {
+      decodeFailures.put(failure.tag(), decodeFailureCounter(registry, failure.tag()));
+    }
+    decodeFailures.put(BAD_KX, decodeFailureCounter(registry, BAD_KX));
+    decodeFailures.put(BAD_GATEWAY_COOKIE, decodeFailureCounter(registry, BAD_GATEWAY_COOKIE));
+    for (IdentifyTag tag : IdentifyTag.values()) {
+      identifications.put(tag, Counter.builder("edge_identify_total")
+          .description("POST /v1/identify outcomes")
+          .tag("result", tag.tag).register(registry));
+    }
+  }
+
+  /** Reason tag: a {@code _kx} parameter that is not an exchange id. */
+  static final String BAD_KX = "bad_kx";
+  /** Reason tag: an {@code edge_id} cookie that does not open (tampered, expired, foreign key). */
+  static final String BAD_GATEWAY_COOKIE = "bad_gateway_cookie";
+
+  private static Counter decodeFailureCounter(MeterRegistry registry, String reason) {
+    return Counter.builder("edge_identity_cookie_decode_failures_total")
+        .description("Identity values that did not decode, by bounded reason")
+        .tag("reason", reason).register(registry);
+  }
+
+  // ---- resolve -----------------------------------------------------------------------------------------
+
+  @Override
+  public Future<Identity> resolve(IdentityRequest request, Deadline deadline) {
+    return Future.succeededFuture(resolveNow(request));
+  }
+
+  /** The synchronous resolution behind {@link #resolve}: no I/O, never throws for bad input. */
+  public Identity resolveNow(IdentityRequest request) {
+    Identity identity = inspect(request);
+    resolutions.get(identity.source()).increment();
+    return identity;
+  }
+
+  /**
+   * Precedence: {@code __kla_off=true}, then a valid {@code _kx}, then the cookie's {@code $exchange_id},
+   * then the sealed gateway cookie, else anonymous (with the client id and email hash the cookie gave).
+   * Whenever the shopper is identified and the gateway cookie does not already hold the same id (or is
+   * past half its life), a fresh sealed cookie is issued so later pages stay identified.
+   */
+  private Identity inspect(IdentityRequest request) {
+    if (request == null) {
+      return Identity.ANONYMOUS;
+    }
+    if (KlaviyoCookie.isOptedOut(request.klaOffCookie())) {
+      return Identity.OPTED_OUT;
+    }
+    String kx = null;
+    if (request.kxParam() != null && !request.kxParam().isEmpty()) {
+      kx = KlaviyoCookie.exchangeIdFromKx(request.kxParam());
+      if (kx == null) {
+        decodeFailures.get(BAD_KX).increment();
+      }
+    }
+    KlaviyoCookie.Decoded cookie = KlaviyoCookie.decode(request.klaIdCookie());
+    if (cookie.failure() != null) {
+      decodeFailures.get(cookie.failure().tag()).increment();
+    }
+    SealedCookie.Contents gateway = null;
+    if (request.gatewayIdCookie() != null && !request.gatewayIdCookie().isEmpty()) {
+      gateway = cookies.open(request.gatewayIdCookie()).orElse(null);
+      if (gateway == null) {
+        decodeFailures.get(BAD_GATEWAY_COOKIE).increment();
+      }
+    }
+    String emailHash = hash.email(cookie.email());
+    if (kx != null) {
+      return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway);
+    }
+    if (cookie.exchangeId() != null) {
+      return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway);
+    }
+    if (gateway != null) {
+      return identified(gateway.exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash, gateway);
+    }
+    if (cookie.clientId() == null && emailHash == null) {
+      return Identity.ANONYMOUS;
+    }
+    return new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
+  }
+
+  private Identity identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
+      SealedCookie.Contents gateway) {
+    boolean current = gateway != null && gateway.exchangeId().equals(exchangeId)
+        && System.currentTimeMillis() / 1000 - gateway.issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
+    return new Identity(exchangeId, hash.exchangeId(exchangeId), clientId, emailHash, source,
+        current ? null : cookies.seal(exchangeId));
+  }
+
+  // ---- identify ----------------------------------------------------------------------------------------
+
+  @Override
+  public Future<IdentifyResult> identify(IdentifyRequest request, Deadline deadline) {
+    Future<IdentifyResult> result;
+    try {
+      result = verifyAndLink(request, deadline);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.andThen(ar -> identifications.get(ar.succeeded() ? tagOf(ar.result()) : tagOf(ar.cause()))
+        .increment());
+  }
+
+  private Future<IdentifyResult> verifyAndLink(IdentifyRequest request, Deadline deadline) {
+    if (customerTokens == null) {
+      return Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "identify is not enabled"));
+    }
+    CustomerToken token = CustomerToken.parse(request == null ? null : request.customerToken());
+    if (token == null) {
+      return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token missing or malformed"));
+    }
+    if (!"HS256".equals(token.algorithm())) {
+      return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
+    }
+    return customerTokens.authenticate(new TokenCredentials(request.customerToken())).transform(verified -> {
+      if (verified.failed() || !token.hasExpiry()
+          || !token.issuerMatches(options.getCustomerTokenIssuer())
+          || !token.audienceMatches(options.getCustomerTokenAudience())) {
+        return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
+      }
+      if (token.customerId() == null) {
+        return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token names no customer"));
+      }
+      return link(token, request.seen(), deadline);
+    });
+  }
+
+  private Future<IdentifyResult> link(CustomerToken token, IdentityRequest seenRequest, Deadline deadline) {
+    String customerHash = hash.customerId(token.customerId());
+    Identity seen = inspect(seenRequest);
+    if (seen.source() == IdentitySource.OPTED_OUT) {
+      LOG.info("identify: customer={} opted out; nothing linked", customerHash);
+      return Future.succeededFuture(new IdentifyResult(false, Identity.OPTED_OUT));
+    }
+    String emailHash = token.email() != null ? hash.email(token.email()) : seen.emailHash();
+    String key = LINK_KEY_PREFIX + customerHash;
+    if (seen.identified()) {
+      String exchangeId = seen.exchangeId();
+      Future<Boolean> stored = linkStore.put(key, CacheEntry.of(links.seal(exchangeId, key), options.getLinkTtlMillis(), 0, 0))
+          .map(true)
+          .otherwise(t -> {
+            LOG.warn("identify: link store {} failed ({}); customer={} not linked", linkStore.name(),
+                OutcomeException.outcomeOf(t).tag(), customerHash);
+            return false;
+          });
+      Future<Void> imported = token.email() != null && klaviyo != null
+          ? importProfile(token.email(), exchangeId, customerHash, deadline)
+          : Future.succeededFuture();
+      Identity identity = new Identity(exchangeId, seen.exchangeIdHash(), seen.clientId(), emailHash, seen.source(),
+          cookies.seal(exchangeId));
+      return Future.join(stored, imported).transform(done -> {
+        boolean linked = stored.result();
+        if (linked) {
+          LOG.info("identify: customer={} linked to exchange={} (from {})", customerHash, seen.exchangeIdHash(),
+              seen.source().tag());
+        }
+        return Future.succeededFuture(new IdentifyResult(linked, identity));
+      });
+    }
+    return linkStore.get(key)
+        .otherwise(t -> {
+          LOG.warn("identify: link store {} failed ({}); treated as no link", linkStore.name(),
+              OutcomeException.outcomeOf(t).tag());
+          return null;
+        })
+        .compose(hit -> {
+          String exchangeId = linkedExchangeId(hit, key);
+          if (exchangeId != null) {
+            String exchangeHash = hash.exchangeId(exchangeId);
+            LOG.info("identify: customer={} found linked to exchange={}", customerHash, exchangeHash);
+            return Future.succeededFuture(new IdentifyResult(true, new Identity(exchangeId, exchangeHash,
+                seen.clientId(), emailHash, IdentitySource.LINKED_CUSTOMER, cookies.seal(exchangeId))));
+          }
+          Identity anonymous = seen.clientId() == null && emailHash == null ? Identity.ANONYMOUS
+              : new Identity(null, null, seen.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
+          Future<Void> lookup = token.email() != null && klaviyo != null
+              ? lookupProfile(token.email(), customerHash, deadline)
+              : Future.succeededFuture();
+          return lookup.map(v -> new IdentifyResult(false, anonymous));
+        });
+  }
+
+  private String linkedExchangeId(CacheHit<String> hit, String key) {
+    if (hit == null || hit.entry() == null || hit.entry().negative() || hit.entry().value() == null) {
+      return null;
+    }
+    Optional<SealedCookie.Contents> opened = links.open(hit.entry().value(), key);
+    return opened.map(SealedCookie.Contents::exchangeId).orElse(null);
+  }
+
+  private static IdentifyTag tagOf(IdentifyResult result) {
+    if (result.identity().source() == IdentitySource.OPTED_OUT) {
+      return IdentifyTag.OPTED_OUT;
+    }
+    if (result.identity().source() == IdentitySource.LINKED_CUSTOMER) {
+      return IdentifyTag.FOUND;
+    }
+    if (result.linked()) {
+      return IdentifyTag.LINKED;
+    }
+    return result.identity().identified() ? IdentifyTag.STORE_ERROR : IdentifyTag.NOT_LINKED;
+  }
+
+  private static IdentifyTag tagOf(Throwable failure) {
+    return switch (OutcomeException.outcomeOf(failure)) {
+      case BAD_REQUEST -> IdentifyTag.BAD_REQUEST;
+      case UNAUTHORIZED -> IdentifyTag.UNAUTHORIZED;
+      case NOT_FOUND -> IdentifyTag.DISABLED;
+      default -> IdentifyTag.ERROR;
+    };
+  }
+
+  // ---- Klaviyo (identify only; best effort) --------------------------------------------------------------
+
+  /** What is left of the request deadline for a Klaviyo call, keeping time for the reply. */
+  private static Deadline klaviyoBudget(Deadline deadline) {
+    long remaining = deadline.remainingMillis();
+    long reserve = Math.max(REPLY_RESERVE_MS, remaining / 5);
+    return deadline.cap(Math.max(0, remaining - reserve));
+  }
+
+  private HttpRequest<Buffer> withHeaders(HttpRequest<Buffer> request) {
+    return request
+        .putHeader("Authorization", "Klaviyo-API-Key " + options.getKlaviyoPrivateKey())
+        .putHeader("revision", options.getKlaviyoRevision())
+        .putHeader("Accept", JSON_API);
+  }
+
+  /** {@code POST /api/profile-import} with email and {@code _kx}, so Klaviyo links the two on its side. */
+  private Future<Void> importProfile(String email, String exchangeId, String customerHash, Deadline deadline) {
+    Buffer body = new JsonObject().put("data", new JsonObject()
+            .put("type", "profile")
+            .put("attributes", new JsonObject().put("email", email).put("_kx", exchangeId)))
+        .toBuffer();
+    String url = options.getKlaviyoUrl() + "/api/profile-import";
+    return klaviyo.send(client -> withHeaders(client.postAbs(url)).putHeader("Content-Type", JSON_API), body,
+            klaviyoBudget(deadline))
+        .<Void>map(response -> {
+          LOG.debug("identify: klaviyo profile import done for customer={} profile={}", customerHash,
+              hash.other(profileId(response.bodyAsString(), false)));
+          return null;
+        })
+        .otherwise(t -> {
+          LOG.warn("identify: klaviyo profile import failed ({}) for customer={}", OutcomeException.outcomeOf(t).tag(),
+              customerHash);
+          return null;
+        });
+  }
+
+  /**
+   * {@code GET /api/profiles?filter=equals(email,"<email>")}: whether Klaviyo knows the shopper. The profile
+   * id only ever becomes a hashed log field; the answer does not change the identify result.
+   */
+  private Future<Void> lookupProfile(String email, String customerHash, Deadline deadline) {
+    String filter = "equals(email," + Json.encode(email.trim().toLowerCase(Locale.ROOT)) + ")";
+    String url = options.getKlaviyoUrl() + "/api/profiles";
+    return klaviyo.send(client -> withHeaders(client.getAbs(url))
+                .addQueryParam("filter", filter)
+                .addQueryParam("page[size]", "1"),
+            null, klaviyoBudget(deadline))
+        .<Void>map(response -> {
+          String profile = profileId(response.bodyAsString(), true);
+          LOG.info("identify: customer={} not linked; klaviyo profile={}", customerHash,
+              profile == null ? "none" : hash.other(profile));
+          return null;
+        })
+        .otherwise(t -> {
+          LOG.warn("identify: klaviyo profile lookup failed ({}) for customer={}", OutcomeException.outcomeOf(t).tag(),
+              customerHash);
+          return null;
+        });
+  }
+
+  /** The profile id of a JSON:API answer ({@code data} an array when listing, an object when importing). */
+  static String profileId(String body, boolean list) {
+    if (body == null || body.isEmpty()) {
+      return null;
+    }
+    try {
+      JsonObject json = new JsonObject(body);
+      Object data = json.getValue("data");
+      JsonObject profile = null;
+      if (list && data instanceof JsonArray array && !array.isEmpty() && array.getValue(0) instanceof JsonObject first) {
+        profile = first;
+      } else if (!list && data instanceof JsonObject object) {
+        profile = object;
+      }
+      return profile != null && profile.getValue("id") instanceof String id ? id : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The options in use (after {@link #start()}). */
+  public IdentityOptions options() {
+    return options;
+  }
+}
