@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>On undeploy the bus address goes first, then the sender drains for up to {@code shutdownDrainMs} and
  *       logs how many events remain.</li>
  * </ul>
- * Every accepted event ends counted as delivered or dead, or is still in the outbox:
+ * Every failed POST counts as an attempt, including one refused at once by the open circuit breaker (whose
+ * {@code Retry-After} then paces the sender). Every accepted event ends counted as delivered or dead, or is
+ * still in the outbox:
  * {@code accepted = delivered + dead + edge_outbox_depth}. Delivery is at least once. Deploy one instance per
  * process (the depth gauge follows the first instance's outbox).
  *
@@ -133,6 +135,11 @@ public final class EventsVerticle extends VerticleBase implements EventsService 
     int n = events.size();
     if (n == 0) {
       return Future.succeededFuture(new EventsReceipt(0));
+    }
+    for (JsonObject event : events) {
+      if (event == null) {
+        return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "null event"));
+      }
     }
     return outbox.offer(events).transform(ar -> {
       if (ar.failed()) {

@@ -325,6 +325,22 @@ class EventsVerticleTest {
   }
 
   @Test
+  void nullEventsAreABadRequestAndAnEmptyBatchIsAcceptedAsNothing(VertxTestContext ctx) {
+    EventsService service = EventsService.proxy(vertx);
+    deploy(options())
+        .compose(v -> service.enqueue(new EventBatch(java.util.Arrays.asList(new JsonObject(), null)), Deadline.in(1_000)))
+        .transform(ar -> {
+          ctx.verify(() -> assertThat(OutcomeException.outcomeOf(ar.cause())).isEqualTo(Outcome.BAD_REQUEST));
+          return service.enqueue(new EventBatch(List.of()), Deadline.in(1_000));
+        })
+        .onComplete(ctx.succeeding(receipt -> ctx.verify(() -> {
+          assertThat(receipt.accepted()).isZero();
+          assertThat(events("accepted")).isZero();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void afterUndeployTheAddressIsGone(VertxTestContext ctx) {
     List<String> ids = new ArrayList<>();
     deploy(options())
