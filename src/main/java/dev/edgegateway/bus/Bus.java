@@ -45,7 +45,7 @@ public final class Bus {
           message.reply(ar.result());
         } else {
           OutcomeException failure = OutcomeException.of(ar.cause());
-          message.fail(failure.outcome().busCode(), failure.getMessage());
+          message.fail(failure.outcome().busCode(), OutcomeException.toBusMessage(failure));
         }
       });
     });

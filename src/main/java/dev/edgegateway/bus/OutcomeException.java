@@ -43,6 +43,34 @@ public final class OutcomeException extends RuntimeException {
   }
 
   public static OutcomeException of(Throwable t) {
-    return t instanceof OutcomeException oe ? oe : new OutcomeException(outcomeOf(t), String.valueOf(t.getMessage()));
+    if (t instanceof OutcomeException oe) {
+      return oe;
+    }
+    String message = String.valueOf(t.getMessage());
+    if (t instanceof io.vertx.core.eventbus.ReplyException re
+        && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+      return fromBusMessage(outcomeOf(t), message);
+    }
+    return new OutcomeException(outcomeOf(t), message);
+  }
+
+  private static final char RETRY_SEPARATOR = '\u001f';
+
+  /** A bus failure carries only a code and a string: the retry hint rides in front of the message. */
+  static String toBusMessage(OutcomeException e) {
+    return e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() + String.valueOf(RETRY_SEPARATOR) + e.getMessage() : e.getMessage();
+  }
+
+  static OutcomeException fromBusMessage(Outcome outcome, String message) {
+    int separator = message.indexOf(RETRY_SEPARATOR);
+    if (separator > 0) {
+      try {
+        return new OutcomeException(outcome, message.substring(separator + 1),
+            Long.parseLong(message.substring(0, separator)));
+      } catch (NumberFormatException ignored) {
+        // not ours: keep the whole message
+      }
+    }
+    return new OutcomeException(outcome, message);
   }
 }
