@@ -1,0 +1,98 @@
+package dev.edgegateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgegateway.events.EventsOptions;
+import dev.edgegateway.http.HttpOptions;
+import dev.edgegateway.identity.IdentityOptions;
+import dev.edgegateway.recs.RecsOptions;
+import dev.edgegateway.segments.SegmentsOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class GatewayConfigTest {
+
+  @Test
+  void environmentBeatsFileBeatsDefaults(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) throws Exception {
+    Path yaml = dir.resolve("config.yaml");
+    Files.writeString(yaml, "http:\n  port: 7000\n  requestTimeoutMs: 900\nklevu:\n  apiKey: from-file\n");
+    GatewayConfig.load(vertx, yaml, Map.of("EDGE_HTTP_PORT", "7100", "EDGE_SEARCH_ALLOWED_HOSTS", "a.test, *.b.test"))
+        .onComplete(ctx.succeeding(config -> ctx.verify(() -> {
+          assertThat(GatewayConfig.get(config, "http.port")).isEqualTo(7100);
+          assertThat(GatewayConfig.get(config, "http.requestTimeoutMs")).isEqualTo(900);
+          assertThat(GatewayConfig.get(config, "klevu.apiKey")).isEqualTo("from-file");
+          assertThat(GatewayConfig.get(config, "ops.port")).isEqualTo(9090);
+          assertThat(GatewayConfig.get(config, "klevu.searchAllowedHosts")).isEqualTo(new JsonArray().add("a.test").add("*.b.test"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aMissingFileMeansDefaultsAndEnvironment(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
+    GatewayConfig.load(vertx, dir.resolve("absent.yaml"), Map.of("EDGE_REDIS_URL", "redis://127.0.0.1:6379"))
+        .onComplete(ctx.succeeding(config -> ctx.verify(() -> {
+          assertThat(GatewayConfig.get(config, "cache.redis.connectionString")).isEqualTo("redis://127.0.0.1:6379");
+          assertThat(GatewayConfig.get(config, "http.port")).isEqualTo(8080);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aBadNumberNamesTheVariable() {
+    assertThatThrownBy(() -> GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_HTTP_PORT", "eighty")))
+        .hasMessageContaining("EDGE_HTTP_PORT");
+  }
+
+  @Test
+  void everySettingHasAUniqueEnvironmentNameAndPathAndADocLine() {
+    Set<String> envs = new HashSet<>();
+    Set<String> paths = new HashSet<>();
+    for (Setting s : Settings.ALL) {
+      assertThat(envs.add(s.env())).as(s.env()).isTrue();
+      assertThat(paths.add(s.path())).as(s.path()).isTrue();
+      assertThat(s.env()).startsWith("EDGE_");
+      assertThat(s.doc()).isNotBlank();
+    }
+    assertThat(Settings.markdownTable()).contains("`EDGE_HTTP_PORT`", "`EDGE_REDIS_URL`");
+  }
+
+  /** The table's defaults and each capability's own DEFAULT_* constants must say the same thing. */
+  @Test
+  void optionClassesAgreeWithTheSettingsTable() {
+    JsonObject defaults = GatewayConfig.defaults();
+    JsonObject empty = new JsonObject();
+    EventsOptions events = new EventsOptions(defaults);
+    EventsOptions eventsBare = new EventsOptions(empty);
+    assertThat(events.getOutboxCapacity()).isEqualTo(eventsBare.getOutboxCapacity());
+    assertThat(events.getBatchSize()).isEqualTo(eventsBare.getBatchSize());
+    assertThat(events.getFlushIntervalMs()).isEqualTo(eventsBare.getFlushIntervalMs());
+    assertThat(events.getMaxAttempts()).isEqualTo(eventsBare.getMaxAttempts());
+    assertThat(events.getStatsUrl()).isEqualTo(eventsBare.getStatsUrl());
+    IdentityOptions identity = new IdentityOptions(defaults);
+    IdentityOptions identityBare = new IdentityOptions(empty);
+    assertThat(identity.getHashPepper()).isEqualTo(identityBare.getHashPepper());
+    assertThat(identity.getCookieMaxAgeDays()).isEqualTo(identityBare.getCookieMaxAgeDays());
+    assertThat(identity.getLinkTtlDays()).isEqualTo(identityBare.getLinkTtlDays());
+    assertThat(identity.getKlaviyoUrl()).isEqualTo(identityBare.getKlaviyoUrl());
+    assertThat(new SegmentsOptions(defaults).visitorUrl).isEqualTo(SegmentsOptions.DEFAULT_VISITOR_URL);
+    assertThat(new RecsOptions(defaults).configUrl).isEqualTo(RecsOptions.DEFAULT_CONFIG_URL);
+    assertThat(new RecsOptions(defaults).configTtlSeconds).isEqualTo(RecsOptions.DEFAULT_CONFIG_TTL_S);
+    HttpOptions http = new HttpOptions(defaults);
+    assertThat(http.port).isEqualTo(HttpOptions.DEFAULT_PORT);
+    assertThat(http.requestTimeoutMs).isEqualTo(HttpOptions.DEFAULT_REQUEST_TIMEOUT_MS);
+    assertThat(http.maxBodyBytes).isEqualTo(HttpOptions.DEFAULT_MAX_BODY_BYTES);
+  }
+}
