@@ -101,7 +101,6 @@ public final class Main {
     env.putIfAbsent("EDGE_KLAVIYO_PRIVATE_KEY", "pk_demo_not_a_secret");
     env.put("EDGE_SEARCH_ALLOWED_HOSTS", sim.advertisedAddress());
     env.put("EDGE_SEARCH_SCHEME", "http");
-    env.putIfAbsent("EDGE_CACHE_MODE", "memory");
     env.putIfAbsent("EDGE_CUSTOMER_TOKEN_SECRET", "demo-customer-token-secret");
   }
 

@@ -27,7 +27,10 @@ public final class TestGateway {
   public final WebClient client;
   public final JsonObject config;
 
-  private TestGateway(Vertx vertx, RunningSimulator sim, Gateway gateway, JsonObject config) {
+  private final boolean ownsSim;
+
+  private TestGateway(Vertx vertx, RunningSimulator sim, Gateway gateway, JsonObject config, boolean ownsSim) {
+    this.ownsSim = ownsSim;
     this.vertx = vertx;
     this.sim = sim;
     this.gateway = gateway;
@@ -42,18 +45,25 @@ public final class TestGateway {
   }
 
   public static Future<TestGateway> start(Vertx vertx, SimulatorOptions simOptions, Map<String, String> extraEnv) {
-    return SimulatorVerticle.start(vertx, simOptions).compose(sim -> {
-      Map<String, String> env = new HashMap<>();
-      Main.demoEnvironment(env, sim);
-      env.put("EDGE_HTTP_HOST", "127.0.0.1");
-      env.put("EDGE_HTTP_PORT", "0");
-      env.put("EDGE_HTTP_INSTANCES", "1");
-      env.put("EDGE_OPS_PORT", "0");
-      env.put("EDGE_COOKIE_SECRET", "test-cookie-secret-test-cookie-secret");
-      env.putAll(extraEnv);
-      JsonObject config = GatewayConfig.resolve(new JsonObject(), env);
-      return Gateway.start(vertx, config).map(gateway -> new TestGateway(vertx, sim, gateway, config));
-    });
+    return SimulatorVerticle.start(vertx, simOptions).compose(sim -> start(vertx, sim, extraEnv, true));
+  }
+
+  /** A gateway in {@code vertx} in front of a simulator that somebody else owns (several gateways, one Klevu). */
+  public static Future<TestGateway> attach(Vertx vertx, RunningSimulator sim, Map<String, String> extraEnv) {
+    return start(vertx, sim, extraEnv, false);
+  }
+
+  private static Future<TestGateway> start(Vertx vertx, RunningSimulator sim, Map<String, String> extraEnv, boolean ownsSim) {
+    Map<String, String> env = new HashMap<>();
+    Main.demoEnvironment(env, sim);
+    env.put("EDGE_HTTP_HOST", "127.0.0.1");
+    env.put("EDGE_HTTP_PORT", "0");
+    env.put("EDGE_HTTP_INSTANCES", "1");
+    env.put("EDGE_OPS_PORT", "0");
+    env.put("EDGE_COOKIE_SECRET", "test-cookie-secret-test-cookie-secret");
+    env.putAll(extraEnv);
+    JsonObject config = GatewayConfig.resolve(new JsonObject(), env);
+    return Gateway.start(vertx, config).map(gateway -> new TestGateway(vertx, sim, gateway, config, ownsSim));
   }
 
   public long count(SimCounter counter) {
@@ -62,7 +72,7 @@ public final class TestGateway {
 
   public Future<Void> stop() {
     client.close();
-    return gateway.stop().compose(v -> sim.close());
+    return gateway.stop().compose(v -> ownsSim ? sim.close() : Future.succeededFuture());
   }
 
   /** A klaviyo.js-style {@code __kla_id} cookie value carrying {@code exchangeId}. */

@@ -20,7 +20,7 @@ public final class Settings {
       new Setting("EDGE_TLS_CERT_PATH", "http.tls.certPath", "", "PEM certificate chain of the HTTPS listener.", "-"),
       new Setting("EDGE_TLS_KEY_PATH", "http.tls.keyPath", "", "PEM private key of the HTTPS listener.", "-"),
       new Setting("EDGE_REQUEST_TIMEOUT_MS", "http.requestTimeoutMs", 1_500L, "The one deadline of a request, split across identity, segments and recs.", "`edge_http_requests_total{outcome=\"timeout\"}`"),
-      new Setting("EDGE_SEGMENTS_BUDGET_MS", "http.segmentsBudgetMs", 600L, "Most of the deadline the segments phase may use before recs go on unsegmented.", "`edge_recs_degraded_total{reason=\"segments\"}`"),
+      new Setting("EDGE_SEGMENTS_BUDGET_MS", "http.segmentsBudgetMs", 600L, "Most of the deadline the segments phase may use before recs go on unsegmented.", "`edge_degraded_total{step=\"segments\"}`"),
       new Setting("EDGE_OPS_HOST", "ops.host", "127.0.0.1", "Interface of the ops port.", "-"),
       new Setting("EDGE_OPS_PORT", "ops.port", 9090, "Port of `/health/live`, `/health/ready`, `/metrics`.", "-"),
       // Klevu

@@ -44,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The storefront-facing API. One instance per core; it owns no state: every step is a request over the
@@ -51,6 +53,7 @@ import java.util.regex.Pattern;
  * never turns into a 5xx: a failed step degrades the answer and says so.
  */
 public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final String OUTCOME_KEY = "edge.outcome";
   static final String ROUTE_KEY = "edge.route";
   public static final String KLA_ID_COOKIE = "__kla_id";
@@ -238,23 +241,31 @@ public final class HttpVerticle extends VerticleBase {
     return identity.resolve(request, deadline).otherwise(Identity.ANONYMOUS);
   }
 
+  /** Records one fallback: the metric says which step and why; the log says it too, without shopper data. */
+  private void degrade(List<String> degraded, String step, Throwable cause) {
+    Outcome outcome = cause == null ? Outcome.DEGRADED : OutcomeException.outcomeOf(cause);
+    synchronized (degraded) {
+      if (!degraded.contains(step)) {
+        degraded.add(step);
+      }
+    }
+    registry.counter("edge_degraded_total", "step", step, "outcome", outcome.tag()).increment();
+    if (cause != null && outcome != Outcome.NOT_FOUND) {
+      LOG.warn("degraded step={} outcome={} cause={}", step, outcome.tag(), cause.getMessage());
+    }
+  }
+
   /** Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). */
   private Future<SegmentResult> lookupSegments(Identity shopper, String sessionCookie, Deadline deadline,
       List<String> degraded) {
     String session = validSession(sessionCookie);
     SegmentRequest request = new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), session);
     return segments.lookup(request, deadline.cap(options.segmentsBudgetMs)).recover(t -> {
-      synchronized (degraded) {
-        degraded.add("segments");
-      }
-      return Future.succeededFuture(new SegmentResult(session, List.of(), 0, CacheStatus.MISS, true));
+      degrade(degraded, "segments", t);
+      return Future.succeededFuture(new SegmentResult(session, List.of(), 0, CacheStatus.MISS, false));
     }).map(seg -> {
       if (seg.degraded()) {
-        synchronized (degraded) {
-          if (!degraded.contains("segments")) {
-            degraded.add("segments");
-          }
-        }
+        degrade(degraded, "segments", null);
       }
       return seg;
     });
@@ -269,16 +280,12 @@ public final class HttpVerticle extends VerticleBase {
       if (OutcomeException.outcomeOf(t) == Outcome.NOT_FOUND) {
         return Future.failedFuture(t);
       }
-      synchronized (degraded) {
-        degraded.add("personalisation");
-      }
+      degrade(degraded, "personalisation", t);
       return recs.fetch(new RecsRequest(options.apiKey, recsKey, List.of(), pid, gpid, cp), deadline);
     });
     return fallback.recover(t -> {
       Outcome outcome = OutcomeException.outcomeOf(t);
-      synchronized (degraded) {
-        degraded.add(outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "recs");
-      }
+      degrade(degraded, outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "recs", t);
       return Future.succeededFuture(new RecsResult(new JsonObject(), new JsonArray(), false,
           outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "unavailable", CacheStatus.MISS));
     });

@@ -9,31 +9,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A throw-away {@code redis-server} child process on a port of its own, nothing persisted. */
-final class RedisServerProcess {
+public final class RedisServerProcess {
   private final int port;
   private Process process;
 
-  RedisServerProcess(int port) {
+  public RedisServerProcess(int port) {
     this.port = port;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts the server and returns once it logs that it accepts connections (bounded wait). Blocking. */
-  void start() throws Exception {
+  public void start() throws Exception {
     process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--daemonize", "no")
         .redirectErrorStream(true)
@@ -59,7 +59,7 @@ final class RedisServerProcess {
   }
 
   /** SIGKILL, as a crash or an OOM kill would; returns once the process is gone. Blocking. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
