@@ -211,8 +211,13 @@ public final class HttpVerticle extends VerticleBase {
               return new Assembled(shopper, seg, result);
             });
       });
-    }).onComplete(ar -> {
-      Assembled done = ar.result();
+    }).recover(unexpected -> {
+      // every step above recovers on its own; this only guards against a bug: still no 5xx, still a page
+      degrade(degraded, "recs", unexpected);
+      return Future.succeededFuture(new Assembled(Identity.ANONYMOUS,
+          new SegmentResult(null, List.of(), 0, CacheStatus.MISS, true),
+          new RecsResult(new JsonObject(), new JsonArray(), false, "unavailable", CacheStatus.MISS)));
+    }).onSuccess(done -> {
       setSessionCookie(ctx, cookies.get(SESSION_COOKIE), done.segments().klevuSessionId());
       RecsResult result = done.recs();
       JsonObject metadata = result.metadata();
