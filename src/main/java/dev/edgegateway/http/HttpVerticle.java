@@ -153,12 +153,27 @@ public final class HttpVerticle extends VerticleBase {
               .tag("route", route).tag("outcome", outcome.tag()).register(registry))
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     });
+    String declared = ctx.request().getHeader("Content-Length");
+    if (declared != null && isOver(declared, options.maxBodyBytes)) {
+      // refuse before reading a byte, and close: the client may still be sending the rest
+      ctx.response().putHeader("Connection", "close");
+      Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes + " bytes", 0);
+      return;
+    }
     String query = ctx.request().query();
     if (query != null && query.length() > options.maxQueryChars) {
       Responses.error(ctx, Outcome.BAD_REQUEST, "query string too long", 0);
       return;
     }
     ctx.next();
+  }
+
+  private static boolean isOver(String contentLength, long limit) {
+    try {
+      return Long.parseLong(contentLength.trim()) > limit;
+    } catch (NumberFormatException e) {
+      return false; // Netty rejects malformed lengths itself
+    }
   }
 
   private static io.vertx.core.Handler<RoutingContext> named(String route, io.vertx.core.Handler<RoutingContext> handler) {
