@@ -42,6 +42,16 @@ public final class QueryParams {
     return new QueryParams(values);
   }
 
+  /** Every parameter (first value of each name), untrimmed. */
+  public Map<String, String> asMap() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+
+  /** Percent-decodes a path segment ({@code +} stays {@code +}); malformed escapes are kept literally. */
+  public static String decodePath(String s) {
+    return s.indexOf('%') < 0 ? s : decode(s.replace("+", "%2B"));
+  }
+
   /** The value, trimmed; null when absent or blank. */
   public String get(String name) {
     String value = values.get(name);
@@ -53,7 +63,7 @@ public final class QueryParams {
   }
 
   /** Percent-decoding that keeps malformed escapes as they are; {@code +} is a space. */
-  static String decode(String s) {
+  public static String decode(String s) {
     if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
       return s;
     }

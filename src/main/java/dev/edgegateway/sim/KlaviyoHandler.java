@@ -1,5 +1,6 @@
 package dev.edgegateway.sim;
 
+import dev.edgegateway.http.QueryParams;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -109,7 +110,7 @@ final class KlaviyoHandler {
     if (!admit(ctx)) {
       return;
     }
-    Map<String, String> q = LenientQuery.parse(ctx.request().query());
+    Map<String, String> q = QueryParams.parse(ctx.request().query()).asMap();
     String size = q.get("page[size]");
     if (size != null) {
       int n;

@@ -1,5 +1,6 @@
 package dev.edgegateway.sim;
 
+import dev.edgegateway.http.QueryParams;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -39,11 +40,11 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
     String path = ctx.request().path();
     int a = "/recommendations/".length();
     int slash = path.indexOf('/', a);
-    String apiKey = LenientQuery.decodePath(path.substring(a, slash));
+    String apiKey = QueryParams.decodePath(path.substring(a, slash));
     int r = slash + "/settings/".length();
     int end = path.indexOf('/', r);
-    String recsKey = LenientQuery.decodePath(end < 0 ? path.substring(r) : path.substring(r, end));
-    Map<String, String> q = LenientQuery.parse(ctx.request().query());
+    String recsKey = QueryParams.decodePath(end < 0 ? path.substring(r) : path.substring(r, end));
+    Map<String, String> q = QueryParams.parse(ctx.request().query()).asMap();
     String cp = q.getOrDefault("cp", "");
     String pid = q.getOrDefault("pid", "");
     String gpid = q.getOrDefault("gpid", "");

@@ -92,13 +92,4 @@ class SimulatorOptionsTest {
         .count();
     assertThat(differs).isGreaterThan(25);
   }
-
-  @Test
-  void lenientQuery() {
-    var q = LenientQuery.parse("&cp=Men;Shoes%20X&&sids=a,b&cp=second&flag&bad=%zz%2&plus=a+b&utf=%C3%A9");
-    assertThat(q).containsEntry("cp", "Men;Shoes X").containsEntry("sids", "a,b").containsEntry("flag", "")
-        .containsEntry("bad", "%zz%2").containsEntry("plus", "a b").containsEntry("utf", "é");
-    assertThat(LenientQuery.parse(null)).isEmpty();
-    assertThat(LenientQuery.parse("")).isEmpty();
-  }
 }
