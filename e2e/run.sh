@@ -165,7 +165,7 @@ env E2E_GATEWAY_URL="http://127.0.0.1:$HTTP_PORT" E2E_GATEWAY_TLS_URL="https://1
   E2E_SIM_URL="$SIM" E2E_STOREFRONT_PORT="$STORE_PORT" E2E_KLEVU_API_KEY="$API_KEY" \
   E2E_CHROMIUM="$CHROMIUM" E2E_CERT_PATH="$WORK/cert.pem" NODE_EXTRA_CA_CERTS="$WORK/cert.pem" TMPDIR="$WORK/tmp" \
   setsid timeout -k 10 "$TEST_TIMEOUT_S" node --test --test-reporter=tap --test-concurrency=1 \
-  sdk.test.mjs browser.test.mjs > "$OUT/results.tap" 2>&1 &
+  sdk.test.mjs sdk-browser.test.mjs browser.test.mjs > "$OUT/results.tap" 2>&1 &
 runner=$!
 PIDS+=("-$runner")
 wait "$runner"

@@ -5,7 +5,8 @@
 // Why node and not a page: the SDK's browser paths need only window/document/localStorage/sessionStorage and
 // the _learnq queue (lib/dom-shim.mjs lists what it reads), node's fetch is the same WHATWG fetch the SDK
 // calls in a browser, and a fetch recorder shows exactly what the SDK sent. What node cannot show (CORS,
-// cookies, sendBeacon, rendering) is the browser check's job (browser.test.mjs).
+// the browser's storage, sendBeacon) is checked by the same SDK build inside Chromium (sdk-browser.test.mjs);
+// the gateway's own banner snippet in a page is browser.test.mjs.
 import './lib/dom-shim.mjs';
 import { installLearnq, recordFetches } from './lib/dom-shim.mjs';
 import { after, before, describe, it } from 'node:test';
@@ -182,6 +183,21 @@ describe('@klevu/core pointed at the gateway', { timeout: 60_000 }, () => {
       assert.equal(call.status, 200);
       assert.equal(JSON.parse(call.body)[0].user_profile.sessionId, sessionId);
     }
+  });
+
+  it('fetches a category recommendation with the SDK\'s "?&" query and a raw category path', async () => {
+    const categoryPath = "Women's Shoes;Running";
+    const response = await sdk.KlevuFetch(sdk.kmcRecommendation('k-e2e-sdk-category', { id: 'e2eCat', categoryPath }));
+    const category = response.queriesById('e2eCat');
+    const { kmcConfig } = category.getQueryParameters();
+    assert.equal(kmcConfig.metadata.pageType, 'CATEGORY', 'the gateway passed cp on to Klevu');
+    assert.ok(category.records.length > 0, 'products came back');
+    // the SDK starts the query with "?&" and does not encode the path (fetch only turns the space into %20)
+    const configCall = fetches.find((c) => c.url.includes('/settings/k-e2e-sdk-category'));
+    assert.ok(configCall.url.includes(`/settings/k-e2e-sdk-category?&cp=${categoryPath}&sids=`), configCall.url);
+    assert.equal(configCall.status, 200);
+    const searchCall = fetches.filter((c) => c.method === 'POST' && c.url === `https://${kmcConfig.search.basePath}`).at(-1);
+    assert.equal(bodyOf(searchCall).recordQueries[0].settings.query.categoryPath, categoryPath);
   });
 
   it('refuses the SDK replay of a pending event as form data cleanly, and the SDK forgets it', async () => {
