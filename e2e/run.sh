@@ -77,7 +77,7 @@ cleanup() {
     kill -KILL -- "$pid" 2>/dev/null || true
   done
   for proc in /proc/[0-9]*; do
-    if tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -qF -- "--user-data-dir=$WORK/"; then
+    if { tr '\0' ' ' < "$proc/cmdline"; } 2>/dev/null | grep -qF -- "--user-data-dir=$WORK/"; then
       kill -KILL "${proc#/proc/}" 2>/dev/null || true
     fi
   done
