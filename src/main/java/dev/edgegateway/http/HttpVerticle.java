@@ -116,13 +116,23 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::guard);
     if (!options.corsOrigins.isEmpty()) {
-      router.route().handler(CorsHandler.create()
+      CorsHandler cors = CorsHandler.create()
           .addOrigins(options.corsOrigins)
           .allowCredentials(true)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Content-Type", "Accept"))
           .exposedHeaders(Set.of("X-Cache", "X-Edge-Outcome", "Server-Timing"))
-          .maxAgeSeconds(600));
+          .maxAgeSeconds(600);
+      // browsers send Origin on same-origin POSTs too, and vertx-web's CorsHandler answers 403 to any origin
+      // not listed: pages served by the gateway itself (/demo/, or a CDN mapping it under the shop's origin)
+      // must not need their own origin in EDGE_CORS_ORIGINS
+      router.route().handler(ctx -> {
+        if (sameOrigin(ctx.request().getHeader("Origin"), ctx.request().getHeader("Host"))) {
+          ctx.next();
+        } else {
+          cors.handle(ctx);
+        }
+      });
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes).setHandleFileUploads(false);
     router.get("/v1/recommendations/:recsKey").handler(named("recommendations", this::recommendations));
@@ -510,6 +520,20 @@ public final class HttpVerticle extends VerticleBase {
       }
     }
     return List.copyOf(sids);
+  }
+
+  /**
+   * Whether a request's {@code Origin} is the gateway itself: its {@code host[:port]} is the request's
+   * {@code Host} (either scheme: both are this gateway's own pages). A cross-site page cannot produce this
+   * pair, so CORS has nothing to decide.
+   */
+  static boolean sameOrigin(String origin, String host) {
+    if (origin == null || host == null || host.isBlank()) {
+      return false;
+    }
+    String authority = origin.startsWith("https://") ? origin.substring(8)
+        : origin.startsWith("http://") ? origin.substring(7) : null;
+    return authority != null && authority.equalsIgnoreCase(host.trim());
   }
 
   private static String bounded(String value) {
