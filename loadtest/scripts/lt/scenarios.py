@@ -6,7 +6,7 @@ import time
 
 from . import procs
 from .stack import Sampler, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
-from .stats import hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw, sum_metric
+from .stats import degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw, sum_metric
 
 GATLING_PKG = "dev.edgegateway.loadtest.gatling."
 
@@ -105,6 +105,12 @@ def save_metrics(ctx, gw, tag):
     return prom_info(text)
 
 
+def sim_rejected(marks, to, frm):
+    """Requests the simulator refused as malformed between two marks (should be 0: a contract mismatch)."""
+    a, b = marks.get(to) or {}, marks.get(frm) or {}
+    return a.get("rejected", 0) - b.get("rejected", 0)
+
+
 def lat_metrics(lat, prefix=""):
     return {f"{prefix}{k}": lat.get(k) for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms") if k in lat}
 
@@ -142,11 +148,13 @@ def run_burst(ctx, run, mode):
         "ok_responses": ok, "leader_ms": b.get("leader_ms"), "last_ms": b.get("last_ms"),
         "spread_ms": b.get("spread_ms"), "first_byte_spread_ms": b.get("first_byte_spread_ms"),
         "send_span_ms": b.get("send_span_ms"),
+        "degraded_share": degraded_share(b.get("outcome", {})),
+        "sim_rejected": after.get("rejected", 0) - before.get("rejected", 0),
         **lat_metrics(b["latency"]),
     }
     return [{"run": run, "mode": mode, "metrics": m,
              "series": {"done_offsets_ms": b.get("done_offsets_ms", [])},
-             "info": {"status": b["status"], "x_cache": b["x_cache"], "prometheus": prom}}]
+             "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "prometheus": prom}}]
 
 
 # ---------------------------------------------------------------------------------------------- shoppers
@@ -184,7 +192,8 @@ def run_shoppers(ctx, run, mode):
     p1k = per_1000(calls, pages)
     m = {
         "pages": pages, "achieved_rps": pages / max(0.001, t1 - t0), "errors": errors,
-        "hit_ratio": hit_ratio(rec["x_cache"]),
+        "hit_ratio": hit_ratio(rec["x_cache"]), "degraded_share": degraded_share(rec.get("outcome")),
+        "sim_rejected": sim_rejected(marks, "end", "start"),
         **lat_metrics(lat),
         "upstream_per_1000": p1k["total"], "session_per_1000": p1k["session"],
         "config_per_1000": p1k["config"], "search_per_1000": p1k["search"], "profiles_per_1000": p1k["profiles"],
@@ -197,8 +206,8 @@ def run_shoppers(ctx, run, mode):
         "p99_per_s": [[ps["epoch_s"] - int(t0), ps["p99_ms"], ps["p50_ms"]] for ps in rec["per_second"]],
     }
     return [{"run": run, "mode": mode, "metrics": m, "series": series,
-             "info": {"x_cache": rec["x_cache"], "status": rec["status"], "calls": calls, "prometheus": prom,
-                      "zipf_mass_top_1pct": res.get("zipf_mass_top_1pct")}}]
+             "info": {"x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "status": rec["status"], "calls": calls,
+                      "prometheus": prom, "zipf_mass_top_1pct": res.get("zipf_mass_top_1pct")}}]
 
 
 # ---------------------------------------------------------------------------------------------- ttl-expiry
@@ -253,6 +262,7 @@ def run_ttl_expiry(ctx, run, mode):
     errors = sum(v for k, v in rec["status"].items() if k != "200")
     m = {
         "pages": pages, "errors": errors, "hit_ratio": hit_ratio(rec["x_cache"]),
+        "degraded_share": degraded_share(rec.get("outcome")), "sim_rejected": sim_rejected(marks, "end", "after_warm"),
         **lat_metrics(rec["latency"]),
         "expiry_seconds": len(expiry_secs), "steady_seconds": len(steady_secs),
         "p50_expiry_ms": e.get("p50_ms"), "p99_expiry_ms": e.get("p99_ms"), "max_expiry_ms": e.get("max_ms"),
@@ -267,8 +277,8 @@ def run_ttl_expiry(ctx, run, mode):
         per_s.append([sec - s0, percentile(lats, 50) / 1000.0, percentile(lats, 99) / 1000.0, lats[-1] / 1000.0,
                       refreshes.get(sec, 0)])
     return [{"run": run, "mode": mode, "metrics": m, "series": {"per_second": per_s, "ttl_s": ttl},
-             "info": {"x_cache": rec["x_cache"], "status": rec["status"], "calls": calls, "prometheus": prom,
-                      "expiry_seconds": [s - s0 for s in expiry_secs]}}]
+             "info": {"x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "status": rec["status"], "calls": calls,
+                      "prometheus": prom, "expiry_seconds": [s - s0 for s in expiry_secs]}}]
 
 
 # ---------------------------------------------------------------------------------------------- ceiling
@@ -336,7 +346,8 @@ def run_ceiling(ctx, run, modes):
             }
             out.append({"run": run, "mode": mode, "metrics": m, "series": {},
                         "info": {"wrk_gateway": g, "wrk_bare": b, "pinned": ctx.pin,
-                                 "x_cache_after": after[1].get("x-cache"), "prometheus": prom,
+                                 "x_cache_after": after[1].get("x-cache"), "x_cache_captured": headers.get("x-cache"),
+                                 "outcome_captured": headers.get("x-edge-outcome"), "prometheus": prom,
                                  "order": [t[0] for t in targets]}})
     finally:
         if bare:
@@ -374,6 +385,7 @@ def run_browser_flow(ctx, run, modes):
                 **lat_metrics(rec["latency"]),
                 "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
                 "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
+                "sim_rejected": sim_rejected(marks, "after_sdk", "start"),
             }, "series": {}, "info": {"calls": calls}})
         rec = res["recorders"]["gateway"]
         pages = rec["latency"]["count"]
@@ -381,7 +393,8 @@ def run_browser_flow(ctx, run, modes):
         lat = rec["latency"]
         m = {
             "pages": pages, "errors": sum(v for k, v in rec["status"].items() if k != "200"),
-            "hit_ratio": hit_ratio(rec["x_cache"]), **lat_metrics(lat),
+            "hit_ratio": hit_ratio(rec["x_cache"]), "degraded_share": degraded_share(rec.get("outcome")),
+            "sim_rejected": sim_rejected(marks, "after_gateway", "after_gateway_warm"), **lat_metrics(lat),
             "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
             "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
         }
@@ -389,7 +402,7 @@ def run_browser_flow(ctx, run, modes):
             m["speedup_p50"] = sdk_lat["p50_ms"] / lat["p50_ms"]
             m["speedup_p99"] = sdk_lat["p99_ms"] / lat["p99_ms"]
         out.append({"run": run, "mode": mode, "metrics": m, "series": {},
-                    "info": {"calls": calls, "x_cache": rec["x_cache"], "prometheus": prom}})
+                    "info": {"calls": calls, "x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "prometheus": prom}})
     return out
 
 

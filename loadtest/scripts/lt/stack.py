@@ -185,7 +185,10 @@ class Stack:
             env["EDGE_REDIS_URL"] = self.redis_url
         if extra_env:
             env.update(extra_env)
-        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus), env=env, log_path=self.log(name))
+        # run where the jar's project is (its conf/config.yaml applies, as with `java -jar target/edge-gateway.jar`)
+        cwd = os.path.dirname(os.path.dirname(os.path.abspath(self.paths.gw_jar)))
+        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus), env=env, log_path=self.log(name),
+                          cwd=cwd if os.path.isdir(cwd) else None)
         gw = Gateway(proc, port, ops, mode, env)
         procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
         return gw

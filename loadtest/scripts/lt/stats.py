@@ -91,3 +91,11 @@ def sum_metric(samples, name, **labels):
             total += value
             found = True
     return total if found else None
+
+
+def degraded_share(outcome_tally):
+    """Share of responses whose X-Edge-Outcome is neither ok nor absent (degraded, timeout, ...)."""
+    total = sum(outcome_tally.values()) if outcome_tally else 0
+    if not total:
+        return None
+    return sum(v for k, v in outcome_tally.items() if k not in ("ok", "none")) / total

@@ -43,6 +43,7 @@ public final class BurstClient {
     long doneNs;
     int status;
     String xcache;
+    String outcome;
     int headerEnd = -1;
     long contentLength = -1;
     boolean chunked;
@@ -148,6 +149,7 @@ public final class BurstClient {
       Histogram hist = LatencyRecorder.newHistogram();
       TreeMap<String, Integer> statuses = new TreeMap<>();
       TreeMap<String, Integer> caches = new TreeMap<>();
+      TreeMap<String, Integer> outcomes = new TreeMap<>();
       long[] doneOffsetsUs = new long[n];
       int completed = 0;
       String sampleBody = null;
@@ -160,6 +162,7 @@ public final class BurstClient {
         completed++;
         statuses.merge(Integer.toString(c.status), 1, Integer::sum);
         caches.merge(c.xcache == null ? "none" : c.xcache.toUpperCase(Locale.ROOT), 1, Integer::sum);
+        outcomes.merge(c.outcome == null ? "none" : c.outcome.toLowerCase(Locale.ROOT), 1, Integer::sum);
         firstDone = Math.min(firstDone, c.doneNs);
         lastDone = Math.max(lastDone, c.doneNs);
         firstFb = Math.min(firstFb, c.firstByteNs);
@@ -178,6 +181,7 @@ public final class BurstClient {
           .put("send_span_ms", sendSpanNs / 1e6)
           .put("status", new JsonObject(new java.util.HashMap<>(statuses)))
           .put("x_cache", new JsonObject(new java.util.HashMap<>(caches)))
+          .put("outcome", new JsonObject(new java.util.HashMap<>(outcomes)))
           .put("latency", LatencyRecorder.percentiles(hist))
           .put("leader_ms", completed == 0 ? null : (firstDone - t0) / 1e6)
           .put("last_ms", completed == 0 ? null : (lastDone - t0) / 1e6)
@@ -233,6 +237,7 @@ public final class BurstClient {
           case "content-length" -> c.contentLength = Long.parseLong(value);
           case "transfer-encoding" -> c.chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
           case "x-cache" -> c.xcache = value;
+          case "x-edge-outcome" -> c.outcome = value;
           default -> { }
         }
       }

@@ -26,6 +26,7 @@ public final class LatencyRecorder {
   private final TreeMap<Long, Histogram> perSecond = new TreeMap<>();
   private final Map<String, LongAdder> status = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> xcache = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> outcome = new ConcurrentHashMap<>();
   private final StringBuilder raw = new StringBuilder();
   private long rawLines;
   private long firstStartMs = Long.MAX_VALUE;
@@ -54,15 +55,23 @@ public final class LatencyRecorder {
    * @param statusCode HTTP status, or 0 for a transport failure
    * @param cacheHeader value of {@code X-Cache} (may be null)
    */
-  public synchronized void record(long startEpochMs, long latencyNanos, int statusCode, String cacheHeader) {
+  public void record(long startEpochMs, long latencyNanos, int statusCode, String cacheHeader) {
+    record(startEpochMs, latencyNanos, statusCode, cacheHeader, null);
+  }
+
+  /** As above, plus the gateway's {@code X-Edge-Outcome} header (ok, degraded, ...; may be null). */
+  public synchronized void record(long startEpochMs, long latencyNanos, int statusCode, String cacheHeader,
+      String outcomeHeader) {
     long us = Math.max(1, Math.min(HIGHEST_US, latencyNanos / 1_000));
     all.recordValue(us);
     perSecond.computeIfAbsent(startEpochMs / 1000, s -> newHistogram()).recordValue(us);
     status.computeIfAbsent(statusCode == 0 ? "error" : Integer.toString(statusCode), k -> new LongAdder()).increment();
     String xc = cacheHeader == null || cacheHeader.isBlank() ? "none" : cacheHeader.trim().toUpperCase();
     xcache.computeIfAbsent(xc, k -> new LongAdder()).increment();
+    String oc = outcomeHeader == null || outcomeHeader.isBlank() ? "none" : outcomeHeader.trim().toLowerCase();
+    outcome.computeIfAbsent(oc, k -> new LongAdder()).increment();
     if (rawLines < MAX_RAW_LINES) {
-      raw.append(startEpochMs).append(',').append(us).append(',').append(statusCode).append(',').append(xc).append('\n');
+      raw.append(startEpochMs).append(',').append(us).append(',').append(statusCode).append(',').append(xc).append(',').append(oc).append('\n');
       rawLines++;
     }
     firstStartMs = Math.min(firstStartMs, startEpochMs);
@@ -89,6 +98,8 @@ public final class LatencyRecorder {
     status.forEach((k, v) -> tallyStatus.put(k, v.sum()));
     JsonObject tallyCache = new JsonObject();
     xcache.forEach((k, v) -> tallyCache.put(k, v.sum()));
+    JsonObject tallyOutcome = new JsonObject();
+    outcome.forEach((k, v) -> tallyOutcome.put(k, v.sum()));
     JsonArray seconds = new JsonArray();
     perSecond.forEach((sec, h) -> seconds.add(percentiles(h).put("epoch_s", sec)));
     return new JsonObject()
@@ -96,14 +107,15 @@ public final class LatencyRecorder {
         .put("latency", percentiles(all))
         .put("status", tallyStatus)
         .put("x_cache", tallyCache)
+        .put("outcome", tallyOutcome)
         .put("first_start_ms", firstStartMs == Long.MAX_VALUE ? null : firstStartMs)
         .put("last_end_ms", lastEndMs == Long.MIN_VALUE ? null : lastEndMs)
         .put("per_second", seconds);
   }
 
-  /** Every sample as CSV {@code start_ms,latency_us,status,x_cache} (for subsets: e.g. expiry seconds). */
+  /** Every sample as CSV {@code start_ms,latency_us,status,x_cache,outcome} (for subsets: e.g. expiry seconds). */
   public synchronized String rawCsv() {
-    return "start_ms,latency_us,status,x_cache\n" + raw;
+    return "start_ms,latency_us,status,x_cache,outcome\n" + raw;
   }
 
   /** Writes every named recorder as {@code {"recorders":{name:{...}}}}. */

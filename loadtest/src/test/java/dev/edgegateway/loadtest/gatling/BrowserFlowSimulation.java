@@ -162,11 +162,12 @@ public class BrowserFlowSimulation extends Simulation {
   private ChainBuilder gatewayPage(LatencyRecorder into) {
     return exec(s -> s.set("t0", System.nanoTime()).set("w0", System.currentTimeMillis()))
         .exec(http("gateway recommendations").get(baseUrl + "/v1/recommendations/" + recsKey).header("Cookie", "#{cookie}")
-            .check(status().saveAs("st"), header("X-Cache").optional().saveAs("xc")))
+            .check(status().saveAs("st"), header("X-Cache").optional().saveAs("xc"),
+                header("X-Edge-Outcome").optional().saveAs("oc")))
         .exec(s -> {
           if (into != null) {
             into.record(s.getLong("w0"), System.nanoTime() - s.getLong("t0"), s.contains("st") ? s.getInt("st") : 0,
-                s.contains("xc") ? s.getString("xc") : null);
+                s.contains("xc") ? s.getString("xc") : null, s.contains("oc") ? s.getString("oc") : null);
           }
           return s;
         });

@@ -80,12 +80,14 @@ public class GatewaySimulation extends Simulation {
     return io.gatling.javaapi.core.CoreDsl
         .exec(session -> session.set("t0", System.nanoTime()).set("w0", System.currentTimeMillis()))
         .exec(http("recommendations").get("#{path}").header("Cookie", "#{cookie}")
-            .check(status().saveAs("st"), header("X-Cache").optional().saveAs("xc")))
+            .check(status().saveAs("st"), header("X-Cache").optional().saveAs("xc"),
+                header("X-Edge-Outcome").optional().saveAs("oc")))
         .exec(session -> {
           long lat = System.nanoTime() - session.getLong("t0");
           if (into != null) {
             into.record(session.getLong("w0"), lat, session.contains("st") ? session.getInt("st") : 0,
-                session.contains("xc") ? session.getString("xc") : null);
+                session.contains("xc") ? session.getString("xc") : null,
+                session.contains("oc") ? session.getString("oc") : null);
           }
           return session;
         });
