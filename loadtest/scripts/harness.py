@@ -56,15 +56,23 @@ def machine():
 
 def versions(paths, standin):
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
-    commit = sh(["git", "rev-parse", "--short", "HEAD"], cwd=paths.root)
-    subject = sh(["git", "log", "-1", "--format=%s"], cwd=paths.root)
-    dirty = bool(sh(["git", "status", "--porcelain", "--", "src", "pom.xml"], cwd=paths.root))
+    # the gateway's commit is that of the project the jar was built from (LT_GATEWAY_JAR may point elsewhere)
+    gw_root = os.path.dirname(os.path.dirname(os.path.abspath(paths.gw_jar)))
+    commit = sh(["git", "rev-parse", "--short", "HEAD"], cwd=gw_root)
+    subject = sh(["git", "log", "-1", "--format=%s"], cwd=gw_root)
+    dirty = bool(sh(["git", "status", "--porcelain", "--", "src", "pom.xml"], cwd=gw_root))
+    stale = False
+    if os.path.exists(paths.gw_jar) and commit:
+        newest_src = sh(["sh", "-c", "find src/main pom.xml -type f -newer target/edge-gateway.jar | head -1"], cwd=gw_root)
+        stale = bool(newest_src)
     wrk_v = sh(["sh", "-c", "wrk -v 2>&1 | head -1"])
     return {
         "java": java[0] if java else "", "java_vm": java[-1] if java else "",
-        "gateway_commit": commit + ("+dirty" if dirty else ""), "gateway_commit_subject": subject,
-        "system_under_test": "StandIn (harness self-test, NOT the gateway)" if standin else "target/edge-gateway.jar",
-        "wrk": wrk_v, "gatling": "3.15.1 (Java DSL)", "vertx": "5.0.8",
+        "gateway_commit": (commit + ("+dirty" if dirty else "") + ("+jar-older-than-src" if stale else "")) if not standin else "n/a",
+        "gateway_commit_subject": subject, "gateway_jar": os.path.relpath(paths.gw_jar, paths.root) if not standin else None,
+        "system_under_test": "StandIn (harness self-test, NOT the gateway)" if standin else "edge-gateway.jar",
+        "loadtest_commit": sh(["git", "rev-parse", "--short", "HEAD"], cwd=paths.root),
+        "wrk": wrk_v.split(" Copyright")[0], "gatling": "3.15.1 (Java DSL)", "vertx": "5.0.8",
     }
 
 

@@ -5,7 +5,7 @@ import os
 import time
 
 from . import procs
-from .stack import Sampler, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
+from .stack import Sampler, cpu_window, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
 from .stats import degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw, sum_metric
 
 GATLING_PKG = "dev.edgegateway.loadtest.gatling."
@@ -19,12 +19,11 @@ def env_num(name, default, cast=int):
 # Scenario defaults: sized so that --runs 3 with the default modes stays under 3 minutes on 2 cores.
 DEFAULTS = {
     "burst": {"modes": "off,memory,redis", "n": 200},
-    "shoppers": {"modes": "off,memory,redis", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
-    "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 20, "shoppers": 50, "ttl": 5},
+    "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
+    "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
     "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 2},
-    "browser-flow": {"modes": "off,memory,redis", "rate": 20, "duration": 8, "shoppers": 50},
+    "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
 }
-
 
 class Ctx:
     def __init__(self, paths, stack, artifacts, opts):
@@ -32,7 +31,7 @@ class Ctx:
         self.stack = stack
         self.artifacts = artifacts
         self.opts = opts  # dict of scenario parameters (defaults overridden by CLI/env)
-        self.jit_warmup_s = env_num("LT_JIT_WARMUP_S", 3)
+        self.jit_warmup_s = env_num("LT_JIT_WARMUP_S", 2)
         self.gatling_reports = os.environ.get("LT_GATLING_REPORTS", "0") == "1"
         self.pin = os.environ.get("LT_PIN", "1") == "1" and (os.cpu_count() or 1) >= 2
 
@@ -132,9 +131,20 @@ def run_burst(ctx, run, mode):
                              timeout=90, log_path=st.log(f"burst-{mode}-r{run}"), name="burst-client")
         time.sleep(0.5)
         after = st.sim_stats()
+        # the same burst again, now that the page is cached: how long 200 immediate answers take to come
+        # back through this machine (server + client), the floor under the cold burst's spread
+        warm_out = os.path.join(ctx.artifacts, f"burst-warm-{mode}-r{run}.json")
+        procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
+                   "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+                   "--cookie", shopper.cookie(0), "--n", str(n), "--out", warm_out],
+                  timeout=90, log_path=st.log(f"burst-warm-{mode}-r{run}"), name="burst-client")
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
     finally:
         gw.stop()
+    warm = {}
+    if os.path.exists(warm_out):
+        with open(warm_out) as f:
+            warm = json.load(f)
     if not os.path.exists(out):
         raise RuntimeError(f"burst client failed (rc={rc}): {text[-1500:]}")
     with open(out) as f:
@@ -148,13 +158,15 @@ def run_burst(ctx, run, mode):
         "ok_responses": ok, "leader_ms": b.get("leader_ms"), "last_ms": b.get("last_ms"),
         "spread_ms": b.get("spread_ms"), "first_byte_spread_ms": b.get("first_byte_spread_ms"),
         "send_span_ms": b.get("send_span_ms"),
+        "warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"),
         "degraded_share": degraded_share(b.get("outcome", {})),
         "sim_rejected": after.get("rejected", 0) - before.get("rejected", 0),
         **lat_metrics(b["latency"]),
     }
     return [{"run": run, "mode": mode, "metrics": m,
              "series": {"done_offsets_ms": b.get("done_offsets_ms", [])},
-             "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "prometheus": prom}}]
+             "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "prometheus": prom,
+                      "warm_x_cache": warm.get("x_cache")}}]
 
 
 # ---------------------------------------------------------------------------------------------- shoppers
@@ -164,14 +176,14 @@ def run_shoppers(ctx, run, mode):
     gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
     sampler = None
     try:
-        jit_warmup(ctx, gw)
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"shoppers-{mode}-r{run}"
         res, out_json = gatling(ctx, "GatewaySimulation", {
             "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
             "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": o["zipf"], "warm": 0,
-            "runId": new_run_id()}, tag, max_s=int(o["duration"]) + 120)
+            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
+            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
         samples = sampler.stop()
         sampler = None
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
@@ -200,6 +212,7 @@ def run_shoppers(ctx, run, mode):
         "rss_start_mb": rss[0] if rss else None, "rss_end_mb": rss[-1] if rss else None,
         "rss_max_mb": max(rss) if rss else None,
         "rss_growth_after_25pct_mb": (quarter[-1] - quarter[0]) if len(quarter) > 1 else None,
+        **cpu_window(samples, t0, t1, pages),
     }
     series = {
         "rss": [[round(s["t"] - t0, 2), s["rss_mb"]] for s in samples if s["rss_mb"] is not None],
@@ -222,14 +235,14 @@ def run_ttl_expiry(ctx, run, mode):
     })
     sampler = None
     try:
-        jit_warmup(ctx, gw)
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"ttl-{mode}-r{run}"
         res, out_json = gatling(ctx, "GatewaySimulation", {
             "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
             "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": 0, "warm": o["shoppers"],
-            "runId": new_run_id()}, tag, max_s=int(o["duration"]) + 120)
+            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
+            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
         samples = sampler.stop()
         sampler = None
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
@@ -270,6 +283,7 @@ def run_ttl_expiry(ctx, run, mode):
         "p99_expiry_over_steady": (e["p99_ms"] / d["p99_ms"]) if e.get("p99_ms") and d.get("p99_ms") else None,
         "session_calls": calls["session"], "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
         "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
+        **cpu_window(samples, t0, rec["last_end_ms"] / 1000.0, pages),
     }
     per_s = []
     for sec in sorted(by_sec):

@@ -234,8 +234,51 @@ class Gateway:
         self.proc.stop()
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_s(pid):
+    """CPU seconds (user + system) used so far by a process; None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        return (int(rest[11]) + int(rest[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def machine_cpu_s():
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    total = sum(v[:8])
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def cpu_window(samples, t0, t1, pages):
+    """Gateway and simulator CPU, and how busy the machine was, between the samples nearest t0 and t1."""
+    inside = [s for s in samples if s.get("gw_cpu_s") is not None]
+    if len(inside) < 2:
+        return {}
+    a = min(inside, key=lambda s: abs(s["t"] - t0))
+    b = min(inside, key=lambda s: abs(s["t"] - t1))
+    dt = b["t"] - a["t"]
+    if dt <= 0:
+        return {}
+    gw = b["gw_cpu_s"] - a["gw_cpu_s"]
+    out = {
+        "gateway_cpu_pct": 100.0 * gw / dt,
+        "gateway_cpu_ms_per_page": 1000.0 * gw / pages * (t1 - t0) / dt if pages else None,
+        "machine_busy_pct": 100.0 * (b["busy_s"] - a["busy_s"]) / max(1e-9, b["total_s"] - a["total_s"]),
+    }
+    if a.get("sim_cpu_s") is not None and b.get("sim_cpu_s") is not None:
+        out["simulator_cpu_pct"] = 100.0 * (b["sim_cpu_s"] - a["sim_cpu_s"]) / dt
+    return out
+
+
 class Sampler(threading.Thread):
-    """Once a second, on the second: the gateway's RSS and the simulator's counters."""
+    """Once a second, on the second: the gateway's RSS and CPU, the simulator's counters and CPU, machine CPU."""
 
     def __init__(self, stack, gateway):
         super().__init__(daemon=True)
@@ -254,7 +297,12 @@ class Sampler(threading.Thread):
                 sim = self.stack.sim_stats()
             except Exception:
                 sim = None
-            self.samples.append({"t": at, "rss_mb": self.gateway.proc.rss_mb() if self.gateway else None, "sim": sim})
+            busy, total = machine_cpu_s()
+            self.samples.append({
+                "t": at, "rss_mb": self.gateway.proc.rss_mb() if self.gateway else None, "sim": sim,
+                "gw_cpu_s": proc_cpu_s(self.gateway.proc.pid) if self.gateway else None,
+                "sim_cpu_s": proc_cpu_s(self.stack.sim.pid) if self.stack.sim else None,
+                "busy_s": busy, "total_s": total})
 
     def stop(self):
         self._stop_evt.set()

@@ -60,7 +60,7 @@ public final class BareServer extends VerticleBase {
         String name = line.substring(0, colon).trim();
         String lower = name.toLowerCase();
         if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("connection")
-            || lower.equals("date") || lower.startsWith("set-cookie")) {
+            || lower.equals("date")) {
           continue;
         }
         headers.add(name, line.substring(colon + 1).trim());

@@ -34,7 +34,10 @@ import java.util.stream.Stream;
  *
  * <p>Properties: lt.baseUrl, lt.simUrl, lt.recsKey, lt.rate (pages/s), lt.durationS, lt.shoppers,
  * lt.zipf (exponent, 0 = uniform), lt.warm (top-N shoppers loaded once before measuring, 0 = none),
- * lt.pids (distinct product ids on the pages, 0 = none), lt.runId, lt.out (result JSON).
+ * lt.pids (distinct product ids on the pages, 0 = none), lt.jitWarmupS (seconds of unrecorded load at the same
+ * rate first, on other shoppers and another recsKey, to warm both JITs; 0 = none), lt.runId, lt.out (result JSON).
+ *
+ * <p>Phases: JIT warm-up, mark "start", warm-up of the top shoppers, mark "after_warm", measured load, mark "end".
  */
 public class GatewaySimulation extends Simulation {
   private final String baseUrl = Params.loopbackUrl("baseUrl", "http://127.0.0.1:8080");
@@ -46,9 +49,12 @@ public class GatewaySimulation extends Simulation {
   private final double zipfS = Params.dbl("zipf", 1.0);
   private final int warm = Params.integer("warm", 0);
   private final int pids = Params.integer("pids", 0);
+  private final int jitWarmupS = Params.integer("jitWarmupS", 0);
   private final String out = Params.str("out", "gateway-sim.json");
 
-  private final Shoppers shoppers = new Shoppers(Params.str("runId", Shoppers.newRunId()));
+  private final String runId = Params.str("runId", Shoppers.newRunId());
+  private final Shoppers shoppers = new Shoppers(runId);
+  private final Shoppers jitShoppers = new Shoppers(runId + "-jit");
   private final String[] cookies = new String[shopperCount];
   private final Zipf zipf = new Zipf(shopperCount, zipfS);
   private final LatencyRecorder recorder = LatencyRecorder.named("gateway");
@@ -69,11 +75,15 @@ public class GatewaySimulation extends Simulation {
   }
 
   private Map<String, Object> page(int shopper) {
-    String path = "/v1/recommendations/" + recsKey;
+    return page(shopper, recsKey, cookies[shopper]);
+  }
+
+  private Map<String, Object> page(int shopper, String key, String cookie) {
+    String path = "/v1/recommendations/" + key;
     if (pids > 0) {
       path += "?pid=" + (40000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(pids));
     }
-    return Map.of("cookie", cookies[shopper], "path", path);
+    return Map.of("cookie", cookie, "path", path);
   }
 
   private ChainBuilder pageLoad(LatencyRecorder into) {
@@ -101,16 +111,23 @@ public class GatewaySimulation extends Simulation {
     ScenarioBuilder measured = scenario("pages").feed(skewed).exec(pageLoad(recorder));
     PopulationBuilder load = measured.injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(durationS)))
         .andThen(marks.population("end"));
-    PopulationBuilder chain = warm > 0
+    PopulationBuilder afterStart = warm > 0
         ? scenario("warm-up").feed(topN).exec(pageLoad(null)).injectOpen(atOnceUsers(warm))
             .andThen(marks.population("after_warm").andThen(load))
         : load;
-    setUp(chain).protocols(httpProtocol).maxDuration(Duration.ofSeconds(durationS + 120L));
-  }
-
-  @Override
-  public void before() {
-    marks.mark("start");
+    PopulationBuilder chain;
+    if (jitWarmupS > 0) {
+      Iterator<Map<String, Object>> jit = Stream.generate(() -> {
+        int i = zipf.next();
+        return page(i, recsKey + "-jit-warmup", jitShoppers.cookieHeader(i));
+      }).iterator();
+      chain = scenario("jit warm-up").feed(jit).exec(pageLoad(null))
+          .injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(jitWarmupS)))
+          .andThen(marks.population("start").andThen(afterStart));
+    } else {
+      chain = marks.population("start").andThen(afterStart);
+    }
+    setUp(chain).protocols(httpProtocol).maxDuration(Duration.ofSeconds(jitWarmupS + durationS + 120L));
   }
 
   @Override
