@@ -152,6 +152,19 @@ def render(root, docs):
             ms = d["summary"].get(mode, {})
             L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell(c[2], ms.get(c[0])) for c in cols) + " |")
         L.append("")
+        rel = d.get("relative_to_off") or {}
+        if rel:
+            names = {"upstream_per_1000": "upstream calls / page", "session_per_1000": "session calls / page",
+                     "session_calls": "session calls", "config_calls": "config calls", "p50_ms": "p50",
+                     "p99_ms": "p99", "gateway_cpu_ms_per_page": "gateway CPU / page"}
+            keys = [k for k in names if any(k in r for r in rel.values())]
+            L.append("Relative to `off` (plain proxy) in the same run (median of the per-run ratios, min–max):")
+            L.append("")
+            L.append("| mode | " + " | ".join(names[k] for k in keys) + " |")
+            L.append("|---|" + "---|" * len(keys))
+            for mode, r in rel.items():
+                L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell("×{:.3g}", r.get(k)) for k in keys) + " |")
+            L.append("")
         extra = scenario_notes(sc, d)
         if extra:
             L += extra + [""]

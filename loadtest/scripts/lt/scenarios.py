@@ -173,14 +173,14 @@ def run_burst(ctx, run, mode):
 def run_shoppers(ctx, run, mode):
     st = ctx.stack
     o = ctx.opts
-    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", wait=False)
     sampler = None
     try:
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"shoppers-{mode}-r{run}"
         res, out_json = gatling(ctx, "GatewaySimulation", {
-            "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
+            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
             "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": o["zipf"], "warm": 0,
             "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
             max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
@@ -195,7 +195,7 @@ def run_shoppers(ctx, run, mode):
     lat = rec["latency"]
     marks = res["sim_marks"]
     pages = lat["count"]
-    calls = delta(marks.get("end"), marks.get("start"))
+    calls = delta(marks.get("end"), marks.get("measure_start"))
     t0, t1 = rec["first_start_ms"] / 1000.0, rec["last_end_ms"] / 1000.0
     window = [s for s in samples if s["rss_mb"] is not None and t0 - 1 <= s["t"] <= t1 + 1]
     rss = [s["rss_mb"] for s in window]
@@ -205,7 +205,7 @@ def run_shoppers(ctx, run, mode):
     m = {
         "pages": pages, "achieved_rps": pages / max(0.001, t1 - t0), "errors": errors,
         "hit_ratio": hit_ratio(rec["x_cache"]), "degraded_share": degraded_share(rec.get("outcome")),
-        "sim_rejected": sim_rejected(marks, "end", "start"),
+        "sim_rejected": sim_rejected(marks, "end", "measure_start"),
         **lat_metrics(lat),
         "upstream_per_1000": p1k["total"], "session_per_1000": p1k["session"],
         "config_per_1000": p1k["config"], "search_per_1000": p1k["search"], "profiles_per_1000": p1k["profiles"],
@@ -232,14 +232,14 @@ def run_ttl_expiry(ctx, run, mode):
     gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", extra_env={
         # let Klevu's short ttl through (the gateway clamps it up to 30 s by default)
         "EDGE_SEGMENTS_MIN_TTL_S": "1",
-    })
+    }, wait=False)
     sampler = None
     try:
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"ttl-{mode}-r{run}"
         res, out_json = gatling(ctx, "GatewaySimulation", {
-            "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
+            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
             "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": 0, "warm": o["shoppers"],
             "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
             max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
@@ -271,11 +271,11 @@ def run_ttl_expiry(ctx, run, mode):
     exp_lat = [us for s in expiry_secs for us, _, _ in by_sec[s]]
     std_lat = [us for s in steady_secs for us, _, _ in by_sec[s]]
     e, d = latency_summary_ms(exp_lat), latency_summary_ms(std_lat)
-    calls = delta(marks.get("end"), marks.get("after_warm"))
+    calls = delta(marks.get("end"), marks.get("measure_start"))
     errors = sum(v for k, v in rec["status"].items() if k != "200")
     m = {
         "pages": pages, "errors": errors, "hit_ratio": hit_ratio(rec["x_cache"]),
-        "degraded_share": degraded_share(rec.get("outcome")), "sim_rejected": sim_rejected(marks, "end", "after_warm"),
+        "degraded_share": degraded_share(rec.get("outcome")), "sim_rejected": sim_rejected(marks, "end", "measure_start"),
         **lat_metrics(rec["latency"]),
         "expiry_seconds": len(expiry_secs), "steady_seconds": len(steady_secs),
         "p50_expiry_ms": e.get("p50_ms"), "p99_expiry_ms": e.get("p99_ms"), "max_expiry_ms": e.get("max_ms"),
@@ -377,12 +377,11 @@ def run_browser_flow(ctx, run, modes):
     sdk_lat = None
     for idx, mode in enumerate(modes):
         flows = "sdk,gateway" if idx == 0 else "gateway"
-        gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+        gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", wait=False)
         try:
-            jit_warmup(ctx, gw)
             tag = f"browser-{mode}-r{run}"
             res, out_json = gatling(ctx, "BrowserFlowSimulation", {
-                "baseUrl": gw.url, "simUrl": st.sim_url, "apiKey": st.api_key, "recsKey": st.recs_key,
+                "readyUrl": gw.ops_url + "/health/ready", "jitWarmupS": ctx.jit_warmup_s, "baseUrl": gw.url, "simUrl": st.sim_url, "apiKey": st.api_key, "recsKey": st.recs_key,
                 "rate": o["rate"], "durationS": o["duration"], "shoppers": o["shoppers"], "flows": flows,
                 "runId": new_run_id()}, tag, max_s=2 * int(o["duration"]) + 120)
             prom = save_metrics(ctx, gw, f"{mode}-r{run}")

@@ -160,7 +160,9 @@ class Stack:
         subprocess.run(args, capture_output=True)
 
     # ---------------------------------------------------------------- gateway
-    def start_gateway(self, mode, name, extra_env=None, cpus=None):
+    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True):
+        """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
+        so both JVMs start at the same time."""
         port, ops = procs.free_port(), procs.free_port()
         env = {
             "EDGE_HTTP_HOST": "127.0.0.1",
@@ -190,7 +192,8 @@ class Stack:
         proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus), env=env, log_path=self.log(name),
                           cwd=cwd if os.path.isdir(cwd) else None)
         gw = Gateway(proc, port, ops, mode, env)
-        procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
+        if wait:
+            procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
         return gw
 
     def start_bare(self, body_path, headers_path, name, cpus=None, instances=None):

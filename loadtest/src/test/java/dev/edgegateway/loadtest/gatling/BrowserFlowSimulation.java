@@ -40,7 +40,9 @@ import java.util.stream.Stream;
  *   <li>{@code gateway}: one {@code GET /v1/recommendations/{recsKey}} per page, after one warm-up page per
  *       shopper.</li>
  * </ol>
- * Page latency = whole sequence, µs HdrHistogram. The simulator's counters are snapshotted between phases.
+ * Page latency = whole sequence, µs HdrHistogram. The simulator's counters are snapshotted between phases:
+ * "start", "after_sdk" (first gateway warm-up user), "after_gateway_warm" (first measured gateway user),
+ * "after_gateway" (all done).
  *
  * <p>Properties: lt.simUrl, lt.baseUrl (gateway), lt.apiKey, lt.recsKey, lt.rate, lt.durationS,
  * lt.shoppers (hot set, uniform), lt.flows (sdk,gateway), lt.runId, lt.out.
@@ -55,8 +57,12 @@ public class BrowserFlowSimulation extends Simulation {
   private final int shopperCount = Params.integer("shoppers", 50);
   private final List<String> flows = List.of(Params.str("flows", "sdk,gateway").split(","));
   private final String out = Params.str("out", "browser-flow.json");
+  private final String readyUrl = Params.str("readyUrl", "");
+  private final int jitWarmupS = Params.integer("jitWarmupS", 0);
 
-  private final Shoppers shoppers = new Shoppers(Params.str("runId", Shoppers.newRunId()));
+  private final String runId = Params.str("runId", Shoppers.newRunId());
+  private final Shoppers shoppers = new Shoppers(runId);
+  private final Shoppers jitShoppers = new Shoppers(runId + "-jit");
   private final Map<Integer, String> klevuSessionIds = new ConcurrentHashMap<>();
   private final LatencyRecorder sdk = LatencyRecorder.named("sdk");
   private final LatencyRecorder gateway = LatencyRecorder.named("gateway");
@@ -160,8 +166,12 @@ public class BrowserFlowSimulation extends Simulation {
   }
 
   private ChainBuilder gatewayPage(LatencyRecorder into) {
+    return gatewayPage(into, recsKey);
+  }
+
+  private ChainBuilder gatewayPage(LatencyRecorder into, String key) {
     return exec(s -> s.set("t0", System.nanoTime()).set("w0", System.currentTimeMillis()))
-        .exec(http("gateway recommendations").get(baseUrl + "/v1/recommendations/" + recsKey).header("Cookie", "#{cookie}")
+        .exec(http("gateway recommendations").get(baseUrl + "/v1/recommendations/" + key).header("Cookie", "#{cookie}")
             .check(status().saveAs("st"), header("X-Cache").optional().saveAs("xc"),
                 header("X-Edge-Outcome").optional().saveAs("oc")))
         .exec(s -> {
@@ -175,20 +185,30 @@ public class BrowserFlowSimulation extends Simulation {
 
   {
     Duration d = Duration.ofSeconds(durationS);
-    PopulationBuilder gw = scenario("gateway warm-up").feed(eachShopperOnce()).exec(gatewayPage(null))
+    // built bottom-up: andThen(children) hangs the children under that population's root
+    PopulationBuilder measured = scenario("gateway pages").feed(randomShoppers())
+        .exec(marks.once("after_gateway_warm")).exec(gatewayPage(gateway))
+        .injectOpen(constantUsersPerSec(rate).during(d));
+    PopulationBuilder gw = scenario("gateway warm-up").feed(eachShopperOnce())
+        .exec(marks.once("after_sdk")).exec(gatewayPage(null))
         .injectOpen(atOnceUsers(shopperCount))
-        .andThen(marks.population("after_gateway_warm")
-            .andThen(scenario("gateway pages").feed(randomShoppers()).exec(gatewayPage(gateway))
-                .injectOpen(constantUsersPerSec(rate).during(d))
-                .andThen(marks.population("after_gateway"))));
+        .andThen(measured);
+    if (jitWarmupS > 0) {
+      // warm the gateway's JIT first, on other shoppers and another recsKey, at the same rate
+      Iterator<Map<String, Object>> jit = Stream.generate(() -> {
+        int i = ThreadLocalRandom.current().nextInt(200);
+        return Map.<String, Object>of("shopper", i, "kx", jitShoppers.exchangeId(i), "cookie", jitShoppers.cookieHeader(i));
+      }).iterator();
+      gw = scenario("gateway jit warm-up").feed(jit).exec(marks.once("after_sdk"))
+          .exec(gatewayPage(null, recsKey + "-jit-warmup"))
+          .injectOpen(constantUsersPerSec(Math.min(Math.max(rate, 50), 100)).during(Duration.ofSeconds(jitWarmupS)))
+          .andThen(gw);
+    }
     PopulationBuilder chain;
     if (flows.contains("sdk")) {
-      PopulationBuilder afterSdk = flows.contains("gateway")
-          ? marks.population("after_sdk").andThen(gw)
-          : marks.population("after_sdk");
-      chain = scenario("sdk pages").feed(randomShoppers()).exec(sdkPage())
-          .injectOpen(constantUsersPerSec(rate).during(d))
-          .andThen(afterSdk);
+      PopulationBuilder sdkPhase = scenario("sdk pages").feed(randomShoppers()).exec(sdkPage())
+          .injectOpen(constantUsersPerSec(rate).during(d));
+      chain = flows.contains("gateway") ? sdkPhase.andThen(gw) : sdkPhase;
     } else {
       chain = gw;
     }
@@ -197,11 +217,13 @@ public class BrowserFlowSimulation extends Simulation {
 
   @Override
   public void before() {
+    Marks.awaitReady(readyUrl, 120);
     marks.mark("start");
   }
 
   @Override
   public void after() {
+    marks.mark(flows.contains("gateway") ? "after_gateway" : "after_sdk");
     try {
       LatencyRecorder.writeAll(Path.of(out), new JsonObject()
           .put("simulation", "BrowserFlowSimulation")

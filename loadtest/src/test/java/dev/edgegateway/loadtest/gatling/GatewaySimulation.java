@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * lt.pids (distinct product ids on the pages, 0 = none), lt.jitWarmupS (seconds of unrecorded load at the same
  * rate first, on other shoppers and another recsKey, to warm both JITs; 0 = none), lt.runId, lt.out (result JSON).
  *
- * <p>Phases: JIT warm-up, mark "start", warm-up of the top shoppers, mark "after_warm", measured load, mark "end".
+ * <p>Phases: (wait for lt.readyUrl), mark "start", JIT warm-up, warm-up of the top shoppers, measured load (its
+ * first user marks "measure_start"), mark "end" once every user is done.
  */
 public class GatewaySimulation extends Simulation {
   private final String baseUrl = Params.loopbackUrl("baseUrl", "http://127.0.0.1:8080");
@@ -50,6 +51,7 @@ public class GatewaySimulation extends Simulation {
   private final int warm = Params.integer("warm", 0);
   private final int pids = Params.integer("pids", 0);
   private final int jitWarmupS = Params.integer("jitWarmupS", 0);
+  private final String readyUrl = Params.str("readyUrl", "");
   private final String out = Params.str("out", "gateway-sim.json");
 
   private final String runId = Params.str("runId", Shoppers.newRunId());
@@ -108,30 +110,39 @@ public class GatewaySimulation extends Simulation {
     AtomicInteger next = new AtomicInteger();
     Iterator<Map<String, Object>> topN = Stream.generate(() -> page(next.getAndIncrement() % Math.max(1, warm))).iterator();
 
-    ScenarioBuilder measured = scenario("pages").feed(skewed).exec(pageLoad(recorder));
-    PopulationBuilder load = measured.injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(durationS)))
-        .andThen(marks.population("end"));
-    PopulationBuilder afterStart = warm > 0
-        ? scenario("warm-up").feed(topN).exec(pageLoad(null)).injectOpen(atOnceUsers(warm))
-            .andThen(marks.population("after_warm").andThen(load))
+    ScenarioBuilder measured = scenario("pages").feed(skewed).exec(marks.once("measure_start")).exec(pageLoad(recorder));
+    PopulationBuilder load = measured.injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(durationS)));
+    PopulationBuilder afterJit = warm > 0
+        ? scenario("warm-up").feed(topN).exec(marks.once("warm_start")).exec(pageLoad(null))
+            .injectOpen(atOnceUsers(warm)).andThen(load)
         : load;
     PopulationBuilder chain;
     if (jitWarmupS > 0) {
+      // gentle: at most 100 pages/s over 200 other shoppers (misses first, hits soon), so the warm-up exercises
+      // both paths without pushing a cold gateway into overload before the measurement
+      Zipf jitZipf = new Zipf(200, 1.0);
       Iterator<Map<String, Object>> jit = Stream.generate(() -> {
-        int i = zipf.next();
+        int i = jitZipf.next();
         return page(i, recsKey + "-jit-warmup", jitShoppers.cookieHeader(i));
       }).iterator();
       chain = scenario("jit warm-up").feed(jit).exec(pageLoad(null))
-          .injectOpen(constantUsersPerSec(rate).during(Duration.ofSeconds(jitWarmupS)))
-          .andThen(marks.population("start").andThen(afterStart));
+          .injectOpen(constantUsersPerSec(Math.min(rate, 100)).during(Duration.ofSeconds(jitWarmupS)))
+          .andThen(afterJit);
     } else {
-      chain = marks.population("start").andThen(afterStart);
+      chain = afterJit;
     }
     setUp(chain).protocols(httpProtocol).maxDuration(Duration.ofSeconds(jitWarmupS + durationS + 120L));
   }
 
   @Override
+  public void before() {
+    Marks.awaitReady(readyUrl, 120);
+    marks.mark("start");
+  }
+
+  @Override
   public void after() {
+    marks.mark("end");
     try {
       double top1 = zipf.massOfTop(Math.max(1, shopperCount / 100));
       LatencyRecorder.writeAll(Path.of(out), new JsonObject()
