@@ -30,6 +30,12 @@ def sh(cmd, cwd=None):
         return ""
 
 
+def recorded_command(cmd):
+    """The command as run, with the LT_* environment that changed it (the exact command to repeat it)."""
+    env = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("LT_") and k != "LT_PIDFILE")
+    return f"{env} {cmd}" if env else cmd
+
+
 def machine():
     cpu = ""
     try:
@@ -177,7 +183,7 @@ def main():
     doc_gw_opts = " ".join(stack.gw_java_opts)
     notes = []
     doc = {
-        "scenario": a.scenario, "timestamp": stamp, "command": a.command or " ".join(sys.argv),
+        "scenario": a.scenario, "timestamp": stamp, "command": recorded_command(a.command or " ".join(sys.argv)),
         "runs": a.runs, "modes_requested": modes, "options": opts, "machine": machine(),
         "versions": versions(paths, a.standin),
         "gateway_java_opts": doc_gw_opts, "artifacts": os.path.relpath(artifacts, paths.root),

@@ -104,7 +104,8 @@ def shoppers(doc, plots_dir, artifacts):
 set title "{_title(doc, f"shoppers: gateway RSS, {o['shoppers']} Zipf shoppers at {o['rate']}/s, run {run}")}"
 set xlabel "seconds since the first measured request"
 set ylabel "RSS (MiB, /proc/PID/status VmRSS)"
-set yrange [0:*]
+set yrange [0:330<*]
+set label 2 "< 0: JIT warm-up and JVM start-up" at graph 0.02, graph 0.95
 set grid
 set key bottom right
 plot {', '.join(rss_plots)}, 300 with lines dt 3 lc rgb '#999999' title 'target 300 MiB'
@@ -144,7 +145,8 @@ set grid
 set key outside bottom center horizontal
 set style fill solid 0.35 noborder
 set boxwidth 0.8
-set label 1 sprintf("p99: expiry seconds %.2f ms, steady seconds %.2f ms", {m.get('p99_expiry_ms') or float('nan')}, {m.get('p99_steady_ms') or float('nan')}) at graph 0.02, graph 0.95
+set style textbox opaque noborder
+set label 1 sprintf("p99: expiry seconds %.2f ms, steady seconds %.2f ms", {m.get('p99_expiry_ms') or float('nan')}, {m.get('p99_steady_ms') or float('nan')}) at graph 0.02, graph 0.95 front boxed
 plot $d using 1:($5 > 0 ? $5 : 1/0) axes x1y2 with boxes lc rgb '#ffbf80' title 'expiry: session refreshes (right axis)', \\
      $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
      $d using 1:3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'p99', \\
