@@ -198,8 +198,8 @@ def scenario_notes(sc, d):
                 "requests at once costs on this machine anyway (server and client), the floor under the first."]
     if sc == "shoppers":
         return [f"{o['shoppers']} shoppers, Zipf exponent {o['zipf']}, {o['rate']} pages/s for {o['duration']} s per run "
-                "(new shopper ids every run, so every run starts cold; a JIT warm-up at the same rate on other shoppers "
-                "and another recsKey comes first). Hit ratio = responses whose `X-Cache` starts with HIT or STALE."]
+                "(new shopper ids every run, so every run starts cold; 2 s of JIT warm-up at up to 100 pages/s on 200 "
+                "other shoppers and another recsKey come first). Hit ratio = responses whose `X-Cache` starts with HIT or STALE."]
     if sc == "ttl-expiry":
         return [f"{o['shoppers']} hot shoppers (uniform), warmed, then {o['rate']} pages/s for {o['duration']} s; "
                 f"Klevu segment ttl {o['ttl']} s."]
