@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Load-test harness: runs one scenario N times per gateway mode, writes results, plots and BENCHMARKS.md.
+
+Called by loadtest/run.sh (which builds what is needed first). Stdlib only.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lt import procs, plots  # noqa: E402
+from lt.scenarios import DEFAULTS, PER_MODE, PER_RUN, Ctx  # noqa: E402
+from lt.stack import Paths, Stack  # noqa: E402
+from lt.stats import spread  # noqa: E402
+
+SCENARIOS = list(DEFAULTS)
+
+
+def sh(cmd, cwd=None):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=20).stdout.strip()
+    except Exception:
+        return ""
+
+
+def recorded_command(cmd):
+    """The command as run, with the LT_* environment that changed it (the exact command to repeat it)."""
+    env = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("LT_") and k != "LT_PIDFILE")
+    return f"{env} {cmd}" if env else cmd
+
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kb = 0
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[:3]
+    return {"nproc": os.cpu_count(), "cpu_model": cpu, "mem_total_gib": round(mem_kb / 1024 / 1024, 1),
+            "kernel": platform.release(), "loadavg_at_start": load}
+
+
+def versions(paths, standin):
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    # the gateway's commit is that of the project the jar was built from (LT_GATEWAY_JAR may point elsewhere)
+    gw_root = os.path.dirname(os.path.dirname(os.path.abspath(paths.gw_jar)))
+    commit = sh(["git", "rev-parse", "--short", "HEAD"], cwd=gw_root)
+    subject = sh(["git", "log", "-1", "--format=%s"], cwd=gw_root)
+    dirty = bool(sh(["git", "status", "--porcelain", "--", "src", "pom.xml"], cwd=gw_root))
+    stale = False
+    if os.path.exists(paths.gw_jar) and commit:
+        newest_src = sh(["sh", "-c", "find src/main pom.xml -type f -newer target/edge-gateway.jar | head -1"], cwd=gw_root)
+        stale = bool(newest_src)
+    wrk_v = sh(["sh", "-c", "wrk -v 2>&1 | head -1"])
+    return {
+        "java": java[0] if java else "", "java_vm": java[-1] if java else "",
+        "gateway_commit": (commit + ("+dirty" if dirty else "") + ("+jar-older-than-src" if stale else "")) if not standin else "n/a",
+        "gateway_commit_subject": subject, "gateway_jar": os.path.relpath(paths.gw_jar, paths.root) if not standin else None,
+        "system_under_test": "StandIn (harness self-test, NOT the gateway)" if standin else "edge-gateway.jar",
+        "loadtest_commit": sh(["git", "rev-parse", "--short", "HEAD"], cwd=paths.root),
+        "wrk": wrk_v.split(" Copyright")[0], "gatling": "3.15.1 (Java DSL)", "vertx": "5.0.8",
+    }
+
+
+RELATIVE_METRICS = ("upstream_per_1000", "session_per_1000", "session_calls", "config_calls", "p50_ms", "p99_ms",
+                    "gateway_cpu_ms_per_page")
+
+
+def relative_to_off(samples):
+    """Per run, each mode's metric divided by the same run's `off` value; median and spread over the runs."""
+    by_run = {}
+    for s in samples:
+        by_run.setdefault(s["run"], {})[s["mode"]] = s["metrics"]
+    ratios = {}
+    for run, modes in by_run.items():
+        off = modes.get("off")
+        if not off:
+            continue
+        for mode, m in modes.items():
+            if mode == "off":
+                continue
+            for k in RELATIVE_METRICS:
+                if m.get(k) is not None and off.get(k):
+                    ratios.setdefault(mode, {}).setdefault(k, []).append(m[k] / off[k])
+    return {mode: {k: spread(v) for k, v in ms.items()} for mode, ms in ratios.items()}
+
+
+def checks(scenario, summary, opts):
+    """Targets from the issue, evaluated on the medians (and maxima where 'every run' matters)."""
+    out = []
+
+    def add(mode, metric, target, ok_fn, agg="median"):
+        s = summary.get(mode, {}).get(metric)
+        if not s:
+            return
+        v = s[agg]
+        out.append({"mode": mode, "metric": metric, "aggregate": agg, "target": target, "value": v,
+                    "ok": bool(v is not None and ok_fn(v))})
+
+    for mode in summary:
+        if scenario == "burst":
+            add(mode, "ok_responses", "all answered 200 in every run", lambda v: v == int(opts.get("n", 200)), "min")
+        if scenario == "burst" and mode != "off":
+            add(mode, "degraded_share", "= 0 (none degraded) in every run", lambda v: v == 0, "max")
+            add(mode, "session_calls", "= 1 in every run", lambda v: v == 1, "max")
+            add(mode, "config_calls", "= 1 in every run", lambda v: v == 1, "max")
+            add(mode, "spread_ms", "<= 1 ms", lambda v: v <= 1.0)
+        if scenario == "shoppers":
+            add(mode, "rss_max_mb", "< 300 MB", lambda v: v < 300, "max")
+            add(mode, "rss_growth_after_25pct_mb", "flat: <= 25 MB", lambda v: v <= 25)
+            add(mode, "errors", "= 0", lambda v: v == 0, "max")
+        if scenario == "ttl-expiry":
+            add(mode, "p99_expiry_over_steady", "<= 1.5 (ours: stale-while-revalidate hides expiry)", lambda v: v <= 1.5)
+            add(mode, "errors", "= 0", lambda v: v == 0, "max")
+        if scenario == "ceiling":
+            add(mode, "rps_ratio", ">= 0.6", lambda v: v >= 0.6)
+            add(mode, "delta_p50_ms", "<= +0.2 ms", lambda v: v <= 0.2)
+            add(mode, "delta_p99_ms", "<= +3 ms", lambda v: v <= 3.0)
+        if scenario == "browser-flow" and mode not in ("off", "sdk-direct"):
+            add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description="edge-gateway load tests")
+    ap.add_argument("scenario", choices=SCENARIOS + ["report"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--modes", help="comma-separated: off,memory,redis (default per scenario)")
+    ap.add_argument("--duration", type=int, help="seconds of measured load per run (scenario default otherwise)")
+    ap.add_argument("--rate", type=float, help="page loads per second (Gatling scenarios)")
+    ap.add_argument("--shoppers", type=int, help="distinct shoppers (shoppers, ttl-expiry, browser-flow)")
+    ap.add_argument("--n", type=int, help="burst size")
+    ap.add_argument("--standin", action="store_true", help="self-test against the harness's StandIn, not the gateway")
+    ap.add_argument("--no-report", action="store_true", help="do not regenerate BENCHMARKS.md")
+    ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    ap.add_argument("--command", default=None, help="the command line to record (run.sh passes it)")
+    a = ap.parse_args()
+    paths = Paths(a.root)
+
+    if a.scenario == "report":
+        import report
+        report.main([paths.root])
+        return 0
+
+    procs.install_cleanup()
+    opts = dict(DEFAULTS[a.scenario])
+    for k in ("duration", "rate", "shoppers", "n"):
+        v = getattr(a, k)
+        if v is not None:
+            opts[k] = v
+    modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
+    for m in modes:
+        if m not in ("off", "memory", "redis"):
+            ap.error(f"unknown mode {m}")
+
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    results_dir = os.path.join(paths.lt, "results", a.scenario)
+    artifacts = os.path.join(results_dir, stamp)
+    os.makedirs(artifacts, exist_ok=True)
+    started = time.time()
+    stack = Stack(paths, artifacts, standin=a.standin)
+    ctx = Ctx(paths, stack, artifacts, opts)
+    doc_gw_opts = " ".join(stack.gw_java_opts)
+    notes = []
+    doc = {
+        "scenario": a.scenario, "timestamp": stamp, "command": recorded_command(a.command or " ".join(sys.argv)),
+        "runs": a.runs, "modes_requested": modes, "options": opts, "machine": machine(),
+        "versions": versions(paths, a.standin),
+        "gateway_java_opts": doc_gw_opts, "artifacts": os.path.relpath(artifacts, paths.root),
+    }
+    samples = []
+    failures = []
+    try:
+        if "redis" in modes and not stack.ensure_redis():
+            modes.remove("redis")
+            notes.append("redis mode skipped: no redis-server binary and `redis-cli ping` did not answer")
+        if stack.redis_note:
+            notes.append("redis: " + stack.redis_note)
+        stack.start_sim(cpus="1" if (a.scenario == "ceiling" and ctx.pin) else None)
+        doc["simulator"] = stack.sim_config_body()
+        print(f"[lt] {a.scenario}: runs={a.runs} modes={','.join(modes)} opts={opts}", flush=True)
+        for run in range(1, a.runs + 1):
+            if a.scenario in PER_RUN:
+                try:
+                    got = PER_RUN[a.scenario](ctx, run, modes)
+                    samples += got
+                except Exception as e:  # record and go on with the next run
+                    failures.append({"run": run, "error": repr(e), "trace": traceback.format_exc()[-3000:]})
+                    print(f"[lt] run {run} failed: {e!r}", flush=True)
+            else:
+                for mode in modes:
+                    try:
+                        samples += PER_MODE[a.scenario](ctx, run, mode)
+                    except Exception as e:
+                        failures.append({"run": run, "mode": mode, "error": repr(e), "trace": traceback.format_exc()[-3000:]})
+                        print(f"[lt] run {run} mode {mode} failed: {e!r}", flush=True)
+            done = [s for s in samples if s["run"] == run]
+            for s in done:
+                m = s["metrics"]
+                brief = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in list(m.items())[:9]}
+                print(f"[lt] run {run} {s['mode']}: {brief}", flush=True)
+    finally:
+        stack.stop()
+        procs.stop_all()
+
+    rejected = sum(s["metrics"].get("sim_rejected") or 0 for s in samples)
+    if rejected:
+        notes.append(f"the simulator rejected {rejected} request(s) as malformed during measurement: contract mismatch")
+    for s in samples:
+        xc = s["info"].get("x_cache_captured")
+        if a.scenario == "ceiling" and xc is not None and not str(xc).lower().startswith("hit"):
+            notes.append(f"run {s['run']} {s['mode']}: the measured page was not a cache hit (X-Cache {xc}, "
+                         f"X-Edge-Outcome {s['info'].get('outcome_captured')})")
+    summary = {}
+    for s in samples:
+        for k, v in s["metrics"].items():
+            summary.setdefault(s["mode"], {}).setdefault(k, []).append(v)
+    summary = {mode: {k: spread(v) for k, v in ms.items()} for mode, ms in summary.items()}
+    doc["relative_to_off"] = relative_to_off(samples)
+    with open("/proc/loadavg") as f:
+        doc["machine"]["loadavg_at_end"] = f.read().split()[:3]
+    doc.update({"modes": list(dict.fromkeys(s["mode"] for s in samples)), "summary": summary,
+                "checks": checks(a.scenario, summary, opts), "samples": samples, "failures": failures,
+                "notes": notes, "elapsed_s": round(time.time() - started, 1)})
+    try:
+        doc["plots"] = plots.make(a.scenario, doc, paths.plots, artifacts)
+    except Exception as e:
+        doc["plots"] = []
+        doc["notes"].append(f"plotting failed: {e!r}")
+    out = os.path.join(results_dir, stamp + ".json")
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"[lt] wrote {os.path.relpath(out, paths.root)} in {doc['elapsed_s']} s; plots: {doc['plots']}", flush=True)
+    for c in doc["checks"]:
+        print(f"[lt] check {c['mode']:>8} {c['metric']}: {c['value']} (target {c['target']}) -> {'ok' if c['ok'] else 'MISSED'}")
+    if failures:
+        print(f"[lt] {len(failures)} run(s) failed: see {out}", flush=True)
+    if not a.no_report:
+        import report
+        report.main([paths.root])
+    return 1 if failures and not samples else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

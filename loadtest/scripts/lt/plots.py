@@ -1,0 +1,198 @@
+"""SVG plots with gnuplot (Debian gnuplot-nox), written to loadtest/plots/<scenario>-*.svg.
+
+Each plot shows the last run of the set (run k of N), or the medians over the runs where it says so.
+The gnuplot scripts are kept next to the results (artifacts/plots/*.gp) so a plot can be re-made by hand.
+"""
+import os
+import shutil
+import subprocess
+
+COLORS = {"off": "#d62728", "memory": "#1f77b4", "redis": "#2ca02c", "sdk-direct": "#ff7f0e", "bare": "#7f7f7f"}
+TERM = 'set terminal svg size 900,480 dynamic enhanced font "sans,12" background "#ffffff"'
+
+
+def _block(name, rows):
+    lines = [f"${name} << EOD"]
+    lines += [" ".join(_fmt(v) for v in r) for r in rows]
+    lines.append("EOD")
+    return "\n".join(lines)
+
+
+def _fmt(v):
+    if v is None:
+        return "NaN"
+    if isinstance(v, str):
+        return '"' + v.replace('"', "'") + '"'
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def _render(script, out_svg, artifacts):
+    os.makedirs(os.path.dirname(out_svg), exist_ok=True)
+    gp_dir = os.path.join(artifacts, "plots")
+    os.makedirs(gp_dir, exist_ok=True)
+    gp = os.path.join(gp_dir, os.path.basename(out_svg).replace(".svg", ".gp"))
+    full = f"{TERM}\nset output '{out_svg}'\n{script}\n"
+    with open(gp, "w") as f:
+        f.write(full)
+    r = subprocess.run(["gnuplot"], input=full, capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError(f"gnuplot failed for {out_svg}: {r.stderr[-800:]}")
+    return out_svg
+
+
+def _last_run(doc):
+    runs = [s["run"] for s in doc["samples"]]
+    return max(runs) if runs else None
+
+
+def _title(doc, what):
+    v = doc["versions"]
+    sut = "STAND-IN, not the gateway" if "StandIn" in v.get("system_under_test", "") else f"gateway {v.get('gateway_commit', '')}"
+    return f"{what} ({sut}, {doc['timestamp']})"
+
+
+def make(scenario, doc, plots_dir, artifacts):
+    if not shutil.which("gnuplot"):
+        raise RuntimeError("gnuplot not installed (apt-get install -y gnuplot-nox)")
+    if not doc["samples"]:
+        return []
+    fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
+          "browser-flow": browser_flow}[scenario]
+    made = fn(doc, plots_dir, artifacts)
+    root = os.path.dirname(os.path.dirname(plots_dir))
+    return [os.path.relpath(p, root) for p in made]
+
+
+def burst(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    parts, plots = [], []
+    for s in doc["samples"]:
+        if s["run"] != run or not s["series"].get("done_offsets_ms"):
+            continue
+        name = s["mode"].replace("-", "_")
+        parts.append(_block(name, [[i + 1, v] for i, v in enumerate(s["series"]["done_offsets_ms"])]))
+        plots.append(f"${name} using 1:2 with steps lw 2 lc rgb '{COLORS.get(s['mode'], '#000')}' "
+                     f"title '{s['mode']}: spread {s['metrics']['spread_ms']:.2f} ms, "
+                     f"{s['metrics']['session_calls']} session / {s['metrics']['config_calls']} config calls'")
+    n = doc["options"].get("n", 200)
+    script = "\n".join(parts) + f"""
+set title "{_title(doc, f'burst: {n} simultaneous first page loads of one new shopper, run {run}')}"
+set xlabel "response, in order of completion"
+set ylabel "completed at (ms after the burst was sent)"
+set grid
+set key top left
+plot {', '.join(plots)}
+"""
+    return [_render(script, os.path.join(plots_dir, "burst-completion.svg"), artifacts)]
+
+
+def shoppers(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    rss_parts, rss_plots, lat_parts, lat_plots = [], [], [], []
+    for s in doc["samples"]:
+        if s["run"] != run:
+            continue
+        name = s["mode"].replace("-", "_")
+        c = COLORS.get(s["mode"], "#000")
+        rss_parts.append(_block("rss_" + name, s["series"]["rss"]))
+        rss_plots.append(f"$rss_{name} using 1:2 with linespoints lw 2 pt 7 ps 0.5 lc rgb '{c}' title '{s['mode']}'")
+        lat_parts.append(_block("lat_" + name, s["series"]["p99_per_s"]))
+        lat_plots.append(f"$lat_{name} using 1:2 with linespoints lw 2 pt 7 ps 0.5 lc rgb '{c}' title '{s['mode']} p99'")
+        lat_plots.append(f"$lat_{name} using 1:3 with lines lw 1 dt 2 lc rgb '{c}' title '{s['mode']} p50'")
+    o = doc["options"]
+    rss = "\n".join(rss_parts) + f"""
+set title "{_title(doc, f"shoppers: gateway RSS, {o['shoppers']} Zipf shoppers at {o['rate']}/s, run {run}")}"
+set xlabel "seconds since the first measured request"
+set ylabel "RSS (MiB, /proc/PID/status VmRSS)"
+set yrange [0:330<*]
+set label 2 "< 0: JIT warm-up and JVM start-up" at graph 0.02, graph 0.95
+set grid
+set key bottom right
+plot {', '.join(rss_plots)}, 300 with lines dt 3 lc rgb '#999999' title 'target 300 MiB'
+"""
+    lat = "\n".join(lat_parts) + f"""
+set title "{_title(doc, f"shoppers: page latency per second, run {run}")}"
+set xlabel "second of the run"
+set ylabel "latency (ms, log)"
+set logscale y
+set grid
+set key outside right
+plot {', '.join(lat_plots)}
+"""
+    return [_render(rss, os.path.join(plots_dir, "shoppers-rss.svg"), artifacts),
+            _render(lat, os.path.join(plots_dir, "shoppers-latency.svg"), artifacts)]
+
+
+def ttl_expiry(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    made = []
+    for s in doc["samples"]:
+        if s["run"] != run:
+            continue
+        rows = s["series"]["per_second"]
+        ttl = s["series"].get("ttl_s")
+        m = s["metrics"]
+        script = _block("d", rows) + f"""
+set title "{_title(doc, f"ttl-expiry ({s['mode']}): segment ttl {ttl} s, {doc['options']['shoppers']} hot shoppers at {doc['options']['rate']}/s, run {run}")}"
+set xlabel "second of the run"
+set ylabel "latency (ms, log)"
+set y2label "Klevu session calls in that second"
+set logscale y
+set y2range [0:*]
+set ytics nomirror
+set y2tics
+set grid
+set key outside bottom center horizontal
+set style fill solid 0.35 noborder
+set boxwidth 0.8
+set style textbox opaque noborder
+set label 1 sprintf("p99: expiry seconds %.2f ms, steady seconds %.2f ms", {m.get('p99_expiry_ms') or float('nan')}, {m.get('p99_steady_ms') or float('nan')}) at graph 0.02, graph 0.95 front boxed
+plot $d using 1:($5 > 0 ? $5 : 1/0) axes x1y2 with boxes lc rgb '#ffbf80' title 'expiry: session refreshes (right axis)', \\
+     $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
+     $d using 1:3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'p99', \\
+     $d using 1:2 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'p50'
+"""
+        made.append(_render(script, os.path.join(plots_dir, f"ttl-expiry-{s['mode']}.svg"), artifacts))
+    return made
+
+
+def ceiling(doc, plots_dir, artifacts):
+    rows = []
+    for mode, ms in doc["summary"].items():
+        rows.append([f"gateway ({mode})", ms["gateway_rps"]["median"], ms["gateway_p50_ms"]["median"], ms["gateway_p99_ms"]["median"]])
+        rows.append([f"bare Vert.x (next to {mode})", ms["bare_rps"]["median"], ms["bare_p50_ms"]["median"], ms["bare_p99_ms"]["median"]])
+    o = doc["options"]
+    script = _block("d", rows) + f"""
+set title "{_title(doc, f"ceiling: warm page, wrk {o['connections']} connections x {o['duration']} s, median of {doc['runs']} runs")}"
+set style data histograms
+set style fill solid 0.7 border -1
+set boxwidth 0.8
+set ylabel "requests / s"
+set yrange [0:*]
+set grid ytics
+set xtics rotate by -15
+set key off
+plot $d using 2:xtic(1) lc rgb '#1f77b4'
+"""
+    return [_render(script, os.path.join(plots_dir, "ceiling-throughput.svg"), artifacts)]
+
+
+def browser_flow(doc, plots_dir, artifacts):
+    rows = []
+    for mode, ms in doc["summary"].items():
+        label = "browser SDK, 3 calls in sequence" if mode == "sdk-direct" else f"gateway, 1 call ({mode})"
+        rows.append([label, ms["p50_ms"]["median"], ms["p99_ms"]["median"]])
+    o = doc["options"]
+    script = _block("d", rows) + f"""
+set title "{_title(doc, f"browser-flow: page latency, {o['shoppers']} shoppers at {o['rate']}/s, median of {doc['runs']} runs")}"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.7 border -1
+set ylabel "page latency (ms, log)"
+set logscale y
+set grid ytics
+set xtics rotate by -15
+set key top right
+plot $d using 2:xtic(1) lc rgb '#1f77b4' title 'p50', '' using 3 lc rgb '#d62728' title 'p99'
+"""
+    return [_render(script, os.path.join(plots_dir, "browser-flow-latency.svg"), artifacts)]

@@ -1,0 +1,423 @@
+"""The five scenarios. Each run_* function measures one (run, mode) or one run and returns samples:
+{"run": i, "mode": m, "metrics": {flat numbers}, "series": {...for plots}, "info": {...}}."""
+import json
+import os
+import time
+
+from . import procs
+from .stack import Sampler, cpu_window, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
+from .stats import degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw, sum_metric
+
+GATLING_PKG = "dev.edgegateway.loadtest.gatling."
+
+
+def env_num(name, default, cast=int):
+    v = os.environ.get(name)
+    return cast(v) if v not in (None, "") else default
+
+
+# Scenario defaults: sized so that --runs 3 with the default modes stays under 3 minutes on 2 cores.
+DEFAULTS = {
+    "burst": {"modes": "off,memory,redis", "n": 200},
+    "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
+    "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
+    "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 2},
+    "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
+}
+
+class Ctx:
+    def __init__(self, paths, stack, artifacts, opts):
+        self.paths = paths
+        self.stack = stack
+        self.artifacts = artifacts
+        self.opts = opts  # dict of scenario parameters (defaults overridden by CLI/env)
+        self.jit_warmup_s = env_num("LT_JIT_WARMUP_S", 2)
+        self.gatling_reports = os.environ.get("LT_GATLING_REPORTS", "0") == "1"
+        self.pin = os.environ.get("LT_PIN", "1") == "1" and (os.cpu_count() or 1) >= 2
+
+
+# ---------------------------------------------------------------------------------------------- tools
+def gatling(ctx, sim_class, props, tag, max_s):
+    lt = ctx.paths.lt
+    out_json = os.path.join(ctx.artifacts, f"{tag}.json")
+    with open(os.path.join(lt, "target", "gatling.classpath")) as f:
+        dep_cp = f.read().strip()
+    cp = ":".join([os.path.join(lt, "target", "test-classes"), os.path.join(lt, "target", "classes"), dep_cp])
+    props = dict(props, out=out_json)
+    cmd = ["java", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xms256m", "-Xmx1g", "-cp", cp]
+    cmd += [f"-Dlt.{k}={v}" for k, v in props.items()]
+    cmd += ["io.gatling.app.Gatling", "-s", GATLING_PKG + sim_class, "-rf", os.path.join(ctx.artifacts, "gatling")]
+    if not ctx.gatling_reports:
+        cmd.append("-nr")
+    rc, text = procs.run(cmd, timeout=max_s, log_path=ctx.stack.log(f"gatling-{tag}"), name="gatling")
+    if not os.path.exists(out_json):
+        raise RuntimeError(f"Gatling {sim_class} wrote no result (rc={rc}); see {ctx.stack.log('gatling-' + tag)}\n{text[-2000:]}")
+    with open(out_json) as f:
+        return json.load(f), out_json
+
+
+def raw_path(out_json, recorder):
+    return out_json[:-len(".json")] + f".{recorder}.csv"
+
+
+def wrk(ctx, url, seconds, connections, cookie, tag, cpus=None, script="report.lua"):
+    cmd = (["taskset", "-c", cpus] if cpus else []) + [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+        "-s", os.path.join(ctx.paths.lt, "wrk", script), url]
+    rc, text = procs.run(cmd, timeout=seconds + 30, env={"LT_COOKIE": cookie}, log_path=ctx.stack.log(f"wrk-{tag}"), name="wrk")
+    for line in text.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line[len("WRK_JSON "):])
+    if script == "report.lua":
+        raise RuntimeError(f"wrk gave no summary (rc={rc}):\n{text[-1500:]}")
+    return None
+
+
+def jit_warmup(ctx, gw, seconds=None):
+    """A few seconds of mixed hit/miss traffic on a recsKey and shoppers the measurement never uses."""
+    seconds = ctx.jit_warmup_s if seconds is None else seconds
+    if seconds <= 0:
+        return
+    sh = Shoppers("warmup-" + new_run_id())
+    wrk(ctx, f"{gw.url}/v1/recommendations/k-loadtest-jit-warmup", seconds, 8, sh.cookie(0),
+        f"jit-warmup-{gw.proc.name}", script="warmup.lua")
+
+
+def prom_info(text):
+    s = parse_prometheus(text)
+    info = {}
+    for status in ("hit", "miss", "stale", "negative", "refresh"):
+        v = sum_metric(s, "edge_cache_lookups_total", status=status)
+        if v is not None:
+            info[f"cache_lookups_{status}"] = v
+    for role in ("leader", "follower", "rejected"):
+        v = sum_metric(s, "edge_singleflight_calls_total", role=role)
+        if v is not None:
+            info[f"singleflight_{role}"] = v
+    return info
+
+
+def save_metrics(ctx, gw, tag):
+    text = gw.scrape()
+    with open(os.path.join(ctx.artifacts, f"metrics-{tag}.prom"), "w") as f:
+        f.write(text)
+    return prom_info(text)
+
+
+def sim_rejected(marks, to, frm):
+    """Requests the simulator refused as malformed between two marks (should be 0: a contract mismatch)."""
+    a, b = marks.get(to) or {}, marks.get(frm) or {}
+    return a.get("rejected", 0) - b.get("rejected", 0)
+
+
+def lat_metrics(lat, prefix=""):
+    return {f"{prefix}{k}": lat.get(k) for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms") if k in lat}
+
+
+# ---------------------------------------------------------------------------------------------- burst
+def run_burst(ctx, run, mode):
+    st = ctx.stack
+    n = int(ctx.opts["n"])
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    try:
+        jit_warmup(ctx, gw)
+        time.sleep(0.5)
+        shopper = Shoppers(new_run_id())
+        before = st.sim_stats()
+        out = os.path.join(ctx.artifacts, f"burst-{mode}-r{run}.json")
+        rc, text = procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
+                              "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+                              "--cookie", shopper.cookie(0), "--n", str(n), "--out", out],
+                             timeout=90, log_path=st.log(f"burst-{mode}-r{run}"), name="burst-client")
+        time.sleep(0.5)
+        after = st.sim_stats()
+        # the same burst again, now that the page is cached: how long 200 immediate answers take to come
+        # back through this machine (server + client), the floor under the cold burst's spread
+        warm_out = os.path.join(ctx.artifacts, f"burst-warm-{mode}-r{run}.json")
+        procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
+                   "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+                   "--cookie", shopper.cookie(0), "--n", str(n), "--out", warm_out],
+                  timeout=90, log_path=st.log(f"burst-warm-{mode}-r{run}"), name="burst-client")
+        prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+    finally:
+        gw.stop()
+    warm = {}
+    if os.path.exists(warm_out):
+        with open(warm_out) as f:
+            warm = json.load(f)
+    if not os.path.exists(out):
+        raise RuntimeError(f"burst client failed (rc={rc}): {text[-1500:]}")
+    with open(out) as f:
+        b = json.load(f)
+    calls = delta(after, before)
+    ok = b["status"].get("200", 0)
+    m = {
+        "session_calls": calls["session"], "config_calls": calls["config"], "search_calls": calls["search"],
+        "profiles_calls": calls["profiles"], "upstream_calls": sum(calls.values()),
+        "upstream_per_1000": sum(calls.values()) * 1000.0 / n,
+        "ok_responses": ok, "leader_ms": b.get("leader_ms"), "last_ms": b.get("last_ms"),
+        "spread_ms": b.get("spread_ms"), "first_byte_spread_ms": b.get("first_byte_spread_ms"),
+        "send_span_ms": b.get("send_span_ms"),
+        "warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"),
+        "degraded_share": degraded_share(b.get("outcome", {})),
+        "sim_rejected": after.get("rejected", 0) - before.get("rejected", 0),
+        **lat_metrics(b["latency"]),
+    }
+    return [{"run": run, "mode": mode, "metrics": m,
+             "series": {"done_offsets_ms": b.get("done_offsets_ms", [])},
+             "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "prometheus": prom,
+                      "warm_x_cache": warm.get("x_cache")}}]
+
+
+# ---------------------------------------------------------------------------------------------- shoppers
+def run_shoppers(ctx, run, mode):
+    st = ctx.stack
+    o = ctx.opts
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", wait=False)
+    sampler = None
+    try:
+        sampler = Sampler(st, gw)
+        sampler.start()
+        tag = f"shoppers-{mode}-r{run}"
+        res, out_json = gatling(ctx, "GatewaySimulation", {
+            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
+            "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": o["zipf"], "warm": 0,
+            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
+            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
+        samples = sampler.stop()
+        sampler = None
+        prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+    finally:
+        if sampler:
+            sampler.stop()
+        gw.stop()
+    rec = res["recorders"]["gateway"]
+    lat = rec["latency"]
+    marks = res["sim_marks"]
+    pages = lat["count"]
+    calls = delta(marks.get("end"), marks.get("measure_start"))
+    t0, t1 = rec["first_start_ms"] / 1000.0, rec["last_end_ms"] / 1000.0
+    window = [s for s in samples if s["rss_mb"] is not None and t0 - 1 <= s["t"] <= t1 + 1]
+    rss = [s["rss_mb"] for s in window]
+    quarter = [s["rss_mb"] for s in window if s["t"] >= t0 + (t1 - t0) * 0.25]
+    errors = sum(v for k, v in rec["status"].items() if k != "200")
+    p1k = per_1000(calls, pages)
+    m = {
+        "pages": pages, "achieved_rps": pages / max(0.001, t1 - t0), "errors": errors,
+        "hit_ratio": hit_ratio(rec["x_cache"]), "degraded_share": degraded_share(rec.get("outcome")),
+        "sim_rejected": sim_rejected(marks, "end", "measure_start"),
+        **lat_metrics(lat),
+        "upstream_per_1000": p1k["total"], "session_per_1000": p1k["session"],
+        "config_per_1000": p1k["config"], "search_per_1000": p1k["search"], "profiles_per_1000": p1k["profiles"],
+        "rss_start_mb": rss[0] if rss else None, "rss_end_mb": rss[-1] if rss else None,
+        "rss_max_mb": max(rss) if rss else None,
+        "rss_growth_after_25pct_mb": (quarter[-1] - quarter[0]) if len(quarter) > 1 else None,
+        **cpu_window(samples, t0, t1, pages),
+    }
+    series = {
+        "rss": [[round(s["t"] - t0, 2), s["rss_mb"]] for s in samples if s["rss_mb"] is not None],
+        "p99_per_s": [[ps["epoch_s"] - int(t0), ps["p99_ms"], ps["p50_ms"]] for ps in rec["per_second"]],
+    }
+    return [{"run": run, "mode": mode, "metrics": m, "series": series,
+             "info": {"x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "status": rec["status"], "calls": calls,
+                      "prometheus": prom, "zipf_mass_top_1pct": res.get("zipf_mass_top_1pct")}}]
+
+
+# ---------------------------------------------------------------------------------------------- ttl-expiry
+def run_ttl_expiry(ctx, run, mode):
+    st = ctx.stack
+    o = ctx.opts
+    ttl = int(o["ttl"])
+    st.configure_sim(session_ttl_s=ttl)
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", extra_env={
+        # let Klevu's short ttl through (the gateway clamps it up to 30 s by default)
+        "EDGE_SEGMENTS_MIN_TTL_S": "1",
+    }, wait=False)
+    sampler = None
+    try:
+        sampler = Sampler(st, gw)
+        sampler.start()
+        tag = f"ttl-{mode}-r{run}"
+        res, out_json = gatling(ctx, "GatewaySimulation", {
+            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
+            "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": 0, "warm": o["shoppers"],
+            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
+            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
+        samples = sampler.stop()
+        sampler = None
+        prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+    finally:
+        if sampler:
+            sampler.stop()
+        gw.stop()
+        st.configure_sim()
+    rec = res["recorders"]["gateway"]
+    marks = res["sim_marks"]
+    pages = rec["latency"]["count"]
+    t0 = rec["first_start_ms"] / 1000.0
+    s0 = int(t0)
+    # session calls per second from the once-a-second counters: the delta between the sample taken just
+    # after second s and the one just after s+1 belongs to second s
+    refreshes = {}
+    for a, b in zip(samples, samples[1:]):
+        if a["sim"] and b["sim"]:
+            refreshes[int(a["t"])] = b["sim"].get("session", 0) - a["sim"].get("session", 0)
+    raw = read_raw(raw_path(out_json, "gateway"))
+    by_sec = {}
+    for start_ms, us, status, xc in raw:
+        by_sec.setdefault(start_ms // 1000, []).append((us, status, xc))
+    expiry_secs = sorted(s for s, n in refreshes.items() if n > 0 and s in by_sec)
+    steady_secs = sorted(s for s in by_sec if s not in expiry_secs)
+    exp_lat = [us for s in expiry_secs for us, _, _ in by_sec[s]]
+    std_lat = [us for s in steady_secs for us, _, _ in by_sec[s]]
+    e, d = latency_summary_ms(exp_lat), latency_summary_ms(std_lat)
+    calls = delta(marks.get("end"), marks.get("measure_start"))
+    errors = sum(v for k, v in rec["status"].items() if k != "200")
+    m = {
+        "pages": pages, "errors": errors, "hit_ratio": hit_ratio(rec["x_cache"]),
+        "degraded_share": degraded_share(rec.get("outcome")), "sim_rejected": sim_rejected(marks, "end", "measure_start"),
+        **lat_metrics(rec["latency"]),
+        "expiry_seconds": len(expiry_secs), "steady_seconds": len(steady_secs),
+        "p50_expiry_ms": e.get("p50_ms"), "p99_expiry_ms": e.get("p99_ms"), "max_expiry_ms": e.get("max_ms"),
+        "p50_steady_ms": d.get("p50_ms"), "p99_steady_ms": d.get("p99_ms"), "max_steady_ms": d.get("max_ms"),
+        "p99_expiry_over_steady": (e["p99_ms"] / d["p99_ms"]) if e.get("p99_ms") and d.get("p99_ms") else None,
+        "session_calls": calls["session"], "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
+        "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
+        **cpu_window(samples, t0, rec["last_end_ms"] / 1000.0, pages),
+    }
+    per_s = []
+    for sec in sorted(by_sec):
+        lats = sorted(us for us, _, _ in by_sec[sec])
+        per_s.append([sec - s0, percentile(lats, 50) / 1000.0, percentile(lats, 99) / 1000.0, lats[-1] / 1000.0,
+                      refreshes.get(sec, 0)])
+    return [{"run": run, "mode": mode, "metrics": m, "series": {"per_second": per_s, "ttl_s": ttl},
+             "info": {"x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "status": rec["status"], "calls": calls,
+                      "prometheus": prom, "expiry_seconds": [s - s0 for s in expiry_secs]}}]
+
+
+# ---------------------------------------------------------------------------------------------- ceiling
+def capture_page(ctx, gw, cookie):
+    """Loads the page until it is a cache hit; returns (status, headers, body) of that response."""
+    url = f"{gw.url}/v1/recommendations/{ctx.stack.recs_key}"
+    last = None
+    for _ in range(20):
+        last = procs.http("GET", url, headers={"Cookie": cookie, "Accept": "application/json"})
+        if last[0] == 200 and last[1].get("x-cache", "").upper().startswith("HIT"):
+            return last
+        time.sleep(0.2)
+    return last
+
+
+def run_ceiling(ctx, run, modes):
+    st = ctx.stack
+    o = ctx.opts
+    secs, conns, warm = int(o["duration"]), int(o["connections"]), int(o["warmup"])
+    srv_cpu, load_cpu = ("0", "1") if ctx.pin else (None, None)
+    shopper = Shoppers(new_run_id())
+    cookie = shopper.cookie(0)
+    out = []
+    bare = None
+    try:
+        for idx, mode in enumerate(modes):
+            gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", cpus=srv_cpu)
+            try:
+                status, headers, body = capture_page(ctx, gw, cookie)
+                if status != 200:
+                    raise RuntimeError(f"gateway answered {status} to the ceiling page")
+                if bare is None:
+                    body_path = os.path.join(ctx.artifacts, f"page-body-r{run}.json")
+                    hdr_path = os.path.join(ctx.artifacts, f"page-headers-r{run}.txt")
+                    with open(body_path, "wb") as f:
+                        f.write(body)
+                    with open(hdr_path, "w") as f:
+                        f.write("".join(f"{k}: {v}\n" for k, v in headers.items()))
+                    bare = st.start_bare(body_path, hdr_path, f"bare-r{run}", cpus=srv_cpu)
+                    wrk(ctx, f"http://127.0.0.1:{bare[1]}/v1/recommendations/{st.recs_key}", warm, conns, cookie,
+                        f"bare-warm-r{run}", cpus=load_cpu)
+                page = f"/v1/recommendations/{st.recs_key}"
+                wrk(ctx, gw.url + page, warm, conns, cookie, f"gw-warm-{mode}-r{run}", cpus=load_cpu)
+                targets = [("gateway", gw.url + page), ("bare", f"http://127.0.0.1:{bare[1]}{page}")]
+                if (run + idx) % 2 == 0:
+                    targets.reverse()  # alternate who goes first
+                res = {}
+                for who, url in targets:
+                    res[who] = wrk(ctx, url, secs, conns, cookie, f"{who}-{mode}-r{run}", cpus=load_cpu)
+                after = procs.http("GET", gw.url + page, headers={"Cookie": cookie})
+                prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+            finally:
+                gw.stop()
+            g, b = res["gateway"], res["bare"]
+            gl, bl = g["latency_us"], b["latency_us"]
+            m = {
+                "gateway_rps": g["rps"], "bare_rps": b["rps"], "rps_ratio": g["rps"] / b["rps"] if b["rps"] else None,
+                "gateway_p50_ms": gl["p50"] / 1000.0, "bare_p50_ms": bl["p50"] / 1000.0,
+                "delta_p50_ms": (gl["p50"] - bl["p50"]) / 1000.0,
+                "gateway_p99_ms": gl["p99"] / 1000.0, "bare_p99_ms": bl["p99"] / 1000.0,
+                "delta_p99_ms": (gl["p99"] - bl["p99"]) / 1000.0,
+                "gateway_p999_ms": gl["p999"] / 1000.0, "gateway_max_ms": gl["max"] / 1000.0,
+                "gateway_errors": sum(g["errors"].values()), "bare_errors": sum(b["errors"].values()),
+                "body_bytes": len(body),
+            }
+            out.append({"run": run, "mode": mode, "metrics": m, "series": {},
+                        "info": {"wrk_gateway": g, "wrk_bare": b, "pinned": ctx.pin,
+                                 "x_cache_after": after[1].get("x-cache"), "x_cache_captured": headers.get("x-cache"),
+                                 "outcome_captured": headers.get("x-edge-outcome"), "prometheus": prom,
+                                 "order": [t[0] for t in targets]}})
+    finally:
+        if bare:
+            bare[0].stop()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- browser-flow
+def run_browser_flow(ctx, run, modes):
+    st = ctx.stack
+    o = ctx.opts
+    out = []
+    sdk_lat = None
+    for idx, mode in enumerate(modes):
+        flows = "sdk,gateway" if idx == 0 else "gateway"
+        gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", wait=False)
+        try:
+            tag = f"browser-{mode}-r{run}"
+            res, out_json = gatling(ctx, "BrowserFlowSimulation", {
+                "readyUrl": gw.ops_url + "/health/ready", "jitWarmupS": ctx.jit_warmup_s, "baseUrl": gw.url, "simUrl": st.sim_url, "apiKey": st.api_key, "recsKey": st.recs_key,
+                "rate": o["rate"], "durationS": o["duration"], "shoppers": o["shoppers"], "flows": flows,
+                "runId": new_run_id()}, tag, max_s=2 * int(o["duration"]) + 120)
+            prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+        finally:
+            gw.stop()
+        marks = res["sim_marks"]
+        if "sdk" in flows:
+            rec = res["recorders"]["sdk"]
+            pages = rec["latency"]["count"]
+            calls = delta(marks.get("after_sdk"), marks.get("start"))
+            sdk_lat = rec["latency"]
+            out.append({"run": run, "mode": "sdk-direct", "metrics": {
+                "pages": pages, "errors": sum(v for k, v in rec["status"].items() if k != "200"),
+                **lat_metrics(rec["latency"]),
+                "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
+                "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
+                "sim_rejected": sim_rejected(marks, "after_sdk", "start"),
+            }, "series": {}, "info": {"calls": calls}})
+        rec = res["recorders"]["gateway"]
+        pages = rec["latency"]["count"]
+        calls = delta(marks.get("after_gateway"), marks.get("after_gateway_warm"))
+        lat = rec["latency"]
+        m = {
+            "pages": pages, "errors": sum(v for k, v in rec["status"].items() if k != "200"),
+            "hit_ratio": hit_ratio(rec["x_cache"]), "degraded_share": degraded_share(rec.get("outcome")),
+            "sim_rejected": sim_rejected(marks, "after_gateway", "after_gateway_warm"), **lat_metrics(lat),
+            "upstream_per_1000": sum(calls.values()) * 1000.0 / pages if pages else None,
+            "session_per_1000": calls["session"] * 1000.0 / pages if pages else None,
+        }
+        if sdk_lat and lat.get("p50_ms"):
+            m["speedup_p50"] = sdk_lat["p50_ms"] / lat["p50_ms"]
+            m["speedup_p99"] = sdk_lat["p99_ms"] / lat["p99_ms"]
+        out.append({"run": run, "mode": mode, "metrics": m, "series": {},
+                    "info": {"calls": calls, "x_cache": rec["x_cache"], "outcome": rec.get("outcome"), "prometheus": prom}})
+    return out
+
+
+PER_MODE = {"burst": run_burst, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry}
+PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow}

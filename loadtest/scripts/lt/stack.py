@@ -1,0 +1,325 @@
+"""The system under test on loopback: simulator, optional private Redis, gateway (per mode), bare server."""
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+from . import procs
+
+UPSTREAM_KINDS = ("session", "config", "search", "profiles", "collect")
+
+
+def env_int(name, default):
+    v = os.environ.get(name)
+    return int(v) if v not in (None, "") else default
+
+
+class Paths:
+    def __init__(self, root):
+        self.root = root
+        self.lt = os.path.join(root, "loadtest")
+        self.lt_jar = os.path.join(self.lt, "target", "loadtest.jar")
+        self.gw_jar = os.environ.get("LT_GATEWAY_JAR") or os.path.join(root, "target", "edge-gateway.jar")
+        self.plots = os.path.join(self.lt, "plots")
+
+
+class Shoppers:
+    """Same ids as dev.edgegateway.loadtest.Shoppers (exchange id <IDENT>.<COMPANY>, __kla_id cookie)."""
+
+    def __init__(self, run_id, company="LdTst1"):
+        self.run_id = run_id
+        self.company = company
+
+    def exchange_id(self, i):
+        ident = base64.b64encode(hashlib.sha256(f"{self.run_id}/kx/{i}".encode()).digest()).decode()
+        return f"{ident}.{self.company}"
+
+    def cookie(self, i):
+        cid = base64.b64encode(hashlib.sha256(f"{self.run_id}/cid/{i}".encode()).hexdigest()[:32].encode()).decode()
+        doc = {"cid": cid, "$exchange_id": self.exchange_id(i)}
+        return "__kla_id=" + base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
+
+
+def new_run_id():
+    return f"{int(time.time() * 1000):x}{os.getpid():x}{os.urandom(3).hex()}"
+
+
+class Stack:
+    """Starts and stops the pieces; every process is a procs.Proc (so the cleanup guarantee applies)."""
+
+    def __init__(self, paths, artifacts_dir, standin=False):
+        self.paths = paths
+        self.artifacts = artifacts_dir
+        self.standin = standin
+        self.sim = None
+        self.sim_port = None
+        self.redis = None
+        self.redis_url = None
+        self.redis_note = None
+        self.api_key = os.environ.get("LT_KLEVU_API_KEY", "klevu-170000000000000001")
+        self.recs_key = os.environ.get("LT_RECS_KEY", "k-loadtest-home")
+        self.latencies = {
+            "visitor": env_int("LT_SIM_VISITOR_MS", 40),
+            "config": env_int("LT_SIM_CONFIG_MS", 30),
+            "search": env_int("LT_SIM_SEARCH_MS", 60),
+            "stats": env_int("LT_SIM_STATS_MS", 20),
+            "klaviyo": env_int("LT_SIM_KLAVIYO_MS", 50),
+        }
+        self.session_ttl_s = env_int("LT_SIM_SESSION_TTL_S", 3600)
+        self.gw_java_opts = os.environ.get("LT_GATEWAY_JAVA_OPTS", "-Xmx512m").split()
+        os.makedirs(os.path.join(artifacts_dir, "logs"), exist_ok=True)
+
+    def log(self, name):
+        return os.path.join(self.artifacts, "logs", name + ".log")
+
+    # ---------------------------------------------------------------- commands
+    def _java(self, opts, main_args, cpus=None):
+        if self.standin:
+            cmd = ["java", *opts, "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.StandIn", *main_args]
+        else:
+            cmd = ["java", *opts, "-jar", self.paths.gw_jar, *main_args]
+        return (["taskset", "-c", cpus] if cpus else []) + cmd
+
+    # ---------------------------------------------------------------- simulator
+    @property
+    def sim_url(self):
+        return f"http://127.0.0.1:{self.sim_port}"
+
+    def start_sim(self, cpus=None):
+        self.sim_port = procs.free_port()
+        self.sim = procs.Proc("simulator", self._java(["-Xmx512m"], ["simulate", "--port", str(self.sim_port)], cpus),
+                              log_path=self.log("simulator"))
+        procs.wait_http(self.sim_url + "/__sim/stats", self.sim, timeout=60)
+        self.configure_sim()
+
+    def sim_config_body(self, session_ttl_s=None, overrides=None):
+        lat = self.latencies
+        body = {
+            "visitor": {"latencyMs": lat["visitor"], "fault": "none"},
+            "config": {"latencyMs": lat["config"], "fault": "none"},
+            "search": {"latencyMs": lat["search"], "fault": "none"},
+            "stats": {"latencyMs": lat["stats"], "fault": "none"},
+            "klaviyo": {"latencyMs": lat["klaviyo"], "fault": "none"},
+            "sessionTtlSeconds": session_ttl_s if session_ttl_s is not None else self.session_ttl_s,
+        }
+        if overrides:
+            body.update(overrides)
+        return body
+
+    def configure_sim(self, session_ttl_s=None, overrides=None):
+        body = self.sim_config_body(session_ttl_s, overrides)
+        status, _, resp = procs.http("PUT", self.sim_url + "/__sim/config", body)
+        if status not in (200, 204):
+            raise RuntimeError(f"PUT /__sim/config answered {status}: {resp[:300]!r}")
+        return body
+
+    def reset_sim(self):
+        procs.http("POST", self.sim_url + "/__sim/reset", b"")
+
+    def sim_stats(self):
+        status, _, body = procs.http("GET", self.sim_url + "/__sim/stats")
+        if status != 200:
+            raise RuntimeError(f"/__sim/stats answered {status}")
+        return json.loads(body)
+
+    # ---------------------------------------------------------------- redis (private instance)
+    def ensure_redis(self):
+        """A Redis only this harness uses: a private redis-server on a free loopback port when the binary
+        exists, else the local one on db 15 when `redis-cli ping` answers; None (mode skipped) otherwise."""
+        if self.redis_url:
+            return self.redis_url
+        if shutil.which("redis-server"):
+            port = procs.free_port()
+            self.redis = procs.Proc("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                              "--appendonly", "no", "--protected-mode", "yes"], log_path=self.log("redis"))
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+                    self.redis_url = f"redis://127.0.0.1:{port}"
+                    self.redis_note = f"private redis-server on 127.0.0.1:{port} (no persistence), flushed before each run"
+                    return self.redis_url
+                time.sleep(0.1)
+            self.redis.stop()
+            self.redis = None
+        if shutil.which("redis-cli") and subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+            self.redis_url = "redis://127.0.0.1:6379/15"
+            self.redis_note = "local redis 127.0.0.1:6379 db 15, flushed before each run"
+            return self.redis_url
+        return None
+
+    def flush_redis(self):
+        if not self.redis_url:
+            return
+        hostport, _, db = self.redis_url[len("redis://"):].partition("/")
+        port = hostport.split(":")[1]
+        args = ["redis-cli", "-p", port] + (["-n", db] if db else []) + ["FLUSHDB"]
+        subprocess.run(args, capture_output=True)
+
+    # ---------------------------------------------------------------- gateway
+    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True):
+        """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
+        so both JVMs start at the same time."""
+        port, ops = procs.free_port(), procs.free_port()
+        env = {
+            "EDGE_HTTP_HOST": "127.0.0.1",
+            "EDGE_HTTP_PORT": port,
+            "EDGE_OPS_HOST": "127.0.0.1",
+            "EDGE_OPS_PORT": ops,
+            "EDGE_KLEVU_API_KEY": self.api_key,
+            "EDGE_KLEVU_VISITOR_URL": f"{self.sim_url}/public/1.0",
+            "EDGE_KLEVU_CONFIG_URL": f"{self.sim_url}/recommendations/",
+            "EDGE_KLEVU_STATS_URL": f"{self.sim_url}/analytics/collect",
+            "EDGE_KLAVIYO_URL": self.sim_url,
+            "EDGE_KLAVIYO_PRIVATE_KEY": "pk_loadtest_not_a_secret",
+            "EDGE_SEARCH_ALLOWED_HOSTS": f"127.0.0.1,127.0.0.1:{self.sim_port}",
+            "EDGE_SEARCH_SCHEME": "http",
+            "EDGE_CACHE_MODE": mode,
+            "EDGE_REDIS_URL": "",
+        }
+        if mode == "redis":
+            if not self.redis_url:
+                raise RuntimeError("redis mode without a redis")
+            self.flush_redis()
+            env["EDGE_REDIS_URL"] = self.redis_url
+        if extra_env:
+            env.update(extra_env)
+        # run where the jar's project is (its conf/config.yaml applies, as with `java -jar target/edge-gateway.jar`)
+        cwd = os.path.dirname(os.path.dirname(os.path.abspath(self.paths.gw_jar)))
+        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus), env=env, log_path=self.log(name),
+                          cwd=cwd if os.path.isdir(cwd) else None)
+        gw = Gateway(proc, port, ops, mode, env)
+        if wait:
+            procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
+        return gw
+
+    def start_bare(self, body_path, headers_path, name, cpus=None, instances=None):
+        port = procs.free_port()
+        cmd = (["taskset", "-c", cpus] if cpus else []) + [
+            "java", "-Xmx512m", "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.BareServer",
+            "--port", str(port), "--body", body_path, "--headers", headers_path]
+        if instances:
+            cmd += ["--instances", str(instances)]
+        proc = procs.Proc(name, cmd, log_path=self.log(name))
+        procs.wait_http(f"http://127.0.0.1:{port}/health", proc, timeout=60)
+        return proc, port
+
+    def stop(self):
+        for p in (self.sim, self.redis):
+            if p is not None:
+                p.stop()
+
+
+class Gateway:
+    def __init__(self, proc, port, ops_port, mode, env):
+        self.proc = proc
+        self.port = port
+        self.ops_port = ops_port
+        self.mode = mode
+        self.env = env
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ops_url(self):
+        return f"http://127.0.0.1:{self.ops_port}"
+
+    def scrape(self):
+        status, _, body = procs.http("GET", self.ops_url + "/metrics", timeout=5)
+        return body.decode("utf-8", "replace") if status == 200 else ""
+
+    def stop(self):
+        self.proc.stop()
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_s(pid):
+    """CPU seconds (user + system) used so far by a process; None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        return (int(rest[11]) + int(rest[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def machine_cpu_s():
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    total = sum(v[:8])
+    return (total - idle) / CLK_TCK, total / CLK_TCK
+
+
+def cpu_window(samples, t0, t1, pages):
+    """Gateway and simulator CPU, and how busy the machine was, between the samples nearest t0 and t1."""
+    inside = [s for s in samples if s.get("gw_cpu_s") is not None]
+    if len(inside) < 2:
+        return {}
+    a = min(inside, key=lambda s: abs(s["t"] - t0))
+    b = min(inside, key=lambda s: abs(s["t"] - t1))
+    dt = b["t"] - a["t"]
+    if dt <= 0:
+        return {}
+    gw = b["gw_cpu_s"] - a["gw_cpu_s"]
+    out = {
+        "gateway_cpu_pct": 100.0 * gw / dt,
+        "gateway_cpu_ms_per_page": 1000.0 * gw / pages * (t1 - t0) / dt if pages else None,
+        "machine_busy_pct": 100.0 * (b["busy_s"] - a["busy_s"]) / max(1e-9, b["total_s"] - a["total_s"]),
+    }
+    if a.get("sim_cpu_s") is not None and b.get("sim_cpu_s") is not None:
+        out["simulator_cpu_pct"] = 100.0 * (b["sim_cpu_s"] - a["sim_cpu_s"]) / dt
+    return out
+
+
+class Sampler(threading.Thread):
+    """Once a second, on the second: the gateway's RSS and CPU, the simulator's counters and CPU, machine CPU."""
+
+    def __init__(self, stack, gateway):
+        super().__init__(daemon=True)
+        self.stack = stack
+        self.gateway = gateway
+        self.samples = []
+        self._stop_evt = threading.Event()
+
+    def run(self):
+        while True:
+            next_tick = int(time.time()) + 1.02
+            if self._stop_evt.wait(max(0.0, next_tick - time.time())):
+                return
+            at = time.time()
+            try:
+                sim = self.stack.sim_stats()
+            except Exception:
+                sim = None
+            busy, total = machine_cpu_s()
+            self.samples.append({
+                "t": at, "rss_mb": self.gateway.proc.rss_mb() if self.gateway else None, "sim": sim,
+                "gw_cpu_s": proc_cpu_s(self.gateway.proc.pid) if self.gateway else None,
+                "sim_cpu_s": proc_cpu_s(self.stack.sim.pid) if self.stack.sim else None,
+                "busy_s": busy, "total_s": total})
+
+    def stop(self):
+        self._stop_evt.set()
+        self.join(timeout=3)
+        return self.samples
+
+
+def delta(after, before, kinds=UPSTREAM_KINDS):
+    return {k: (after or {}).get(k, 0) - (before or {}).get(k, 0) for k in kinds}
+
+
+def per_1000(calls, pages):
+    if not pages:
+        return {k: None for k in calls} | {"total": None}
+    out = {k: v * 1000.0 / pages for k, v in calls.items()}
+    out["total"] = sum(calls.values()) * 1000.0 / pages
+    return out
