@@ -150,6 +150,7 @@ def main():
     ap.add_argument("--rate", type=float, help="page loads per second (Gatling scenarios)")
     ap.add_argument("--shoppers", type=int, help="distinct shoppers (shoppers, ttl-expiry, browser-flow)")
     ap.add_argument("--n", type=int, help="burst size")
+    ap.add_argument("--warmup", type=int, help="seconds of full-speed warm-up before a measured run (ceiling)")
     ap.add_argument("--standin", action="store_true", help="self-test against the harness's StandIn, not the gateway")
     ap.add_argument("--no-report", action="store_true", help="do not regenerate BENCHMARKS.md")
     ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -164,7 +165,7 @@ def main():
 
     procs.install_cleanup()
     opts = dict(DEFAULTS[a.scenario])
-    for k in ("duration", "rate", "shoppers", "n"):
+    for k in ("duration", "rate", "shoppers", "n", "warmup"):
         v = getattr(a, k)
         if v is not None:
             opts[k] = v

@@ -21,7 +21,7 @@ DEFAULTS = {
     "burst": {"modes": "off,memory,redis", "n": 200},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
-    "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 2},
+    "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
 }
 

@@ -49,8 +49,8 @@ class BusTest {
         Bus.request(vertx, "t.nobody", new Ping("x"), Deadline.in(0)).otherwise(t -> OutcomeException.outcomeOf(t)),
         Bus.request(vertx, "t.nobody", new Ping("x"), Deadline.in(200)).otherwise(t -> OutcomeException.outcomeOf(t)))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          assertThat((Object) all.resultAt(0)).isEqualTo(Outcome.TIMEOUT);
-          assertThat((Object) all.resultAt(1)).isEqualTo(Outcome.UNAVAILABLE);
+          assertThat(all.<Outcome>resultAt(0)).isEqualTo(Outcome.TIMEOUT);
+          assertThat(all.<Outcome>resultAt(1)).isEqualTo(Outcome.UNAVAILABLE);
           ctx.completeNow();
         })));
   }
