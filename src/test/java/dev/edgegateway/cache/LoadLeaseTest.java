@@ -79,6 +79,12 @@ class LoadLeaseTest {
     return Metrics.of(vertx).counter("edge_cache_lease_total", "cache", cache, "result", result).count();
   }
 
+  /** Lease checks sent by the waiters of this test (one per look). */
+  private double leaseLooks() {
+    return Metrics.of(vertx).counter("edge_redis_commands_total", "client", backend.options().getClientName(),
+        "command", "lease_check", "result", "ok").count();
+  }
+
   private static CacheEntry<String> fresh(String value) {
     return CacheEntry.of(value, 60_000, 60_000, 60_000);
   }
@@ -133,10 +139,8 @@ class LoadLeaseTest {
       // B starts once A holds the lease
       poll(() -> loadsA.get() == 1, 5_000).compose(x -> {
         Future<Loaded<String>> onB = b.get("seg:k", Deadline.in(5_000), controlled(loadsB, pendingB));
-        // B is waiting, not loading: give it a few polls, then let A finish
-        Promise<Void> later = Promise.promise();
-        vertx.setTimer(5 * POLL_MS, id -> later.complete());
-        return later.future().compose(y -> {
+        // B is waiting, not loading: it has looked at the lease a few times, then A finishes
+        return poll(() -> leaseLooks() >= 3, 5_000).compose(y -> {
           ctx.verify(() -> assertThat(loadsB).hasValue(0));
           pendingA.get(0).complete(fresh("segs"));
           return Future.all(onA, onB);
@@ -192,10 +196,14 @@ class LoadLeaseTest {
       Future<Loaded<String>> onA = a.get("seg:k", Deadline.in(5_000), controlled(loadsA, pendingA));
       poll(() -> loadsA.get() == 1, 5_000).compose(x -> {
         Future<Loaded<String>> onB = b.get("seg:k", Deadline.in(5_000), controlled(loadsB, pendingB));
-        long failedAt = System.nanoTime();
-        pendingA.get(0).fail(new OutcomeException(Outcome.UPSTREAM_ERROR, "klevu 503"));
-        return poll(() -> loadsB.get() == 1, 5_000).compose(y -> {
-          long tookMs = (System.nanoTime() - failedAt) / 1_000_000;
+        long[] failedAt = new long[1];
+        // once B is waiting (it has looked at the lease), A's load fails
+        return poll(() -> leaseLooks() >= 1, 5_000).compose(w -> {
+          failedAt[0] = System.nanoTime();
+          pendingA.get(0).fail(new OutcomeException(Outcome.UPSTREAM_ERROR, "klevu 503"));
+          return poll(() -> loadsB.get() == 1, 5_000);
+        }).compose(y -> {
+          long tookMs = (System.nanoTime() - failedAt[0]) / 1_000_000;
           // the lease went away with the failure: B did not sit out the whole wait
           ctx.verify(() -> assertThat(tookMs).isLessThan(WAIT_MS));
           pendingB.get(0).complete(fresh("from-b"));
