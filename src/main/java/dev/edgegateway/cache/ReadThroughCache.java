@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -219,7 +220,7 @@ public final class ReadThroughCache<V> {
   private Future<CacheEntry<V>> loadUnderLease(String key, Deadline callerDeadline, Deadline flightDeadline,
       Function<Deadline, Future<CacheEntry<V>>> loader) {
     LeaseOptions timing = lease.options();
-    Future<java.util.Optional<Lease>> acquiring;
+    Future<Optional<Lease>> acquiring;
     try {
       acquiring = lease.tryAcquire(key, timing.getTtlMs());
     } catch (RuntimeException e) {
