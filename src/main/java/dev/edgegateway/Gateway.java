@@ -90,8 +90,9 @@ public final class Gateway {
                 new OpsVerticle.ReadinessCheck("redis", () -> caches.isHealthy() ? null : "redis unreachable")),
             draining::get, opsPort::set), one))
         .onSuccess(frontDeployments::add)
-        .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, {} http instances",
-            new HttpOptions(config).host, httpPort.get(), opsPort.get(), cacheMode(config), httpInstances))
+        .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
+            new HttpOptions(config).host, httpPort.get(), opsPort.get(), cacheMode(config),
+            caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
         .mapEmpty();
   }
 

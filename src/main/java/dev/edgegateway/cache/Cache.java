@@ -19,6 +19,14 @@ public interface Cache<V> {
   /** A short name for metric tags and logs, e.g. {@code memory} or {@code redis}. */
   String name();
 
+  /**
+   * The lease that lets processes sharing this store load a missing key once between them ({@link LoadLease});
+   * {@link LoadLease#none()} for a store nobody else shares, such as memory.
+   */
+  default LoadLease loadLease() {
+    return LoadLease.none();
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -13,16 +13,19 @@ import java.util.Optional;
  *   "memory":     { "maxEntries": 100000 },          // L1, or the only store without Redis
  *   "l1MaxTtlMs": 10000,                             // TieredCacheOptions
  *   "redis":      { "connectionString": "redis://127.0.0.1:6379", "commandTimeoutMs": 50, ... },
+ *   "lease":      { "enabled": true, "ttlMs": 2000, "waitMs": 300, "pollMs": 15 },   // LeaseOptions
  *   "caches":     { "segments": { "maxEntries": 20000, "l1MaxTtlMs": 5000 } }   // per-cache overrides
  * }
  * </pre>
  * Without a {@code redis.connectionString} (or {@code redis.endpoints}) a cache is a {@link MemoryCache};
- * with one, a {@link TieredCache} of a MemoryCache over a {@link RedisCache}.
+ * with one, a {@link TieredCache} of a MemoryCache over a {@link RedisCache}, whose misses are loaded under
+ * a {@link RedisLoadLease} unless {@code lease.enabled} is false.
  */
 public final class CacheFactory {
   private final Vertx vertx;
   private final JsonObject config;
   private final RedisBackend redis;
+  private final LoadLease lease;
 
   public CacheFactory(Vertx vertx, JsonObject cacheConfig) {
     this.vertx = vertx;
@@ -31,6 +34,8 @@ public final class CacheFactory {
     this.redis = RedisCacheOptions.isConfigured(redisJson)
         ? RedisBackend.create(vertx, new RedisCacheOptions(redisJson))
         : null;
+    LeaseOptions leaseOptions = new LeaseOptions(this.config.getJsonObject("lease"));
+    this.lease = redis != null && leaseOptions.isEnabled() ? new RedisLoadLease(redis, leaseOptions) : LoadLease.none();
   }
 
   /** A cache for {@code name} (a metric tag, e.g. {@code segments}); values stored in Redis via {@code codec}. */
@@ -48,12 +53,17 @@ public final class CacheFactory {
     TieredCacheOptions tiered = new TieredCacheOptions()
         .setL1MaxTtlMs(own.getLong("l1MaxTtlMs", config.getLong("l1MaxTtlMs", TieredCacheOptions.DEFAULT_L1_MAX_TTL_MS)))
         .setL1TrackedEntries(memoryOptions.getMaxEntries());
-    return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec), tiered);
+    return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease), tiered);
   }
 
   /** The shared Redis client, when one is configured (for readiness checks and other Redis users). */
   public Optional<RedisBackend> redis() {
     return Optional.ofNullable(redis);
+  }
+
+  /** The lease the Redis-backed caches built here load under; {@link LoadLease#none()} without Redis or when off. */
+  public LoadLease lease() {
+    return lease;
   }
 
   /** Readiness: true without Redis, else whether Redis answers. */

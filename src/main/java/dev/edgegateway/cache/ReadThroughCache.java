@@ -6,10 +6,14 @@ import dev.edgegateway.bus.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -23,9 +27,19 @@ import java.util.function.Function;
  *       filled Redis meanwhile), the result stored before followers wake.</li>
  * </ul>
  * A store that fails is treated as a miss (fail open). The loader decides what is negative and for how long.
+ *
+ * <p>With a shared store (Redis) the flight also takes the store's {@link LoadLease}, so that gateways
+ * missing the same key at the same moment load it once between them: the holder loads, stores, releases;
+ * the others poll the store every {@code pollMs} for at most {@code waitMs} (and at most half the time
+ * the caller that started the flight has left), answer with the value as soon as it appears, and load themselves if the lease goes away
+ * without a value or the wait runs out. A lease store that cannot answer means loading without a lease.
+ * Metrics: {@code edge_cache_lease_total{cache,result=acquired|waited_hit|waited_fallback|unavailable}} and
+ * {@code edge_cache_lease_wait_seconds{cache}}.
  */
 public final class ReadThroughCache<V> {
+  private final Vertx vertx;
   private final Cache<V> store;
+  private final LoadLease lease;
   private final long backgroundBudgetMs;
   private final boolean bypass;
   private final SingleFlight<CacheEntry<V>> flights;
@@ -33,7 +47,13 @@ public final class ReadThroughCache<V> {
   private final Counter storeErrors;
   private final Counter staleOnError;
   private final Counter backgroundRefreshes;
+  private final Counter leaseAcquired;
+  private final Counter leaseWaitedHit;
+  private final Counter leaseWaitedFallback;
+  private final Counter leaseUnavailable;
+  private final Timer leaseWait;
 
+  /** A read-through cache loading under the store's own lease ({@link Cache#loadLease()}: none for memory). */
   public ReadThroughCache(Vertx vertx, String name, Cache<V> store, SingleFlightOptions flightOptions) {
     this(vertx, name, store, flightOptions, false);
   }
@@ -42,8 +62,18 @@ public final class ReadThroughCache<V> {
    * @param bypass true for the plain-proxy mode: every call goes to the loader, nothing is stored or shared
    */
   public ReadThroughCache(Vertx vertx, String name, Cache<V> store, SingleFlightOptions flightOptions, boolean bypass) {
+    this(vertx, name, store, flightOptions, bypass, store.loadLease());
+  }
+
+  /**
+   * @param lease the cross-process lease misses are loaded under; {@link LoadLease#none()} for none
+   */
+  public ReadThroughCache(Vertx vertx, String name, Cache<V> store, SingleFlightOptions flightOptions, boolean bypass,
+      LoadLease lease) {
+    this.vertx = vertx;
     this.bypass = bypass;
     this.store = store;
+    this.lease = lease == null ? LoadLease.none() : lease;
     this.backgroundBudgetMs = flightOptions.getMaxFlightAgeMs();
     this.flights = new SingleFlight<>(vertx, name, flightOptions);
     MeterRegistry registry = Metrics.of(vertx);
@@ -53,6 +83,17 @@ public final class ReadThroughCache<V> {
     this.storeErrors = registry.counter("edge_cache_store_errors_total", "cache", name);
     this.staleOnError = registry.counter("edge_cache_stale_on_error_total", "cache", name);
     this.backgroundRefreshes = registry.counter("edge_cache_background_refreshes_total", "cache", name);
+    this.leaseAcquired = registry.counter("edge_cache_lease_total", "cache", name, "result", "acquired");
+    this.leaseWaitedHit = registry.counter("edge_cache_lease_total", "cache", name, "result", "waited_hit");
+    this.leaseWaitedFallback = registry.counter("edge_cache_lease_total", "cache", name, "result", "waited_fallback");
+    this.leaseUnavailable = registry.counter("edge_cache_lease_total", "cache", name, "result", "unavailable");
+    this.leaseWait = Timer.builder("edge_cache_lease_wait_seconds").tags("cache", name)
+        .description("Time a gateway waited for another gateway's load of the same key").register(registry);
+  }
+
+  /** The lease misses are loaded under ({@link LoadLease#none()} when there is none). */
+  public LoadLease lease() {
+    return lease;
   }
 
   public Cache<V> store() {
@@ -147,12 +188,123 @@ public final class ReadThroughCache<V> {
       if (hit != null && hit.entry().isFresh(System.currentTimeMillis())) {
         return Future.succeededFuture(hit.entry());
       }
-      return loader.apply(flightDeadline).compose(entry -> {
-        if (entry == null) {
-          return Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader produced no entry"));
+      if (!lease.isEnabled()) {
+        return loadAndStore(key, flightDeadline, loader);
+      }
+      return loadUnderLease(key, deadline, flightDeadline, loader);
+    }));
+  }
+
+  private Future<CacheEntry<V>> loadAndStore(String key, Deadline deadline, Function<Deadline, Future<CacheEntry<V>>> loader) {
+    Future<CacheEntry<V>> loading;
+    try {
+      loading = loader.apply(deadline);
+    } catch (RuntimeException e) {
+      loading = Future.failedFuture(e);
+    }
+    if (loading == null) {
+      loading = Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader returned no future"));
+    }
+    return loading.compose(entry -> {
+      if (entry == null) {
+        return Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader produced no entry"));
+      }
+      return writeStore(key, entry).map(entry);
+    });
+  }
+
+  /**
+   * One gateway loads, the others wait for its result: take the lease and load, or poll the store while
+   * another process holds it, falling back to loading here when it does not deliver in time.
+   */
+  private Future<CacheEntry<V>> loadUnderLease(String key, Deadline callerDeadline, Deadline flightDeadline,
+      Function<Deadline, Future<CacheEntry<V>>> loader) {
+    LeaseOptions timing = lease.options();
+    Future<Optional<Lease>> acquiring;
+    try {
+      acquiring = lease.tryAcquire(key, timing.getTtlMs());
+    } catch (RuntimeException e) {
+      acquiring = Future.failedFuture(e);
+    }
+    return acquiring.transform(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        // Redis down, slow or refusing: no lease, load as if there were none (fail open)
+        leaseUnavailable.increment();
+        return loadAndStore(key, flightDeadline, loader);
+      }
+      if (ar.result().isPresent()) {
+        leaseAcquired.increment();
+        Lease held = ar.result().get();
+        // released after the store write, so a waiter that sees the lease gone finds the value; not awaited
+        return loadAndStore(key, flightDeadline, loader).andThen(done -> release(held));
+      }
+      // wait at most half of what the caller that started this flight has left: the other half is for
+      // loading here if the holder does not deliver
+      long left = Math.min(callerDeadline.remainingMillis(), flightDeadline.remainingMillis());
+      long waitMs = Math.min(timing.getWaitMs(), left / 2);
+      long started = System.nanoTime();
+      return awaitHolder(key, started + waitMs * 1_000_000L, timing.getPollMs()).compose(found -> {
+        leaseWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        if (found != null) {
+          leaseWaitedHit.increment();
+          return Future.succeededFuture(found);
         }
-        return writeStore(key, entry).map(entry);
+        leaseWaitedFallback.increment();
+        return loadAndStore(key, flightDeadline, loader);
       });
+    });
+  }
+
+  private static void release(Lease held) {
+    try {
+      held.release();
+    } catch (RuntimeException ignored) {
+      // the lease expires by itself
+    }
+  }
+
+  /**
+   * Polls on a timer until the holder's value is in the store (succeeds with it), or the lease is gone
+   * without one, the lease store fails, or {@code giveUpAtNanos} passes (succeeds with null: load here).
+   * Each look checks the lease first, then the store: the holder stores before it releases, so a lease seen
+   * gone means its value, if any, is already readable.
+   */
+  private Future<CacheEntry<V>> awaitHolder(String key, long giveUpAtNanos, long pollMs) {
+    Promise<CacheEntry<V>> result = Promise.promise();
+    scheduleLook(key, giveUpAtNanos, pollMs, result);
+    return result.future();
+  }
+
+  private void scheduleLook(String key, long giveUpAtNanos, long pollMs, Promise<CacheEntry<V>> result) {
+    long leftMs = (giveUpAtNanos - System.nanoTime()) / 1_000_000L;
+    if (leftMs <= 0) {
+      result.tryComplete(null);
+      return;
+    }
+    try {
+      vertx.setTimer(Math.max(1, Math.min(pollMs, leftMs)), id -> look(key, giveUpAtNanos, pollMs, result));
+    } catch (RuntimeException e) {
+      result.tryComplete(null); // Vert.x closing: give up waiting
+    }
+  }
+
+  private void look(String key, long giveUpAtNanos, long pollMs, Promise<CacheEntry<V>> result) {
+    Future<Boolean> checking;
+    try {
+      checking = lease.isHeld(key);
+    } catch (RuntimeException e) {
+      checking = Future.failedFuture(e);
+    }
+    checking.onComplete(held -> readStore(key).onComplete(read -> {
+      CacheHit<V> hit = read.result();
+      if (hit != null && hit.entry().isFresh(System.currentTimeMillis())) {
+        result.tryComplete(hit.entry());
+      } else if (held.succeeded() && Boolean.TRUE.equals(held.result())) {
+        scheduleLook(key, giveUpAtNanos, pollMs, result);
+      } else {
+        // the holder gave up (failed load, lost Redis) or the lease store cannot tell: load here
+        result.tryComplete(null);
+      }
     }));
   }
 

@@ -21,23 +21,34 @@ public final class RedisCache<V> implements Cache<V> {
   private final RedisBackend backend;
   private final ValueCodec<V> codec;
   private final boolean ownsBackend;
+  private final LoadLease lease;
   private final Counter decodeErrors;
 
-  /** A cache over a shared backend (one pool for all caches); {@link #close()} leaves the backend open. */
+  /** A cache over a shared backend (one pool for all caches); {@link #close()} leaves the backend open. No lease. */
   public RedisCache(Vertx vertx, String name, RedisBackend backend, ValueCodec<V> codec) {
-    this(vertx, name, backend, codec, false);
+    this(vertx, name, backend, codec, LoadLease.none(), false);
   }
 
-  private RedisCache(Vertx vertx, String name, RedisBackend backend, ValueCodec<V> codec, boolean ownsBackend) {
+  /**
+   * A cache over a shared backend whose misses are loaded under {@code lease} (normally a
+   * {@link RedisLoadLease} on the same backend) by a {@link ReadThroughCache}.
+   */
+  public RedisCache(Vertx vertx, String name, RedisBackend backend, ValueCodec<V> codec, LoadLease lease) {
+    this(vertx, name, backend, codec, lease, false);
+  }
+
+  private RedisCache(Vertx vertx, String name, RedisBackend backend, ValueCodec<V> codec, LoadLease lease,
+      boolean ownsBackend) {
     this.backend = backend;
     this.codec = codec;
     this.ownsBackend = ownsBackend;
+    this.lease = lease == null ? LoadLease.none() : lease;
     this.decodeErrors = Metrics.of(vertx).counter("edge_redis_decode_errors_total", "cache", name);
   }
 
   /** A cache with a backend of its own, closed with the cache. Prefer a shared backend for several caches. */
   public static <V> RedisCache<V> create(Vertx vertx, RedisCacheOptions options, String name, ValueCodec<V> codec) {
-    return new RedisCache<>(vertx, name, RedisBackend.create(vertx, options), codec, true);
+    return new RedisCache<>(vertx, name, RedisBackend.create(vertx, options), codec, LoadLease.none(), true);
   }
 
   public RedisBackend backend() {
@@ -97,6 +108,11 @@ public final class RedisCache<V> implements Cache<V> {
   @Override
   public String name() {
     return "redis";
+  }
+
+  @Override
+  public LoadLease loadLease() {
+    return lease;
   }
 
   @Override

@@ -139,6 +139,12 @@ public final class TieredCache<V> implements Cache<V> {
     return "tiered";
   }
 
+  /** L2's lease: L1 is this process' own, the lease is about the shared tier. */
+  @Override
+  public LoadLease loadLease() {
+    return l2.loadLease();
+  }
+
   @Override
   public Future<Void> close() {
     return l2.close();

@@ -3,6 +3,7 @@ package dev.edgegateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgegateway.cache.LeaseOptions;
 import dev.edgegateway.events.EventsOptions;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.identity.IdentityOptions;
@@ -94,5 +95,23 @@ class GatewayConfigTest {
     assertThat(http.port).isEqualTo(HttpOptions.DEFAULT_PORT);
     assertThat(http.requestTimeoutMs).isEqualTo(HttpOptions.DEFAULT_REQUEST_TIMEOUT_MS);
     assertThat(http.maxBodyBytes).isEqualTo(HttpOptions.DEFAULT_MAX_BODY_BYTES);
+    LeaseOptions lease = new LeaseOptions(section(defaults, "cache.lease"));
+    assertThat(lease.toJson()).isEqualTo(new LeaseOptions(empty).toJson());
+    assertThat(lease.isEnabled()).isTrue();
+  }
+
+  @Test
+  void leaseKnobsComeFromTheEnvironment() {
+    JsonObject config = GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_CACHE_LEASE_ENABLED", "false",
+        "EDGE_CACHE_LEASE_TTL_MS", "900", "EDGE_CACHE_LEASE_WAIT_MS", "120", "EDGE_CACHE_LEASE_POLL_MS", "20"));
+    LeaseOptions lease = new LeaseOptions(section(config, "cache.lease"));
+    assertThat(lease.isEnabled()).isFalse();
+    assertThat(lease.getTtlMs()).isEqualTo(900);
+    assertThat(lease.getWaitMs()).isEqualTo(120);
+    assertThat(lease.getPollMs()).isEqualTo(20);
+  }
+
+  private static JsonObject section(JsonObject config, String path) {
+    return GatewayConfig.section(config, path);
   }
 }
