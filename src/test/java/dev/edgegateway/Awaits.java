@@ -10,13 +10,18 @@ public final class Awaits {
   private Awaits() {
   }
 
+
   public static Future<Void> until(Vertx vertx, BooleanSupplier condition, long timeoutMs) {
+    return until(vertx, condition, timeoutMs, 10);
+  }
+
+  public static Future<Void> until(Vertx vertx, BooleanSupplier condition, long timeoutMs, long pollMs) {
     Promise<Void> done = Promise.promise();
     long giveUpAt = System.currentTimeMillis() + timeoutMs;
     if (condition.getAsBoolean()) {
       return Future.succeededFuture();
     }
-    vertx.setPeriodic(10, id -> {
+    vertx.setPeriodic(pollMs, id -> {
       if (condition.getAsBoolean()) {
         vertx.cancelTimer(id);
         done.tryComplete();

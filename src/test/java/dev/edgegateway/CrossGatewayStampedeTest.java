@@ -161,7 +161,7 @@ class CrossGatewayStampedeTest {
           .eventually(sim::close));
     }).eventually(() -> Future.all(extra.stream().map(Vertx::close).toList()))
         .eventually(() -> env.get("EDGE_REDIS_URL").equals(SHARED_REDIS)
-            ? deleteKeys(first, env.get("EDGE_REDIS_KEY_PREFIX"))
+            ? TestGateway.deleteRedisKeys(first, SHARED_REDIS, env.get("EDGE_REDIS_KEY_PREFIX"))
             : Future.succeededFuture());
   }
 
@@ -304,22 +304,5 @@ class CrossGatewayStampedeTest {
       redis.kill();
       return null;
     })).onComplete(ctx.succeedingThenComplete());
-  }
-
-  private static Future<Void> deleteKeys(Vertx vertx, String prefix) {
-    Redis client = Redis.createClient(vertx, SHARED_REDIS);
-    return client.send(Request.cmd(Command.KEYS).arg(prefix + "*"))
-        .compose(keys -> {
-          if (keys == null || keys.size() == 0) {
-            return Future.<Void>succeededFuture();
-          }
-          Request del = Request.cmd(Command.DEL);
-          keys.forEach(k -> del.arg(k.toString()));
-          return client.send(del).mapEmpty();
-        })
-        .eventually(() -> {
-          client.close();
-          return Future.succeededFuture();
-        });
   }
 }

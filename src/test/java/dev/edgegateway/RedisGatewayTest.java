@@ -15,9 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +65,7 @@ class RedisGatewayTest {
               });
               return sim;
             })))
-        .compose(sim -> deleteKeys(vertxA, prefix).compose(v -> Future.all(gateways.stream().map(TestGateway::stop).toList()))
+        .compose(sim -> TestGateway.deleteRedisKeys(vertxA, SHARED_REDIS, prefix).compose(v -> Future.all(gateways.stream().map(TestGateway::stop).toList()))
             .compose(v -> sim.close()))
         .eventually(vertxB::close)
         .onComplete(ctx.succeedingThenComplete());
@@ -177,22 +175,5 @@ class RedisGatewayTest {
           return gw.stop();
         }))
         .onComplete(ctx.succeedingThenComplete());
-  }
-
-  private static Future<Void> deleteKeys(Vertx vertx, String prefix) {
-    Redis client = Redis.createClient(vertx, SHARED_REDIS);
-    return client.send(Request.cmd(Command.KEYS).arg(prefix + "*"))
-        .compose(keys -> {
-          if (keys == null || keys.size() == 0) {
-            return Future.<Void>succeededFuture();
-          }
-          Request del = Request.cmd(Command.DEL);
-          keys.forEach(k -> del.arg(k.toString()));
-          return client.send(del).mapEmpty();
-        })
-        .eventually(() -> {
-          client.close();
-          return Future.succeededFuture();
-        });
   }
 }

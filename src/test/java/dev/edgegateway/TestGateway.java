@@ -89,4 +89,22 @@ public final class TestGateway {
     String ident = Base64.getUrlEncoder().encodeToString(("shopper-" + seed + "-identifier-bytes").getBytes(StandardCharsets.UTF_8));
     return ident + ".UsRnv6";
   }
+
+  /** Deletes every key under {@code prefix} in the Redis at {@code redisUrl}: tests clean up what they wrote. */
+  public static Future<Void> deleteRedisKeys(Vertx vertx, String redisUrl, String prefix) {
+    io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx, redisUrl);
+    return client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS).arg(prefix + "*"))
+        .compose(keys -> {
+          if (keys == null || keys.size() == 0) {
+            return Future.<Void>succeededFuture();
+          }
+          io.vertx.redis.client.Request del = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL);
+          keys.forEach(k -> del.arg(k.toString()));
+          return client.send(del).mapEmpty();
+        })
+        .eventually(() -> {
+          client.close();
+          return Future.succeededFuture();
+        });
+  }
 }

@@ -137,10 +137,10 @@ class LoadLeaseTest {
     vertx.runOnContext(v -> {
       Future<Loaded<String>> onA = a.get("seg:k", Deadline.in(5_000), controlled(loadsA, pendingA));
       // B starts once A holds the lease
-      poll(() -> loadsA.get() == 1, 5_000).compose(x -> {
+      dev.edgegateway.Awaits.until(vertx, () -> loadsA.get() == 1, 5_000, 2).compose(x -> {
         Future<Loaded<String>> onB = b.get("seg:k", Deadline.in(5_000), controlled(loadsB, pendingB));
         // B is waiting, not loading: it has looked at the lease a few times, then A finishes
-        return poll(() -> leaseLooks() >= 3, 5_000).compose(y -> {
+        return dev.edgegateway.Awaits.until(vertx, () -> leaseLooks() >= 3, 5_000, 2).compose(y -> {
           ctx.verify(() -> assertThat(loadsB).hasValue(0));
           pendingA.get(0).complete(fresh("segs"));
           return Future.all(onA, onB);
@@ -172,7 +172,7 @@ class LoadLeaseTest {
         .compose(v -> {
           started[0] = System.nanoTime();
           Future<Loaded<String>> onB = b.get("seg:k", Deadline.in(5_000), controlled(loadsB, pendingB));
-          return poll(() -> loadsB.get() == 1, 5_000).compose(x -> {
+          return dev.edgegateway.Awaits.until(vertx, () -> loadsB.get() == 1, 5_000, 2).compose(x -> {
             long waitedMs = (System.nanoTime() - started[0]) / 1_000_000;
             ctx.verify(() -> assertThat(waitedMs).isBetween(WAIT_MS - 5, WAIT_MS + 300));
             pendingB.get(0).complete(fresh("own"));
@@ -194,14 +194,14 @@ class LoadLeaseTest {
     ReadThroughCache<String> b = gateway("leaseFailB", lease);
     vertx.runOnContext(v -> {
       Future<Loaded<String>> onA = a.get("seg:k", Deadline.in(5_000), controlled(loadsA, pendingA));
-      poll(() -> loadsA.get() == 1, 5_000).compose(x -> {
+      dev.edgegateway.Awaits.until(vertx, () -> loadsA.get() == 1, 5_000, 2).compose(x -> {
         Future<Loaded<String>> onB = b.get("seg:k", Deadline.in(5_000), controlled(loadsB, pendingB));
         long[] failedAt = new long[1];
         // once B is waiting (it has looked at the lease), A's load fails
-        return poll(() -> leaseLooks() >= 1, 5_000).compose(w -> {
+        return dev.edgegateway.Awaits.until(vertx, () -> leaseLooks() >= 1, 5_000, 2).compose(w -> {
           failedAt[0] = System.nanoTime();
           pendingA.get(0).fail(new OutcomeException(Outcome.UPSTREAM_ERROR, "klevu 503"));
-          return poll(() -> loadsB.get() == 1, 5_000);
+          return dev.edgegateway.Awaits.until(vertx, () -> loadsB.get() == 1, 5_000, 2);
         }).compose(y -> {
           long tookMs = (System.nanoTime() - failedAt[0]) / 1_000_000;
           // the lease went away with the failure: B did not sit out the whole wait
@@ -232,7 +232,7 @@ class LoadLeaseTest {
     dead.close().compose(v -> {
       long started = System.nanoTime();
       Future<Loaded<String>> loaded = cache.get("seg:k", Deadline.in(5_000), controlled(loadsA, pendingA));
-      return poll(() -> loadsA.get() == 1, 5_000).compose(x -> {
+      return dev.edgegateway.Awaits.until(vertx, () -> loadsA.get() == 1, 5_000, 2).compose(x -> {
         ctx.verify(() -> assertThat((System.nanoTime() - started) / 1_000_000).as("no wait").isLessThan(WAIT_MS));
         pendingA.get(0).complete(fresh("direct"));
         return loaded;
@@ -262,23 +262,5 @@ class LoadLeaseTest {
     assertThat(new ReadThroughCache<>(vertx, "leaseOn", leased, new SingleFlightOptions()).lease().isEnabled()).isTrue();
     assertThat(off.create("segments", ValueCodecs.string()).loadLease().isEnabled()).isFalse();
     Future.all(on.close(), off.close()).onComplete(ctx.succeedingThenComplete());
-  }
-
-  private Future<Void> poll(java.util.function.BooleanSupplier condition, long timeoutMs) {
-    Promise<Void> done = Promise.promise();
-    long giveUpAt = System.currentTimeMillis() + timeoutMs;
-    if (condition.getAsBoolean()) {
-      return Future.succeededFuture();
-    }
-    vertx.setPeriodic(2, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      } else if (System.currentTimeMillis() > giveUpAt) {
-        vertx.cancelTimer(id);
-        done.tryFail("condition not met within " + timeoutMs + " ms");
-      }
-    });
-    return done.future();
   }
 }
