@@ -61,7 +61,10 @@ class HostileInputTest {
     }
     return raw.request(options)
         .compose(req -> probe.body() == null ? req.send() : req.send(probe.body()))
-        .compose(resp -> resp.body().map(b -> new Answer(probe, resp.statusCode(), b.toString())));
+        .compose(resp -> resp.body().map(b -> new Answer(probe, resp.statusCode(), b.toString())))
+        // a probe that never gets an answer fails the test by name instead of hanging it
+        .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+        .recover(t -> Future.failedFuture(new AssertionError(probe.name() + ": no answer (" + t.getMessage() + ")")));
   }
 
   static final String RECS = "/v1/recommendations/k-home";
@@ -105,8 +108,6 @@ class HostileInputTest {
       p.add(new Probe("search body " + body.substring(0, Math.min(20, body.length())), HttpMethod.POST,
           "/klevu/search/127.0.0.1/cs/v2/search", null, "application/json", Buffer.buffer(body)));
     }
-    p.add(new Probe("oversized body", HttpMethod.POST, "/v1/events", null, "application/json",
-        Buffer.buffer("{\"events\":[" + "1,".repeat(100_000) + "1]}")));
     p.add(new Probe("sendBeacon multipart", HttpMethod.POST, "/klevu/analytics/collect", null,
         "multipart/form-data; boundary=x", Buffer.buffer("--x\r\nContent-Disposition: form-data; name=\"0\"\r\n\r\n[object Object]\r\n--x--\r\n")));
     p.add(new Probe("form body", HttpMethod.POST, "/klevu/analytics/collect", null,
@@ -178,21 +179,43 @@ class HostileInputTest {
     })));
   }
 
+  /**
+   * A body declared larger than the limit is refused before it is read: raw bytes, so the test does not
+   * depend on how an HTTP client behaves when answered while still uploading.
+   */
+  @Test
+  void anOversizedBodyIsRefusedWith413BeforeItIsRead(Vertx vertx, VertxTestContext ctx) {
+    String head = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 200000\r\n\r\n{\"events\":[";
+    vertx.createNetClient().connect(env.gateway.httpPort(), "127.0.0.1").compose(socket -> {
+      io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
+      StringBuilder received = new StringBuilder();
+      socket.handler(buffer -> {
+        received.append(buffer.toString());
+        if (received.indexOf("\r\n\r\n") > 0 && received.indexOf("}") > 0) {
+          answer.tryComplete(received.toString());
+        }
+      });
+      socket.closeHandler(v -> answer.tryComplete(received.toString()));
+      return socket.write(head).compose(v -> answer.future());
+    }).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertThat(response).startsWith("HTTP/1.1 413");
+      assertThat(response).contains("\"error\":\"payload_too_large\"");
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   void badBodiesGetClear4xx(VertxTestContext ctx) {
     Future.all(
         send(new Probe("junk", HttpMethod.POST, "/v1/events", null, "application/json", Buffer.buffer("{"))),
-        send(new Probe("too big", HttpMethod.POST, "/v1/events", null, "application/json",
-            Buffer.buffer("{\"events\":[" + "1,".repeat(100_000) + "1]}"))),
         send(new Probe("off allowlist", HttpMethod.POST, "/klevu/search/evil.example.com/cs/v2/search", null,
             "application/json", Buffer.buffer("{\"recordQueries\":[]}"))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           Answer junk = all.resultAt(0);
-          Answer big = all.resultAt(1);
-          Answer evil = all.resultAt(2);
+          Answer evil = all.resultAt(1);
           assertThat(junk.status()).isEqualTo(400);
           assertThat(junk.body()).contains("\"error\":\"bad_request\"");
-          assertThat(big.status()).isEqualTo(413);
           assertThat(evil.status()).isBetween(400, 499);
           ctx.completeNow();
         })));
