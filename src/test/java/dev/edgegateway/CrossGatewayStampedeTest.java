@@ -28,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -216,33 +218,18 @@ class CrossGatewayStampedeTest {
 
   // --- with the lease --------------------------------------------------------------------------------
 
-  @Test
-  void withTheLeaseTwoGatewaysMakeOneSessionAndOneConfigCall(Vertx vertx, VertxTestContext ctx) {
-    withBurst(vertx, 2, env(SHARED_REDIS, prefix(), true), shopper(), gws -> Future.succeededFuture(), burst -> {
+  @ParameterizedTest(name = "{0} gateways")
+  @ValueSource(ints = {2, 3})
+  void withTheLeaseTheGatewaysTogetherMakeOneSessionAndOneConfigCall(int gateways, Vertx vertx, VertxTestContext ctx) {
+    withBurst(vertx, gateways, env(SHARED_REDIS, prefix(), true), shopper(), gws -> Future.succeededFuture(), burst -> {
       return verified(() -> {
         burst.assertAllPersonalised();
         assertThat(burst.sessions()).isEqualTo(1);
         assertThat(burst.configs()).isEqualTo(1);
         assertThat(burst.searches()).isEqualTo(1);
         assertThat(burst.lease("segments", "acquired")).isEqualTo(1);
-        // the other gateway waited for the value, or (if its first request came in late) found it in Redis
-        assertThat(burst.lease("segments", "waited_hit")).isBetween(0.0, 1.0);
-        assertThat(burst.lease("segments", "waited_fallback")).isZero();
-        assertThat(burst.lease("config", "acquired")).isEqualTo(1);
-      });
-    }).onComplete(ctx.succeedingThenComplete());
-  }
-
-  @Test
-  void withTheLeaseThreeGatewaysMakeOneSessionAndOneConfigCall(Vertx vertx, VertxTestContext ctx) {
-    withBurst(vertx, 3, env(SHARED_REDIS, prefix(), true), shopper(), gws -> Future.succeededFuture(), burst -> {
-      return verified(() -> {
-        burst.assertAllPersonalised();
-        assertThat(burst.sessions()).isEqualTo(1);
-        assertThat(burst.configs()).isEqualTo(1);
-        assertThat(burst.searches()).isEqualTo(1);
-        assertThat(burst.lease("segments", "acquired")).isEqualTo(1);
-        assertThat(burst.lease("segments", "waited_hit")).isBetween(0.0, 2.0);
+        // the others waited for the value, or (if their first request came in late) found it in Redis
+        assertThat(burst.lease("segments", "waited_hit")).isBetween(0.0, gateways - 1.0);
         assertThat(burst.lease("segments", "waited_fallback")).isZero();
         assertThat(burst.lease("config", "acquired")).isEqualTo(1);
       });
