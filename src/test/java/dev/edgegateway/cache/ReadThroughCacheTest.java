@@ -278,7 +278,7 @@ class ReadThroughCacheTest {
 
   /** Completes once the store holds {@code value} under {@code key} (polled on a timer, bounded). */
   private Future<Void> waitForStore(String key, String value) {
-    return RedisBackendTest.waitUntil(vertx, () -> {
+    return dev.edgegateway.Awaits.until(vertx, () -> {
       CacheHit<String> hit = store.getNow(key);
       return hit != null && value.equals(hit.entry().value());
     }, 5_000);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgegateway.bus.Outcome;
 import dev.edgegateway.bus.OutcomeException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +16,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -97,7 +95,7 @@ class RedisBackendTest {
     // BLPOP on an empty list holds the reply for 1.5 s: far longer than the command timeout
     Request block1 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
     Request block2 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
-    waitUntil(vertx, backend::isHealthy, 5_000)
+    dev.edgegateway.Awaits.until(vertx, backend::isHealthy, 5_000)
         // a success first: it resets the failure count, whatever a slow first connect did
         .compose(v -> backend.send("ping", Request.cmd(Command.PING)))
         .compose(v -> backend.send("blpop", block1).transform(ar -> {
@@ -112,7 +110,7 @@ class RedisBackendTest {
             assertThat(OutcomeException.outcomeOf(ar.cause())).isEqualTo(Outcome.TIMEOUT);
             assertThat(backend.isHealthy()).as("two in a row mark it down").isFalse();
           });
-          return waitUntil(vertx, backend::isHealthy, 5_000);
+          return dev.edgegateway.Awaits.until(vertx, backend::isHealthy, 5_000);
         })
         .eventually(backend::close)
         .onComplete(ctx.succeedingThenComplete());
@@ -128,23 +126,5 @@ class RedisBackendTest {
           assertThat(backend.isHealthy()).isFalse();
           ctx.completeNow();
         })));
-  }
-
-  static Future<Void> waitUntil(Vertx vertx, java.util.function.BooleanSupplier condition, long boundMs) {
-    if (condition.getAsBoolean()) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMs);
-    vertx.setPeriodic(10, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      } else if (System.nanoTime() - giveUpAt > 0) {
-        vertx.cancelTimer(id);
-        done.tryFail(new AssertionError("condition not met within " + boundMs + " ms"));
-      }
-    });
-    return done.future();
   }
 }
