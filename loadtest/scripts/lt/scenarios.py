@@ -83,6 +83,16 @@ def jit_warmup(ctx, gw, seconds=None):
         f"jit-warmup-{gw.proc.name}", script="warmup.lua")
 
 
+def gateway_simulation(ctx, gw, tag, zipf, warm):
+    """GatewaySimulation at the scenario's rate, duration and shoppers; zipf skew and pre-warmed shoppers vary."""
+    st, o = ctx.stack, ctx.opts
+    return gatling(ctx, "GatewaySimulation", {
+        "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key,
+        "rate": o["rate"], "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": zipf, "warm": warm,
+        "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
+        max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
+
+
 def prom_info(text):
     s = parse_prometheus(text)
     info = {}
@@ -179,11 +189,7 @@ def run_shoppers(ctx, run, mode):
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"shoppers-{mode}-r{run}"
-        res, out_json = gatling(ctx, "GatewaySimulation", {
-            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
-            "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": o["zipf"], "warm": 0,
-            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
-            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
+        res, out_json = gateway_simulation(ctx, gw, tag, zipf=o["zipf"], warm=0)
         samples = sampler.stop()
         sampler = None
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
@@ -238,11 +244,7 @@ def run_ttl_expiry(ctx, run, mode):
         sampler = Sampler(st, gw)
         sampler.start()
         tag = f"ttl-{mode}-r{run}"
-        res, out_json = gatling(ctx, "GatewaySimulation", {
-            "readyUrl": gw.ops_url + "/health/ready", "baseUrl": gw.url, "simUrl": st.sim_url, "recsKey": st.recs_key, "rate": o["rate"],
-            "durationS": o["duration"], "shoppers": o["shoppers"], "zipf": 0, "warm": o["shoppers"],
-            "jitWarmupS": ctx.jit_warmup_s, "runId": new_run_id()}, tag,
-            max_s=int(o["duration"]) + ctx.jit_warmup_s + 120)
+        res, out_json = gateway_simulation(ctx, gw, tag, zipf=0, warm=o["shoppers"])
         samples = sampler.stop()
         sampler = None
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
