@@ -54,20 +54,11 @@ public final class Gateway {
   /** The {@code cache} section as the cache factory wants it: Redis only when the mode allows it. */
   static JsonObject cacheConfig(JsonObject config) {
     JsonObject cache = GatewayConfig.section(config, "cache").copy();
-    String mode = cache.getString("mode", "");
-    if ("memory".equalsIgnoreCase(mode) || "off".equalsIgnoreCase(mode)) {
+    String mode = GatewayConfig.cacheMode(config);
+    if (GatewayConfig.CACHE_MEMORY.equals(mode) || GatewayConfig.CACHE_OFF.equals(mode)) {
       cache.remove("redis");
     }
     return cache;
-  }
-
-  public static String cacheMode(JsonObject config) {
-    String mode = GatewayConfig.section(config, "cache").getString("mode", "");
-    if (!mode.isBlank()) {
-      return mode.toLowerCase(java.util.Locale.ROOT);
-    }
-    Object url = GatewayConfig.get(config, "cache.redis.connectionString");
-    return url instanceof String s && !s.isBlank() ? "redis" : "memory";
   }
 
   private Future<Void> deploy(JsonObject config) {
@@ -91,7 +82,7 @@ public final class Gateway {
             draining::get, opsPort::set), one))
         .onSuccess(frontDeployments::add)
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
-            new HttpOptions(config).host, httpPort.get(), opsPort.get(), cacheMode(config),
+            new HttpOptions(config).host, httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
             caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
         .mapEmpty();
   }

@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class GatewayConfig {
   public static final String DEFAULT_FILE = "conf/config.yaml";
+  public static final String CACHE_OFF = "off";
+  public static final String CACHE_MEMORY = "memory";
+  public static final String CACHE_REDIS = "redis";
 
   private GatewayConfig() {
   }
@@ -60,6 +63,20 @@ public final class GatewayConfig {
       put(config, setting.path(), value instanceof List<?> list ? new JsonArray(list) : value);
     }
     return config;
+  }
+
+  /**
+   * The cache mode in force: {@code cache.mode} when set ({@code off}, {@code memory}, {@code redis}),
+   * else {@code redis} when a Redis URL is configured, else {@code memory}. A {@code redis} mode without a
+   * URL still has no Redis to talk to; the cache factory then keeps memory only.
+   */
+  public static String cacheMode(JsonObject config) {
+    String mode = section(config, "cache").getString("mode", "");
+    if (!mode.isBlank()) {
+      return mode.toLowerCase(java.util.Locale.ROOT);
+    }
+    Object url = get(config, "cache.redis.connectionString");
+    return url instanceof String s && !s.isBlank() ? CACHE_REDIS : CACHE_MEMORY;
   }
 
   /** Reads a dotted path, or null. */

@@ -53,6 +53,6 @@ public final class RecsOptions {
     this.singleFlight = new SingleFlightOptions(GatewayConfig.section(config, "cache.singleFlight"));
     this.configUpstream = new UpstreamOptions(GatewayConfig.upstream(config, "config"));
     this.searchUpstream = new UpstreamOptions(GatewayConfig.upstream(config, "search"));
-    this.cacheDisabled = "off".equalsIgnoreCase(cache.getString("mode", ""));
+    this.cacheDisabled = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config));
   }
 }

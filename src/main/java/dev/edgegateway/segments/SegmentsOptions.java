@@ -27,7 +27,7 @@ public final class SegmentsOptions {
         seg.getLong("minTtlSeconds", DEFAULT_MIN_TTL_S), seg.getLong("maxTtlSeconds", DEFAULT_MAX_TTL_S));
     this.singleFlight = new SingleFlightOptions(GatewayConfig.section(config, "cache.singleFlight"));
     this.upstream = new UpstreamOptions(GatewayConfig.upstream(config, "visitor"));
-    this.cacheDisabled = "off".equalsIgnoreCase(cache.getString("mode", ""));
+    this.cacheDisabled = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config));
   }
 
   static String stripSlash(String url) {
