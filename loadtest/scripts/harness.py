@@ -138,6 +138,21 @@ def checks(scenario, summary, opts):
             add(mode, "delta_p99_ms", "<= +3 ms", lambda v: v <= 3.0)
         if scenario == "browser-flow" and mode not in ("off", "sdk-direct"):
             add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
+        if scenario == "l2-hit":
+            add(mode, "delta_p50_ms", "<= +0.3 ms (issue 4: an L2 hit adds at most 0.3 ms at p50 over an L1 hit)",
+                lambda v: v <= 0.3)
+            add(mode, "xcache_mismatches", "= 0 in every run (X-Cache hit-l2 resp. hit-l1 as planned)", lambda v: v == 0, "max")
+            add(mode, "errors", "= 0 in every run", lambda v: v == 0, "max")
+        if scenario == "redis-down":
+            if mode in ("killed", "hung"):
+                t = (summary[mode].get("target_ms") or {}).get("median")
+                if t:
+                    add(mode, "p99_ms", f"<= {t:.0f} ms (issue 4: Redis command timeout + upstream latency of a miss)",
+                        lambda v, t=t: v <= t)
+            add(mode, "http_5xx", "= 0 in every run", lambda v: v == 0, "max")
+            if mode == "resumed":
+                add(mode, "recovered", "= 1 in every run: edge_redis_up went 0 after the kill and the hang, 1 again after each",
+                    lambda v: v == 1, "min")
     return out
 
 
@@ -146,9 +161,9 @@ def main():
     ap.add_argument("scenario", choices=SCENARIOS + ["report"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--modes", help="comma-separated: off,memory,redis (default per scenario)")
-    ap.add_argument("--duration", type=int, help="seconds of measured load per run (scenario default otherwise)")
-    ap.add_argument("--rate", type=float, help="page loads per second (Gatling scenarios)")
-    ap.add_argument("--shoppers", type=int, help="distinct shoppers (shoppers, ttl-expiry, browser-flow)")
+    ap.add_argument("--duration", type=int, help="seconds of measured load per run (redis-down: per phase; scenario default otherwise)")
+    ap.add_argument("--rate", type=float, help="page loads per second (Gatling scenarios, l2-hit, redis-down)")
+    ap.add_argument("--shoppers", type=int, help="distinct shoppers (shoppers, ttl-expiry, browser-flow, redis-down; l2-hit: measured ones)")
     ap.add_argument("--n", type=int, help="burst size")
     ap.add_argument("--warmup", type=int, help="seconds of full-speed warm-up before a measured run (ceiling)")
     ap.add_argument("--standin", action="store_true", help="self-test against the harness's StandIn, not the gateway")

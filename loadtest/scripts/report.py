@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Regenerates BENCHMARKS.md at the repository root from the latest result of every scenario.
 
-    python3 loadtest/scripts/report.py [REPO_ROOT]
+    python3 loadtest/scripts/report.py [REPO_ROOT [OUT]]
 
-Reads loadtest/results/<scenario>/<timestamp>.json (the newest per scenario), writes BENCHMARKS.md.
+Reads loadtest/results/<scenario>/<timestamp>.json (the newest per scenario), writes BENCHMARKS.md (or OUT, e.g. to
+preview a partial set of results without overwriting BENCHMARKS.md).
 Nothing in BENCHMARKS.md is typed by hand: edit this script instead.
 """
 import glob
@@ -11,7 +12,7 @@ import json
 import os
 import sys
 
-ORDER = ["burst", "shoppers", "ttl-expiry", "ceiling", "browser-flow"]
+ORDER = ["burst", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down"]
 
 WHAT = {
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
@@ -31,6 +32,18 @@ WHAT = {
     "browser-flow": "The same page loads done the way the Klevu browser SDK does them (session POST, config GET, "
                     "search POST, in sequence, straight at the simulator) next to one gateway call per page "
                     "(gateway warmed with one page per shopper first), same rate, same shoppers, same run.",
+    "l2-hit": "Two gateways, A and B, on one Redis. Every shopper's page is loaded once through A (Redis then holds "
+              "the shopper's session and segments, and the page's config and search). Then, on B, at a fixed open-loop "
+              "rate (`L2HitClient`, Vert.x HttpClient, latency from the intended start into an HdrHistogram): each "
+              "shopper's first request on B, whose segments B can only find in Redis (**L2 hit**), interleaved with "
+              "another shopper's second request on B, whose segments B now holds in memory (**L1 hit**); which of the "
+              "two goes first in a pair is random. Every answer's `X-Cache` is checked (`hit-l2` resp. `hit-l1`).",
+    "redis-down": "One gateway on the harness's private `redis-server`, a steady open-loop load (`SteadyLoad`: "
+                  "constant arrival rate, Zipf shoppers, so new shoppers (misses) keep coming while most come back) "
+                  "through five phases: Redis up; Redis killed (`SIGKILL`); Redis restarted (empty, same port); Redis "
+                  "hung (`SIGSTOP`: connections stay open, nothing answers, the case the command timeout is for); "
+                  "Redis resumed (`SIGCONT`). Every request belongs to the phase its start falls in. `edge_redis_up` "
+                  "is read from the ops port every 0.25 s.",
 }
 
 # metric -> (label, format)
@@ -66,9 +79,31 @@ COLUMNS = {
                      ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.0f}"),
                      ("hit_ratio", "hit ratio", "{:.1%}"), ("degraded_share", "degraded", "{:.1%}"),
                      ("errors", "errors", "{:.0f}")],
+    "l2-hit": [("l2_p50_ms", "L2 hit p50 (ms)", "{:.3f}"), ("l1_p50_ms", "L1 hit p50 (ms)", "{:.3f}"),
+               ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"), ("ratio_p50", "p50 L2 / L1", "{:.2f}"),
+               ("l2_p90_ms", "L2 p90 (ms)", "{:.3f}"), ("l1_p90_ms", "L1 p90 (ms)", "{:.3f}"),
+               ("l2_p99_ms", "L2 p99 (ms)", "{:.2f}"), ("l1_p99_ms", "L1 p99 (ms)", "{:.2f}"),
+               ("delta_p99_ms", "Δ p99 (ms)", "{:+.2f}"),
+               ("server_delta_p50_ms", "Δ p50 in B's Server-Timing (ms)", "{:+.3f}"),
+               ("redis_gets_per_l2_hit", "Redis GETs / L2 hit", "{:.2f}"),
+               ("xcache_mismatches", "X-Cache mismatches", "{:.0f}"), ("errors", "errors", "{:.0f}"),
+               ("pairs", "requests per side", "{:.0f}"), ("gateway_cpu_ms_per_page", "B CPU ms / page", "{:.2f}"),
+               ("machine_busy_pct", "machine CPU busy", "{:.0f}%")],
+    "redis-down": [("requests", "requests", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
+                   ("max_ms", "max (ms)", "{:.1f}"), ("target_ms", "target p99 (ms)", "{:.0f}"),
+                   ("http_5xx", "5xx", "{:.0f}"), ("errors", "non-200", "{:.0f}"),
+                   ("degraded_share", "degraded", "{:.1%}"), ("miss_share", "X-Cache miss", "{:.1%}"),
+                   ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.0f}"),
+                   ("redis_timeouts", "Redis command timeouts", "{:.0f}"),
+                   ("redis_up_end", "edge_redis_up at phase end", "{:.0f}"),
+                   ("redis_flip_s", "s until edge_redis_up flipped", "{:.2f}"),
+                   ("recovered", "recovered", "{:.0f}")],
 }
 
-MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "redis": "redis", "sdk-direct": "browser SDK, direct"}
+MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "redis": "redis", "sdk-direct": "browser SDK, direct",
+              # redis-down phases
+              "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
+              "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)"}
 
 
 def fmt(f, v):
@@ -214,17 +249,44 @@ def scenario_notes(sc, d):
                 "Browser SDK flow = 3 sequential calls straight to the simulator (no network between browser and "
                 "Klevu here other than the simulated latency); gateway flow = 1 loopback call. Speed-up = SDK page "
                 "latency / gateway page latency in the same run."]
+    if sc == "l2-hit":
+        pairs = [s["info"].get("interleaved_pairs") for s in d["samples"]]
+        first = [s["info"].get("l2_first") for s in d["samples"]]
+        order = ", ".join(f"{f}/{p}" for f, p in zip(first, pairs) if p)
+        return [f"{o['shoppers']} measured shoppers (+{o['warm']} for warm-up, not recorded), {o['rate']:.0f} requests/s "
+                f"on B, half L2 and half L1 hits; a shopper's second request comes {o['lag_ms']} ms after its first. "
+                f"L2 went first in {order} interleaved pairs (per run). B runs with `EDGE_L1_MAX_TTL_MS=600000` so the "
+                "page's config and search, loaded into B's memory during the warm-up, stay there: in a measured "
+                "request the shopper's segments are the only lookup that can go to Redis (checked: Redis GETs per L2 "
+                "hit, and B's config/search lookups that were not L1 hits during the measurement: "
+                + ", ".join(str(s["metrics"].get("config_search_not_l1")) for s in d["samples"]) + "; upstream "
+                "calls during the measurement: " + ", ".join(str(s["metrics"].get("upstream_calls")) for s in d["samples"])
+                + "). Latency is client-side (loopback round trip included), from the intended start; "
+                "Server-Timing `total` is B's own figure for the same requests."]
+    if sc == "redis-down":
+        first = next((s for s in d["samples"] if s["mode"] == "up"), None)
+        m = first["metrics"] if first else {}
+        return [f"{o['rate']} pages/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers, {o['duration']} s per phase; "
+                f"before phase 1, the {o.get('preload')} most popular shoppers are loaded once and the same load runs "
+                f"{o.get('warm_s')} s (row 0), so phase 1 starts from a warm cache and JIT. "
+                f"Target p99 = the gateway's Redis command timeout ({m.get('redis_command_timeout_ms')} ms, "
+                f"`EDGE_REDIS_COMMAND_TIMEOUT_MS`, read from its start-up log) + the simulator's upstream chain of a "
+                f"miss (visitor + config + search = {m.get('upstream_chain_ms')} ms); judged in the phases where Redis is "
+                "down. `s until edge_redis_up flipped` = from the kill/hang to 0, from the restart/resume to 1 "
+                "(0.25 s polling). *recovered* = edge_redis_up went 0 after both outages and was 1 again at the end of "
+                "both recovery phases."]
     return []
 
 
 def main(argv=None):
     argv = argv if argv is not None else sys.argv[1:]
     root = argv[0] if argv else os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = argv[1] if len(argv) > 1 else os.path.join(root, "BENCHMARKS.md")
     docs = latest(root)
     text = render(root, docs)
-    with open(os.path.join(root, "BENCHMARKS.md"), "w") as f:
+    with open(out, "w") as f:
         f.write(text + "\n")
-    print(f"[lt] BENCHMARKS.md regenerated from {len(docs)} scenario result(s)")
+    print(f"[lt] {os.path.relpath(out, root)} regenerated from {len(docs)} scenario result(s)")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def make(scenario, doc, plots_dir, artifacts):
     if not doc["samples"]:
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
-          "browser-flow": browser_flow}[scenario]
+          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down}[scenario]
     made = fn(doc, plots_dir, artifacts)
     root = os.path.dirname(os.path.dirname(plots_dir))
     return [os.path.relpath(p, root) for p in made]
@@ -196,3 +196,64 @@ set key top right
 plot $d using 2:xtic(1) lc rgb '#1f77b4' title 'p50', '' using 3 lc rgb '#d62728' title 'p99'
 """
     return [_render(script, os.path.join(plots_dir, "browser-flow-latency.svg"), artifacts)]
+
+
+def l2_hit(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("percentiles")), None)
+    if not s:
+        return []
+    # x = 1 / (1 - p): 50% at 2, 90% at 10, 99% at 100, 99.9% at 1000 (HdrHistogram's percentile plot)
+    rows = [[1.0 / (1.0 - p / 100.0), a, b] for p, a, b in s["series"]["percentiles"]]
+    m = s["metrics"]
+    o = doc["options"]
+    script = _block("d", rows) + f"""
+set title "{_title(doc, f"l2-hit: gateway B, {o['rate']:.0f} req/s, {m['pairs']} requests per side, run {run}")}"
+set xlabel "percentile"
+set ylabel "latency (ms, log; client side, from the intended start)"
+set logscale x
+set logscale y
+set xrange [1.6:1300]
+set xtics ("50%%" 2, "75%%" 4, "90%%" 10, "99%%" 100, "99.9%%" 1000)
+set grid
+set key bottom right
+set style textbox opaque noborder
+set label 1 "p50: L2 {m['l2_p50_ms']:.3f} ms, L1 {m['l1_p50_ms']:.3f} ms (delta {m['delta_p50_ms']:+.3f} ms; target <= +0.3 ms)" at graph 0.02, graph 0.93 front boxed
+plot $d using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '{COLORS['redis']}' title 'L2 hit (first request on B: segments from Redis)', \\
+     $d using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb '{COLORS['memory']}' title 'L1 hit (second request on B: all in memory)'
+"""
+    return [_render(script, os.path.join(plots_dir, "l2-hit-latency.svg"), artifacts)]
+
+
+def redis_down(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("per_second")), None)
+    if not s:
+        return []
+    ser = s["series"]
+    names = {"warmup": "warm-up", "up": "up", "killed": "killed", "restarted": "restarted", "hung": "hung",
+             "resumed": "resumed"}
+    marks = "\n".join(
+        f"set arrow {i + 1} from {t}, graph 0 to {t}, graph 1 nohead dt 2 lc rgb '#555555'\n"
+        f"set label {i + 10} '{names.get(p, p)}' at {t + 0.2}, graph 0.97 front"
+        for i, (p, t) in enumerate(zip(ser["phases"], ser["phase_starts"])))
+    o = doc["options"]
+    script = _block("d", ser["per_second"]) + f"""
+set title "{_title(doc, f"redis-down: latency per second, {o['rate']} pages/s, run {run}")}"
+set xlabel "seconds since phase 1 (Redis up) started; < 0: warm-up"
+set ylabel "latency (ms, log)"
+set y2label "edge_redis_up" noenhanced
+set logscale y
+set y2range [-0.1:1.5]
+set y2tics 0, 1, 1
+set ytics nomirror
+set grid
+set key outside bottom center horizontal
+{marks}
+plot $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
+     $d using 1:3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'p99', \\
+     $d using 1:2 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'p50', \\
+     {ser['target_ms']} with lines dt 3 lc rgb '#d62728' title 'target p99 ({ser['target_ms']} ms)', \\
+     $d using 1:5 axes x1y2 with steps lw 2 lc rgb '#2ca02c' title 'edge\\_redis\\_up (right axis)'
+"""
+    return [_render(script, os.path.join(plots_dir, "redis-down-latency.svg"), artifacts)]

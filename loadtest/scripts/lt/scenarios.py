@@ -1,12 +1,17 @@
-"""The five scenarios. Each run_* function measures one (run, mode) or one run and returns samples:
+"""The scenarios. Each run_* function measures one (run, mode) or one run and returns samples:
 {"run": i, "mode": m, "metrics": {flat numbers}, "series": {...for plots}, "info": {...}}."""
 import json
+import math
 import os
+import re
+import subprocess
+import threading
 import time
 
 from . import procs
 from .stack import Sampler, cpu_window, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
-from .stats import degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw, sum_metric
+from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
+                    read_raw_full, sum_metric)
 
 GATLING_PKG = "dev.edgegateway.loadtest.gatling."
 
@@ -23,6 +28,12 @@ DEFAULTS = {
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
     "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
+    # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
+    "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
+    # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)
+    # (after the 1,000 most popular shoppers are loaded once and 5 s of the same load, not judged)
+    "redis-down": {"modes": "redis", "rate": 300, "duration": 7, "shoppers": 5000, "zipf": 1.0, "preload": 1000,
+                   "warm_s": 5},
 }
 
 class Ctx:
@@ -421,5 +432,342 @@ def run_browser_flow(ctx, run, modes):
     return out
 
 
-PER_MODE = {"burst": run_burst, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry}
+# ---------------------------------------------------------------------------------------------- l2-hit
+def prom_delta(before, after, name, **labels):
+    a, b = sum_metric(after, name, **labels), sum_metric(before, name, **labels)
+    return None if a is None else a - (b or 0.0)
+
+
+def read_prom(path):
+    try:
+        with open(path) as f:
+            return parse_prometheus(f.read())
+    except OSError:
+        return {}
+
+
+def run_l2_hit(ctx, run, mode):
+    """Gateways A and B on one Redis. Every shopper loaded once through A; then on B, at a fixed open-loop rate,
+    each shopper's first request (segments in Redis only: L2 hit) interleaved with another shopper's second
+    request (segments in B's memory: L1 hit). See L2HitClient."""
+    if mode != "redis":
+        raise RuntimeError("l2-hit compares Redis (L2) hits with in-memory (L1) hits: it needs --modes redis")
+    if ctx.stack.standin:
+        raise RuntimeError("l2-hit has no stand-in (the StandIn has no Redis tier)")
+    st, o = ctx.stack, ctx.opts
+    gw_a = st.start_gateway(mode, f"gateway-a-r{run}", wait=False)
+    # B holds what it loaded into its memory for the whole run (default EDGE_L1_MAX_TTL_MS = 10 s would make it
+    # re-read the page's config and search from Redis mid-measurement: those requests would be L2 hits of config,
+    # and the L1 side would not be L1 hits only)
+    gw_b = st.start_gateway(mode, f"gateway-b-r{run}", extra_env={"EDGE_L1_MAX_TTL_MS": "600000"}, wait=False)
+    sampler = None
+    try:
+        for gw in (gw_a, gw_b):
+            procs.wait_http(gw.ops_url + "/health/ready", gw.proc, timeout=90)
+        jit_warmup(ctx, gw_b)
+        sampler = Sampler(st, gw_b)
+        sampler.start()
+        tag = f"l2hit-r{run}"
+        out = os.path.join(ctx.artifacts, f"{tag}.json")
+        n, warm, rate = int(o["shoppers"]), int(o["warm"]), float(o["rate"])
+        budget = 90 + int(n * 2 / rate + warm * 2 / float(o["warm_rate"])) * 2
+        rc, text = procs.run(["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.L2HitClient",
+                              "--a-port", str(gw_a.port), "--b-port", str(gw_b.port), "--b-ops", gw_b.ops_url,
+                              "--sim", st.sim_url, "--path", f"/v1/recommendations/{st.recs_key}",
+                              "--shoppers", str(n), "--warm", str(warm), "--rate", str(rate),
+                              "--warm-rate", str(o["warm_rate"]),
+                              "--lag-ms", str(o["lag_ms"]), "--run-id", new_run_id(), "--out", out],
+                             timeout=budget, log_path=st.log(tag), name="l2hit-client")
+        cpu_samples = sampler.stop()
+        sampler = None
+        prom = save_metrics(ctx, gw_b, f"b-r{run}")
+    finally:
+        if sampler:
+            sampler.stop()
+        gw_a.stop()
+        gw_b.stop()
+    if not os.path.exists(out):
+        raise RuntimeError(f"L2HitClient wrote no result (rc={rc}): {text[-1500:]}")
+    with open(out) as f:
+        res = json.load(f)
+    recs, sides = res["recorders"], res.get("sides", {})
+    l2, l1 = recs["l2"], recs["l1"]
+    l2l, l1l = l2["latency"], l1["latency"]
+    before, after = read_prom(out[:-5] + ".b-start.prom"), read_prom(out[:-5] + ".b-end.prom")
+    calls = delta(res.get("sim_end"), res.get("sim_start"))
+
+    def lookups(cache, status):
+        return prom_delta(before, after, "edge_cache_lookups_total", cache=cache, status=status)
+
+    def mismatches(rec, want):
+        return sum(v for k, v in rec["x_cache"].items() if k != want)
+
+    def errors(rec):
+        return sum(v for k, v in rec["status"].items() if k != "200")
+
+    redis_gets = prom_delta(before, after, "edge_redis_commands_total", command="get")
+    sv = {k: sides.get(k, {}) for k in ("l2", "l1")}
+    m = {
+        "pairs": l2l["count"],
+        "l2_p50_ms": l2l["p50_ms"], "l1_p50_ms": l1l["p50_ms"],
+        "delta_p50_ms": l2l["p50_ms"] - l1l["p50_ms"],
+        "ratio_p50": l2l["p50_ms"] / l1l["p50_ms"] if l1l["p50_ms"] else None,
+        "l2_p90_ms": l2l["p90_ms"], "l1_p90_ms": l1l["p90_ms"], "delta_p90_ms": l2l["p90_ms"] - l1l["p90_ms"],
+        "l2_p99_ms": l2l["p99_ms"], "l1_p99_ms": l1l["p99_ms"], "delta_p99_ms": l2l["p99_ms"] - l1l["p99_ms"],
+        "l2_max_ms": l2l["max_ms"], "l1_max_ms": l1l["max_ms"],
+        # B's own view (Server-Timing total, i.e. without the client and the loopback)
+        "server_l2_p50_ms": (sv["l2"].get("server_total") or {}).get("p50_ms"),
+        "server_l1_p50_ms": (sv["l1"].get("server_total") or {}).get("p50_ms"),
+        "server_delta_p50_ms": None,
+        "server_segments_l2_p50_ms": (sv["l2"].get("server_segments") or {}).get("p50_ms"),
+        "server_segments_l1_p50_ms": (sv["l1"].get("server_segments") or {}).get("p50_ms"),
+        "l2_mismatches": mismatches(l2, "HIT-L2"), "l1_mismatches": mismatches(l1, "HIT-L1"),
+        "xcache_mismatches": mismatches(l2, "HIT-L2") + mismatches(l1, "HIT-L1"),
+        "errors": errors(l2) + errors(l1),
+        "degraded_share": degraded_share({k: l2.get("outcome", {}).get(k, 0) + l1.get("outcome", {}).get(k, 0)
+                                          for k in set(l2.get("outcome", {})) | set(l1.get("outcome", {}))}),
+        # every first request on B in the window (measured ones and the unrecorded tail) is a segments L2 hit
+        "redis_gets_per_l2_hit": (redis_gets / lookups("segments", "hit-l2")
+                                  if redis_gets is not None and lookups("segments", "hit-l2") else None),
+        "config_search_not_l1": sum(v or 0 for v in (lookups("config", "hit-l2"), lookups("search", "hit-l2"),
+                                                          lookups("config", "miss"), lookups("search", "miss"))),
+        "upstream_calls": sum(calls.values()),
+        "client_lateness_p99_ms": (res.get("lateness") or {}).get("p99_ms"),
+        "sim_rejected": (res.get("sim_end") or {}).get("rejected", 0) - (res.get("sim_start") or {}).get("rejected", 0),
+        **cpu_window(cpu_samples, (res.get("measure_start_ms") or 0) / 1000.0, (res.get("measure_end_ms") or 0) / 1000.0,
+                     2 * l2l["count"]),
+    }
+    if m["server_l2_p50_ms"] is not None and m["server_l1_p50_ms"] is not None:
+        m["server_delta_p50_ms"] = m["server_l2_p50_ms"] - m["server_l1_p50_ms"]
+    # percentile curves of both sides for the plot (from the raw samples)
+    pts = (50, 75, 90, 95, 99, 99.5, 99.9)
+    curves = []
+    raws = {k: sorted(us for _, us, _, _ in read_raw(raw_path(out, k))) for k in ("l2", "l1")}
+    for p in pts:
+        a, b = percentile(raws["l2"], p), percentile(raws["l1"], p)
+        curves.append([p, a / 1000.0 if a is not None else None, b / 1000.0 if b is not None else None])
+    return [{"run": run, "mode": mode, "metrics": m, "series": {"percentiles": curves},
+             "info": {"x_cache": {"l2": l2["x_cache"], "l1": l1["x_cache"]}, "status": {"l2": l2["status"], "l1": l1["status"]},
+                      "outcome": {"l2": l2.get("outcome"), "l1": l1.get("outcome")}, "calls": calls,
+                      "prep": res.get("prep"), "params": res.get("params"), "sides": sides,
+                      "interleaved_pairs": res.get("interleaved_pairs"), "l2_first": res.get("l2_first"),
+                      "lookups": {f"{c}:{s}": lookups(c, s) for c in ("segments", "config", "search")
+                                  for s in ("hit-l1", "hit-l2", "miss", "stale")},
+                      "redis_gets": redis_gets, "lateness": res.get("lateness"), "prometheus": prom}}]
+
+
+# ---------------------------------------------------------------------------------------------- redis-down
+PHASES = ("up", "killed", "restarted", "hung", "resumed")
+
+
+def redis_command_timeout_ms(ctx, gw):
+    """The gateway's effective Redis command timeout: from its start-up log line, else the `settings` default."""
+    try:
+        with open(gw.proc.log_path, errors="replace") as f:
+            found = re.findall(r"commandTimeoutMs=(\d+)", f.read())
+        if found:
+            return int(found[-1])
+    except OSError:
+        pass
+    if gw.env.get("EDGE_REDIS_COMMAND_TIMEOUT_MS"):
+        return int(gw.env["EDGE_REDIS_COMMAND_TIMEOUT_MS"])
+    text = subprocess.run(["java", "-jar", ctx.paths.gw_jar, "settings"], capture_output=True, text=True, timeout=60).stdout
+    m = re.search(r"`EDGE_REDIS_COMMAND_TIMEOUT_MS`[^\n]*?\| `(\d+)`", text)
+    return int(m.group(1)) if m else None
+
+
+class RedisUpPoller(threading.Thread):
+    """Every 0.25 s: the gateway's edge_redis_up gauge, its Redis command counters by result, and the simulator's
+    call counters."""
+
+    def __init__(self, gw, stack):
+        super().__init__(daemon=True)
+        self.gw = gw
+        self.stack = stack
+        self.samples = []
+        self._stop_evt = threading.Event()
+
+    def run(self):
+        while not self._stop_evt.wait(0.25):
+            try:
+                s = parse_prometheus(self.gw.scrape())
+            except Exception:
+                continue
+            up = sum_metric(s, "edge_redis_up")
+            if up is None:
+                continue
+            try:
+                sim = self.stack.sim_stats()
+            except Exception:
+                sim = None
+            self.samples.append({"t": time.time(), "up": up, "sim": sim,
+                                 **{r: sum_metric(s, "edge_redis_commands_total", result=r) or 0.0
+                                    for r in ("ok", "error", "timeout", "down")}})
+
+    def stop(self):
+        self._stop_evt.set()
+        self.join(timeout=3)
+        return self.samples
+
+
+def wait_for_line(proc, prefix, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(proc.log_path, errors="replace") as f:
+                for line in f:
+                    if line.startswith(prefix):
+                        return line.split()[1]
+        except OSError:
+            pass
+        if not proc.alive():
+            raise RuntimeError(f"{proc.name} exited before printing {prefix}; see {proc.log_path}")
+        time.sleep(0.05)
+    raise RuntimeError(f"{proc.name} printed no {prefix} within {timeout} s")
+
+
+def run_redis_down(ctx, run, mode):
+    """A steady open-loop Zipf load on one gateway while its private Redis is killed, restarted, hung (SIGSTOP)
+    and resumed (SIGCONT); every request is put in the phase its start falls in."""
+    if mode != "redis":
+        raise RuntimeError("redis-down breaks the gateway's Redis: it needs --modes redis")
+    if ctx.stack.standin:
+        raise RuntimeError("redis-down has no stand-in (the StandIn has no Redis tier)")
+    st, o = ctx.stack, ctx.opts
+    st._private_redis()  # refuse before starting anything when there is no private redis-server
+    phase_s = float(o["duration"])
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    poller = None
+    client = None
+    actions = {}
+    try:
+        timeout_ms = redis_command_timeout_ms(ctx, gw)
+        jit_warmup(ctx, gw)
+        tag = f"redisdown-r{run}"
+        out = os.path.join(ctx.artifacts, f"{tag}.json")
+        client = procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
+                                            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+                                            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
+                                            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
+                                            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
+                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
+        poller = RedisUpPoller(gw, st)
+        poller.start()
+        start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
+        before = st.sim_stats()
+
+        def at(k):
+            procs_sleep_until(start + k * phase_s)
+            return time.time()
+
+        actions["killed"] = at(1)
+        st.kill_redis()
+        actions["restarted"] = at(2)
+        if not st.restart_redis():
+            raise RuntimeError("the private redis-server did not come back on its port")
+        actions["hung"] = at(3)
+        st.pause_redis()
+        actions["resumed"] = at(4)
+        st.resume_redis()
+        client.popen.wait(timeout=phase_s * 2 + 30)
+        after = st.sim_stats()
+        ups = poller.stop()
+        poller = None
+        prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+    finally:
+        if poller:
+            poller.stop()
+        if client:
+            client.stop()
+        st.resume_redis()
+        if st.redis is None or not st.redis.alive():
+            st.restart_redis()  # the next run (or scenario) finds its Redis
+        gw.stop()
+    if not os.path.exists(out):
+        raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
+    with open(out) as f:
+        res = json.load(f)
+    upstream = sum(st.latencies[k] for k in ("visitor", "config", "search"))
+    target = (timeout_ms or 0) + upstream
+    warm_rows = read_raw_full(raw_path(out, "warmup"))
+    warm_start = (res.get("warm_start_ms") or start * 1000) / 1000.0
+    # phase "warmup": the same load before LOAD_START (shown, not judged against the target)
+    bounds = [("warmup", warm_start), ("up", start)] + [(p, actions[p]) for p in PHASES[1:]]
+    ends = [b[1] for b in bounds[1:]] + [float("inf")]
+    rows = warm_rows + read_raw_full(raw_path(out, "gateway"))
+    calls = delta(after, before)
+    samples = []
+    t_first_ok_after = {}
+    for (phase, t0), t1 in zip(bounds, ends):
+        inside = [r for r in rows if t0 * 1000 <= r[0] < t1 * 1000]
+        lat = latency_summary_ms([r[1] for r in inside])
+        xc, oc, stt = {}, {}, {}
+        for _, _, status, x, out_c in inside:
+            xc[x] = xc.get(x, 0) + 1
+            oc[out_c] = oc.get(out_c, 0) + 1
+            stt[str(status)] = stt.get(str(status), 0) + 1
+        ph_ups = [u for u in ups if t0 <= u["t"] < t1]
+        flip = None
+        want = {"killed": 0, "hung": 0, "restarted": 1, "resumed": 1}.get(phase)
+        if want is not None:
+            hit = next((u for u in ph_ups if u["up"] == want), None)
+            flip = (hit["t"] - t0) if hit else None
+        first, last = (ph_ups[0], ph_ups[-1]) if ph_ups else (None, None)
+        # upstream calls between the polls nearest the phase's bounds (0.25 s apart)
+        ph_calls = delta(last["sim"], first["sim"]) if first and first.get("sim") and last.get("sim") else None
+        pages = lat.get("count", 0)
+        m = {
+            "requests": lat.get("count", 0), **{k: lat.get(k) for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms")},
+            "target_ms": target, "p99_over_target": (lat["p99_ms"] / target) if lat.get("p99_ms") and target else None,
+            "http_5xx": sum(v for k, v in stt.items() if k.isdigit() and int(k) >= 500),
+            "errors": sum(v for k, v in stt.items() if k != "200"),
+            "degraded_share": degraded_share(oc), "hit_ratio": hit_ratio(xc),
+            "miss_share": (xc.get("MISS", 0) / sum(xc.values())) if xc else None,
+            "redis_up_min": min((u["up"] for u in ph_ups), default=None),
+            "redis_up_end": last["up"] if last else None,
+            "redis_flip_s": flip,
+            "redis_timeouts": (last["timeout"] - first["timeout"]) if first else None,
+            "redis_command_timeout_ms": timeout_ms, "upstream_chain_ms": upstream,
+            "session_per_1000": ph_calls["session"] * 1000.0 / pages if ph_calls and pages else None,
+            "upstream_per_1000": sum(ph_calls.values()) * 1000.0 / pages if ph_calls and pages else None,
+        }
+        samples.append({"run": run, "mode": phase, "metrics": m, "series": {},
+                        "info": {"x_cache": xc, "outcome": oc, "status": stt, "phase_start": t0,
+                                 "phase_end": None if t1 == float("inf") else t1}})
+    # recovered: edge_redis_up went to 0 after the kill and after the hang, and was 1 again at the end of each
+    # recovery phase
+    by = {s["mode"]: s["metrics"] for s in samples}
+    recovered = (all(by[p]["redis_up_min"] == 0 for p in ("killed", "hung"))
+                 and all(by[p]["redis_up_end"] == 1 for p in ("restarted", "resumed")))
+    by_mode = {s["mode"]: s for s in samples}
+    by_mode["resumed"]["metrics"]["recovered"] = 1 if recovered else 0
+    # per-second series of the whole run for the plot: [second, p50, p99, max, edge_redis_up at that second]
+    by_sec, up_sec = {}, {}
+    for r in rows:  # seconds from LOAD_START (the warm-up is at negative seconds)
+        by_sec.setdefault(math.floor(r[0] / 1000.0 - start), []).append(r[1])
+    for u in ups:
+        up_sec.setdefault(math.floor(u["t"] - start), []).append(u["up"])
+    per_s = []
+    for sec in sorted(by_sec):
+        lats = sorted(by_sec[sec])
+        u = up_sec.get(sec)
+        per_s.append([sec, percentile(lats, 50) / 1000.0, percentile(lats, 99) / 1000.0, lats[-1] / 1000.0,
+                      min(u) if u else None])
+    samples[0]["series"] = {"per_second": per_s, "phase_starts": [round(t - start, 3) for _, t in bounds],
+                            "phases": [p for p, _ in bounds], "target_ms": target}
+    samples[0]["info"].update({"calls": calls, "prometheus": prom, "client": {k: res.get(k) for k in (
+        "params", "new_shoppers", "lateness", "in_flight_at_end", "preload_result")}, "redis_up_samples": len(ups)})
+    return samples
+
+
+def procs_sleep_until(t):
+    while True:
+        left = t - time.time()
+        if left <= 0:
+            return
+        time.sleep(min(left, 0.05))
+
+
+PER_MODE = {"burst": run_burst, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
+            "redis-down": run_redis_down}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow}

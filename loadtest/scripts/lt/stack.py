@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -60,6 +61,8 @@ class Stack:
         self.redis = None
         self.redis_url = None
         self.redis_note = None
+        self.redis_port = None
+        self.redis_paused = False
         self.api_key = os.environ.get("LT_KLEVU_API_KEY", "klevu-170000000000000001")
         self.recs_key = os.environ.get("LT_RECS_KEY", "k-loadtest-home")
         self.latencies = {
@@ -134,22 +137,78 @@ class Stack:
             return self.redis_url
         if shutil.which("redis-server"):
             port = procs.free_port()
-            self.redis = procs.Proc("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                              "--appendonly", "no", "--protected-mode", "yes"], log_path=self.log("redis"))
-            deadline = time.time() + 10
-            while time.time() < deadline:
-                if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-                    self.redis_url = f"redis://127.0.0.1:{port}"
-                    self.redis_note = f"private redis-server on 127.0.0.1:{port} (no persistence), flushed before each run"
-                    return self.redis_url
-                time.sleep(0.1)
-            self.redis.stop()
-            self.redis = None
+            if self._spawn_redis(port):
+                self.redis_url = f"redis://127.0.0.1:{port}"
+                self.redis_note = f"private redis-server on 127.0.0.1:{port} (no persistence), flushed before each run"
+                return self.redis_url
+            self.redis_port = None
         if shutil.which("redis-cli") and subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
             self.redis_url = "redis://127.0.0.1:6379/15"
             self.redis_note = "local redis 127.0.0.1:6379 db 15, flushed before each run"
             return self.redis_url
         return None
+
+    def _spawn_redis(self, port):
+        """Starts the private redis-server on port; True once it answers PING (within 10 s)."""
+        self.redis = procs.Proc("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                          "--appendonly", "no", "--protected-mode", "yes"], log_path=self.log("redis"))
+        self.redis_port = port
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.redis_ping():
+                return True
+            time.sleep(0.05)
+        self.redis.stop()
+        self.redis = None
+        return False
+
+    def redis_ping(self):
+        port = self.redis_port or 6379
+        try:
+            return subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True,
+                                  timeout=2).stdout.strip() == "PONG"
+        except subprocess.TimeoutExpired:
+            return False
+
+    # ---------------------------------------------------------------- outages (private instance only)
+    def _private_redis(self):
+        """The harness's own redis-server Proc; refuses anything else (the shared 127.0.0.1:6379 is never touched)."""
+        if self.redis is None or not self.redis_port or self.redis_port == 6379 or not self.redis_url \
+                or not self.redis_url.startswith(f"redis://127.0.0.1:{self.redis_port}"):
+            raise RuntimeError("Redis outages are only ever made on the harness's private redis-server, and there is "
+                               "none (no redis-server binary): the shared 127.0.0.1:6379 is never stopped")
+        return self.redis
+
+    def kill_redis(self):
+        """SIGKILL to the private redis-server (no shutdown, no FIN beyond what the kernel sends)."""
+        p = self._private_redis()
+        self.resume_redis()  # a stopped process dies on SIGKILL too, but keep the state tidy
+        os.kill(p.pid, signal.SIGKILL)
+        try:
+            p.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        p.stop()
+        self.redis_paused = False
+
+    def restart_redis(self):
+        """A fresh private redis-server on the same port (empty: no persistence). True once it answers."""
+        port = self.redis_port
+        if self.redis is not None and self.redis.alive():
+            raise RuntimeError("restart_redis: the private redis-server is still running")
+        return self._spawn_redis(port)
+
+    def pause_redis(self):
+        """SIGSTOP: Redis hangs (connections stay open, commands are never answered)."""
+        p = self._private_redis()
+        os.kill(p.pid, signal.SIGSTOP)
+        self.redis_paused = True
+
+    def resume_redis(self):
+        """SIGCONT after pause_redis (no-op otherwise)."""
+        if self.redis_paused and self.redis is not None and self.redis.alive():
+            os.kill(self.redis.pid, signal.SIGCONT)
+        self.redis_paused = False
 
     def flush_redis(self):
         if not self.redis_url:
@@ -208,6 +267,7 @@ class Stack:
         return proc, port
 
     def stop(self):
+        self.resume_redis()  # a stopped redis-server would only act on SIGTERM once continued
         for p in (self.sim, self.redis):
             if p is not None:
                 p.stop()

@@ -99,3 +99,16 @@ def degraded_share(outcome_tally):
     if not total:
         return None
     return sum(v for k, v in outcome_tally.items() if k not in ("ok", "none")) / total
+
+
+def read_raw_full(path):
+    """Rows of a LatencyRecorder CSV with the outcome: (start_ms, latency_us, status, x_cache, outcome)."""
+    rows = []
+    try:
+        with open(path) as f:
+            for r in csv.DictReader(f):
+                rows.append((int(r["start_ms"]), int(r["latency_us"]), int(r["status"]), r["x_cache"],
+                             r.get("outcome") or "none"))
+    except FileNotFoundError:
+        pass
+    return rows
