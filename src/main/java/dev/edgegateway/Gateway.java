@@ -10,7 +10,10 @@ import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.http.HttpVerticle;
 import dev.edgegateway.http.OpsVerticle;
 import dev.edgegateway.identity.IdentityVerticle;
+import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.recs.BannerMemo;
 import dev.edgegateway.recs.RecsVerticle;
+import dev.edgegateway.segments.FreshSegments;
 import dev.edgegateway.segments.SegmentVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -67,14 +70,17 @@ public final class Gateway {
     Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
+    BannerMemo banners = new BannerMemo(caches.memoryMaxEntries(), caches.l1HoldMs(), Metrics.of(vertx));
+    HttpVerticle.LocalReads localReads = new HttpVerticle.LocalReads(
+        new FreshSegments(segmentStore, Metrics.of(vertx)), banners);
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     return Future.all(
             vertx.deployVerticle(new IdentityVerticle(linkStore), one).onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new SegmentVerticle(segmentStore), one).onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new RecsVerticle(configStore, searchStore), one).onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new RecsVerticle(configStore, searchStore, banners), one).onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new EventsVerticle(), one).onSuccess(id -> eventsDeployment = id))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, localReads),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(frontDeployments::add)
         .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(

@@ -87,6 +87,9 @@ public final class Main {
             // per-message event-bus meters cost more than the hops they measure; the gateway's own
             // per-capability timers and counters already say where a request spends its time
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+            // the same for Vert.x's per-request server meters (a gauge and summaries registered per request):
+            // edge_http_request_seconds{route,outcome} counts and times every request the API answers
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();

@@ -16,6 +16,14 @@ public interface Cache<V> {
 
   Future<Void> remove(String key);
 
+  /**
+   * A fresh entry this process already holds in memory, read synchronously; null whenever the answer would
+   * need I/O or a refresh (then {@link #get} decides). Lets a hot path skip a future and a bus hop.
+   */
+  default CacheEntry<V> freshInMemory(String key) {
+    return null;
+  }
+
   /** A short name for metric tags and logs, e.g. {@code memory} or {@code redis}. */
   String name();
 

@@ -56,6 +56,16 @@ public final class CacheFactory {
     return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease), tiered);
   }
 
+  /** Bound of each in-memory cache. */
+  public long memoryMaxEntries() {
+    return new MemoryCacheOptions(config.getJsonObject("memory", new JsonObject())).getMaxEntries();
+  }
+
+  /** With Redis, how long L1 may answer on its own (0 without Redis: memory is the only tier). */
+  public long l1HoldMs() {
+    return redis == null ? 0 : config.getLong("l1MaxTtlMs", TieredCacheOptions.DEFAULT_L1_MAX_TTL_MS);
+  }
+
   /** The shared Redis client, when one is configured (for readiness checks and other Redis users). */
   public Optional<RedisBackend> redis() {
     return Optional.ofNullable(redis);

@@ -1,8 +1,8 @@
 package dev.edgegateway.cache;
 
 /**
- * A read-through answer: the value, how it was obtained, and whether it is a negative entry (then
- * {@code value} is the reason recorded for it).
+ * A read-through answer: the value, how it was obtained, whether it is a negative entry (then
+ * {@code value} is the reason recorded for it), and until when (epoch millis) the entry it came from is fresh.
  */
-public record Loaded<V>(V value, CacheStatus status, boolean negative) {
+public record Loaded<V>(V value, CacheStatus status, boolean negative, long freshUntil) {
 }

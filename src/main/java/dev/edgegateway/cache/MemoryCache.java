@@ -47,6 +47,12 @@ public final class MemoryCache<V> implements Cache<V> {
     return new CacheHit<>(entry, CacheTier.L1);
   }
 
+  @Override
+  public CacheEntry<V> freshInMemory(String key) {
+    CacheEntry<V> entry = store.getIfPresent(key);
+    return entry != null && entry.isFresh(System.currentTimeMillis()) ? entry : null;
+  }
+
   public void putNow(String key, CacheEntry<V> entry) {
     if (entry.storeMillis(System.currentTimeMillis()) > 0) {
       store.put(key, entry);

@@ -152,7 +152,7 @@ public final class ReadThroughCache<V> {
 
   private Loaded<V> answer(CacheEntry<V> entry, CacheStatus status) {
     lookups.get(status).increment();
-    return new Loaded<>(entry.value(), status, entry.negative());
+    return new Loaded<>(entry.value(), status, entry.negative(), entry.freshUntil());
   }
 
   private Future<CacheHit<V>> readStore(String key) {

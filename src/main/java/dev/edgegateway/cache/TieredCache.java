@@ -56,6 +56,13 @@ public final class TieredCache<V> implements Cache<V> {
     return l2;
   }
 
+  /** Only what L1 may still answer on its own: fresh, and filled within {@code l1MaxTtlMs}. */
+  @Override
+  public CacheEntry<V> freshInMemory(String key) {
+    CacheEntry<V> entry = l1.freshInMemory(key);
+    return entry != null && isHeld(key, entry) ? entry : null;
+  }
+
   @Override
   public Future<CacheHit<V>> get(String key) {
     CacheHit<V> local = l1.getNow(key);

@@ -31,6 +31,8 @@ public final class HttpOptions {
   public final int tlsPort;
   public final String tlsCertPath;
   public final String tlsKeyPath;
+  /** Answer fresh pages in place on the event loop (see {@code HttpVerticle.LocalReads}). */
+  public final boolean fastPath;
 
   public HttpOptions(JsonObject config) {
     JsonObject http = GatewayConfig.section(config, "http");
@@ -56,5 +58,6 @@ public final class HttpOptions {
     tlsPort = tls.getInteger("port", 0);
     tlsCertPath = tls.getString("certPath", "");
     tlsKeyPath = tls.getString("keyPath", "");
+    fastPath = http.getBoolean("fastPath", true);
   }
 }

@@ -6,15 +6,19 @@ import dev.edgegateway.bus.Outcome;
 import dev.edgegateway.bus.OutcomeException;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.identity.Identity;
+import dev.edgegateway.identity.IdentityOptions;
 import dev.edgegateway.identity.IdentityRequest;
+import dev.edgegateway.identity.IdentityResolver;
 import dev.edgegateway.identity.IdentityService;
 import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.recs.BannerMemo;
 import dev.edgegateway.recs.ConfigAnswer;
 import dev.edgegateway.recs.ConfigRequest;
 import dev.edgegateway.recs.RecsRequest;
 import dev.edgegateway.recs.RecsResult;
 import dev.edgegateway.recs.RecsService;
 import dev.edgegateway.recs.SearchRequest;
+import dev.edgegateway.segments.FreshSegments;
 import dev.edgegateway.segments.SegmentRequest;
 import dev.edgegateway.segments.SegmentResult;
 import dev.edgegateway.segments.SegmentService;
@@ -61,12 +65,15 @@ public final class HttpVerticle extends VerticleBase {
   public static final String IDENTITY_COOKIE = "edge_id";
   public static final String SESSION_COOKIE = "edge_ks";
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
   private static final Pattern RULE_CONTEXT_INVALID = Pattern.compile("[^A-Za-z0-9_-]");
   private static final int MAX_RULE_CONTEXTS = 10;
   private static final int MAX_CONTEXT_CHARS = 512;
 
   private final Consumer<Integer> boundPort;
+  private final LocalReads localReads;
   private HttpOptions options;
+  private IdentityResolver resolver;
   private IdentityService identity;
   private SegmentService segments;
   private RecsService recs;
@@ -74,23 +81,39 @@ public final class HttpVerticle extends VerticleBase {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private MeterRegistry registry;
 
-  /** @param boundPort told the port actually bound (tests listen on port 0) */
-  public HttpVerticle(Consumer<Integer> boundPort) {
+  /**
+   * What the front may read in place, without a bus hop: the segment store and the banner memo the
+   * capability verticles fill. Only fresh answers are read this way; everything else goes over the bus.
+   */
+  public record LocalReads(FreshSegments segments, BannerMemo banners) {
+  }
+
+  /**
+   * @param boundPort told the port actually bound (tests listen on port 0)
+   * @param localReads in-place reads for fresh pages, or null to send every step over the bus
+   */
+  public HttpVerticle(Consumer<Integer> boundPort, LocalReads localReads) {
     this.boundPort = boundPort;
+    this.localReads = localReads;
   }
 
   public HttpVerticle() {
-    this(port -> { });
+    this(port -> { }, null);
   }
 
   @Override
   public Future<?> start() {
     Bus.install(vertx);
     options = new HttpOptions(config());
+    registry = Metrics.of(vertx);
+    try {
+      resolver = IdentityResolver.of(new IdentityOptions(config()), registry);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     identity = IdentityService.proxy(vertx);
     segments = SegmentService.proxy(vertx);
     recs = RecsService.proxy(vertx);
-    registry = Metrics.of(vertx);
     eventRoutes = new EventRoutes(vertx, options, this::klevuSession);
     Router router = router();
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -211,13 +234,17 @@ public final class HttpVerticle extends VerticleBase {
     String pid = bounded(query.get("pid"));
     String gpid = bounded(query.get("gpid"));
     String cp = bounded(query.get("cp"));
-    Deadline deadline = Deadline.in(options.requestTimeoutMs);
     PhaseTimer timing = new PhaseTimer();
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    Identity resolved = resolveIdentity(cookies, query);
+    timing.mark("identity");
+    if (localReads != null && options.fastPath && answerInPlace(ctx, recsKey, resolved, cookies, pid, gpid, cp, timing)) {
+      return;
+    }
+    Deadline deadline = Deadline.in(options.requestTimeoutMs);
     List<String> degraded = new ArrayList<>(2);
 
-    resolveIdentity(cookies, query, deadline).compose(shopper -> {
-      timing.mark("identity");
+    Future.succeededFuture(resolved).compose(shopper -> {
       setIdentityCookie(ctx, shopper);
       Future<SegmentResult> segmentsLookup = lookupSegments(shopper, cookies.get(SESSION_COOKIE), deadline, degraded);
       if (!shopper.identified()) {
@@ -245,15 +272,7 @@ public final class HttpVerticle extends VerticleBase {
     }).onSuccess(done -> {
       setSessionCookie(ctx, cookies.get(SESSION_COOKIE), done.segments().klevuSessionId());
       RecsResult result = done.recs();
-      JsonObject metadata = result.metadata();
-      JsonObject body = new JsonObject()
-          .put("recsKey", recsKey)
-          .put("personalized", result.personalized())
-          .put("title", metadata.getString("title"))
-          .put("products", result.products())
-          .put("analytics", analytics(recsKey, metadata))
-          .put("skipped", result.skipped())
-          .put("degraded", new JsonArray(new ArrayList<>(degraded)));
+      JsonObject body = result.toPage(recsKey, degraded);
       ctx.response()
           .putHeader("X-Cache", result.cacheStatus().worst(done.segments().cacheStatus()).header())
           .putHeader("Server-Timing", timing.header());
@@ -264,11 +283,41 @@ public final class HttpVerticle extends VerticleBase {
   private record Assembled(Identity shopper, SegmentResult segments, RecsResult recs) {
   }
 
-  private Future<Identity> resolveIdentity(Map<String, String> cookies, QueryParams query, Deadline deadline) {
-    IdentityRequest request = new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
-        query.get("_kx"), cookies.get(IDENTITY_COOKIE));
-    // identity is best effort: whatever goes wrong, the shopper is served anonymously
-    return identity.resolve(request, deadline).otherwise(Identity.ANONYMOUS);
+  /**
+   * The page of a shopper whose session and banner are fresh in this process's memory, written on this event
+   * loop with no bus hop; false (nothing written) when any step needs its verticle.
+   */
+  private boolean answerInPlace(RoutingContext ctx, String recsKey, Identity shopper, Map<String, String> cookies,
+      String pid, String gpid, String cp, PhaseTimer timing) {
+    String sessionCookie = cookies.get(SESSION_COOKIE);
+    SegmentResult seg = localReads.segments().lookupNow(new SegmentRequest(options.apiKey, shopper.exchangeId(),
+        shopper.exchangeIdHash(), validSession(sessionCookie)));
+    if (seg == null) {
+      return false;
+    }
+    BannerMemo.FreshBanner banner = localReads.banners()
+        .lookupNow(new RecsRequest(options.apiKey, recsKey, seg.segments(), pid, gpid, cp));
+    if (banner == null) {
+      return false;
+    }
+    timing.mark("memory");
+    setIdentityCookie(ctx, shopper);
+    setSessionCookie(ctx, sessionCookie, seg.klevuSessionId());
+    ctx.response()
+        .putHeader("X-Cache", banner.result().cacheStatus().worst(seg.cacheStatus()).header())
+        .putHeader("Server-Timing", timing.header());
+    Responses.json(ctx, 200, Outcome.OK, banner.pageBody());
+    return true;
+  }
+
+  /** Identity is best effort: whatever goes wrong, the shopper is served anonymously. */
+  private Identity resolveIdentity(Map<String, String> cookies, QueryParams query) {
+    try {
+      return resolver.resolve(new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
+          query.get("_kx"), cookies.get(IDENTITY_COOKIE)));
+    } catch (RuntimeException e) {
+      return Identity.ANONYMOUS;
+    }
   }
 
   /** Records one fallback: the metric says which step and why; the log says it too, without shopper data. */
@@ -321,14 +370,6 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  private static JsonObject analytics(String recsKey, JsonObject metadata) {
-    JsonObject analytics = new JsonObject().put("recsKey", recsKey);
-    for (String field : List.of("title", "logic", "pageType", "spotKey", "spotName", "segmentKey", "segmentName")) {
-      analytics.put(field, metadata.getValue(field));
-    }
-    return analytics;
-  }
-
   // ---- GET /v1/segments ------------------------------------------------------------------------------
 
   private void segmentsRoute(RoutingContext ctx) {
@@ -336,7 +377,7 @@ public final class HttpVerticle extends VerticleBase {
     Deadline deadline = Deadline.in(options.requestTimeoutMs);
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     List<String> degraded = new ArrayList<>(1);
-    resolveIdentity(cookies, query, deadline).compose(shopper -> {
+    Future.succeededFuture(resolveIdentity(cookies, query)).compose(shopper -> {
       setIdentityCookie(ctx, shopper);
       return lookupSegments(shopper, cookies.get(SESSION_COOKIE), deadline, degraded)
           .map(seg -> new Object[] {shopper, seg});
@@ -542,7 +583,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** A session id we are willing to send upstream: Klevu mints UUIDs. */
   static String validSession(String value) {
-    return value != null && value.length() <= 64 && value.matches("[A-Za-z0-9-]{8,64}") ? value : null;
+    return value != null && SESSION_ID.matcher(value).matches() ? value : null;
   }
 
   private boolean secureCookies(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.edgegateway.http;
 
 import dev.edgegateway.bus.Outcome;
 import dev.edgegateway.bus.OutcomeException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,6 +15,10 @@ final class Responses {
   }
 
   static void json(RoutingContext ctx, int status, Outcome outcome, JsonObject body) {
+    json(ctx, status, outcome, body.toBuffer());
+  }
+
+  static void json(RoutingContext ctx, int status, Outcome outcome, Buffer body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -23,7 +28,7 @@ final class Responses {
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "private, no-store")
         .putHeader(OUTCOME_HEADER, outcome.tag())
-        .end(body.toBuffer());
+        .end(body);
   }
 
   static void error(RoutingContext ctx, Throwable failure) {

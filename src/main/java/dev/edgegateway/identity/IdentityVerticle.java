@@ -26,7 +26,6 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,12 +81,11 @@ public final class IdentityVerticle extends VerticleBase implements IdentityServ
   private IdentityOptions options;
   private ShopperHash hash;
   private SealedCookie cookies;
+  private IdentityResolver resolver;
   private SealedCookie links;
   private JWTAuth customerTokens;
   private UpstreamClient klaviyo;
 
-  private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
-  private final Map<String, Counter> decodeFailures = new HashMap<>();
   private final Map<IdentifyTag, Counter> identifications = new EnumMap<>(IdentifyTag.class);
 
   /** @param linkStore where customer links are kept (memory, or Redis-backed to share them between gateways) */
@@ -123,6 +121,7 @@ public final class IdentityVerticle extends VerticleBase implements IdentityServ
     if (options.klaviyoEnabled()) {
       klaviyo = new UpstreamClient(vertx, "klaviyo", options.getKlaviyoUpstream());
     }
+    resolver = new IdentityResolver(hash, cookies, Metrics.of(vertx));
     registerMetrics(Metrics.of(vertx));
 
     Bus.install(vertx);
@@ -147,16 +146,6 @@ public final class IdentityVerticle extends VerticleBase implements IdentityServ
   }
 
   private void registerMetrics(MeterRegistry registry) {
-    for (IdentitySource source : IdentitySource.values()) {
-      resolutions.put(source, Counter.builder("edge_identity_resolutions_total")
-          .description("Shoppers resolved, by where the exchange id came from")
-          .tag("source", source.tag()).register(registry));
-    }
-    for (KlaviyoCookie.Failure failure : KlaviyoCookie.Failure.values()) {
-      decodeFailures.put(failure.tag(), decodeFailureCounter(registry, failure.tag()));
-    }
-    decodeFailures.put(BAD_KX, decodeFailureCounter(registry, BAD_KX));
-    decodeFailures.put(BAD_GATEWAY_COOKIE, decodeFailureCounter(registry, BAD_GATEWAY_COOKIE));
     for (IdentifyTag tag : IdentifyTag.values()) {
       identifications.put(tag, Counter.builder("edge_identify_total")
           .description("POST /v1/identify outcomes")
@@ -164,84 +153,11 @@ public final class IdentityVerticle extends VerticleBase implements IdentityServ
     }
   }
 
-  /** Reason tag: a {@code _kx} parameter that is not an exchange id. */
-  static final String BAD_KX = "bad_kx";
-  /** Reason tag: an {@code edge_id} cookie that does not open (tampered, expired, foreign key). */
-  static final String BAD_GATEWAY_COOKIE = "bad_gateway_cookie";
-
-  private static Counter decodeFailureCounter(MeterRegistry registry, String reason) {
-    return Counter.builder("edge_identity_cookie_decode_failures_total")
-        .description("Identity values that did not decode, by bounded reason")
-        .tag("reason", reason).register(registry);
-  }
-
   // ---- resolve -----------------------------------------------------------------------------------------
 
   @Override
   public Future<Identity> resolve(IdentityRequest request, Deadline deadline) {
-    return Future.succeededFuture(resolveNow(request));
-  }
-
-  /** The synchronous resolution behind {@link #resolve}: no I/O, never throws for bad input. */
-  public Identity resolveNow(IdentityRequest request) {
-    Identity identity = inspect(request);
-    resolutions.get(identity.source()).increment();
-    return identity;
-  }
-
-  /**
-   * Precedence: {@code __kla_off=true}, then a valid {@code _kx}, then the cookie's {@code $exchange_id},
-   * then the sealed gateway cookie, else anonymous (with the client id and email hash the cookie gave).
-   * Whenever the shopper is identified and the gateway cookie does not already hold the same id (or is
-   * past half its life), a fresh sealed cookie is issued so later pages stay identified.
-   */
-  private Identity inspect(IdentityRequest request) {
-    if (request == null) {
-      return Identity.ANONYMOUS;
-    }
-    if (KlaviyoCookie.isOptedOut(request.klaOffCookie())) {
-      return Identity.OPTED_OUT;
-    }
-    String kx = null;
-    if (request.kxParam() != null && !request.kxParam().isEmpty()) {
-      kx = KlaviyoCookie.exchangeIdFromKx(request.kxParam());
-      if (kx == null) {
-        decodeFailures.get(BAD_KX).increment();
-      }
-    }
-    KlaviyoCookie.Decoded cookie = KlaviyoCookie.decode(request.klaIdCookie());
-    if (cookie.failure() != null) {
-      decodeFailures.get(cookie.failure().tag()).increment();
-    }
-    SealedCookie.Contents gateway = null;
-    if (request.gatewayIdCookie() != null && !request.gatewayIdCookie().isEmpty()) {
-      gateway = cookies.open(request.gatewayIdCookie()).orElse(null);
-      if (gateway == null) {
-        decodeFailures.get(BAD_GATEWAY_COOKIE).increment();
-      }
-    }
-    String emailHash = hash.email(cookie.email());
-    if (kx != null) {
-      return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway);
-    }
-    if (cookie.exchangeId() != null) {
-      return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway);
-    }
-    if (gateway != null) {
-      return identified(gateway.exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash, gateway);
-    }
-    if (cookie.clientId() == null && emailHash == null) {
-      return Identity.ANONYMOUS;
-    }
-    return new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
-  }
-
-  private Identity identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
-      SealedCookie.Contents gateway) {
-    boolean current = gateway != null && gateway.exchangeId().equals(exchangeId)
-        && System.currentTimeMillis() / 1000 - gateway.issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
-    return new Identity(exchangeId, hash.exchangeId(exchangeId), clientId, emailHash, source,
-        current ? null : cookies.seal(exchangeId));
+    return Future.succeededFuture(resolver.resolve(request));
   }
 
   // ---- identify ----------------------------------------------------------------------------------------
@@ -284,7 +200,7 @@ public final class IdentityVerticle extends VerticleBase implements IdentityServ
 
   private Future<IdentifyResult> link(CustomerToken token, IdentityRequest seenRequest, Deadline deadline) {
     String customerHash = hash.customerId(token.customerId());
-    Identity seen = inspect(seenRequest);
+    Identity seen = resolver.inspect(seenRequest);
     if (seen.source() == IdentitySource.OPTED_OUT) {
       LOG.info("identify: customer={} opted out; nothing linked", customerHash);
       return Future.succeededFuture(new IdentifyResult(false, Identity.OPTED_OUT));

@@ -4,6 +4,8 @@ import dev.edgegateway.bus.LocalMessage;
 import dev.edgegateway.cache.CacheStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A banner ready for the page: Klevu's {@code metadata}, the products to show (already cut to
@@ -12,4 +14,24 @@ import io.vertx.core.json.JsonObject;
  */
 public record RecsResult(JsonObject metadata, JsonArray products, boolean personalized, String skipped,
     CacheStatus cacheStatus) implements LocalMessage {
+
+  /** Metadata fields the page sends back with its analytics events. */
+  private static final List<String> ANALYTICS_FIELDS =
+      List.of("title", "logic", "pageType", "spotKey", "spotName", "segmentKey", "segmentName");
+
+  /** The body of {@code GET /v1/recommendations/{recsKey}}; {@code degraded} lists the steps that fell back. */
+  public JsonObject toPage(String recsKey, List<String> degraded) {
+    JsonObject analytics = new JsonObject().put("recsKey", recsKey);
+    for (String field : ANALYTICS_FIELDS) {
+      analytics.put(field, metadata.getValue(field));
+    }
+    return new JsonObject()
+        .put("recsKey", recsKey)
+        .put("personalized", personalized)
+        .put("title", metadata.getString("title"))
+        .put("products", products)
+        .put("analytics", analytics)
+        .put("skipped", skipped)
+        .put("degraded", new JsonArray(new ArrayList<>(degraded)));
+  }
 }

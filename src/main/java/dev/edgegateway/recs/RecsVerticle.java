@@ -37,6 +37,7 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
 
   private final Cache<JsonObject> configStore;
   private final Cache<JsonObject> searchStore;
+  private final BannerMemo memo;
   private RecsOptions options;
   private UpstreamClient configClient;
   private UpstreamClient searchClient;
@@ -44,9 +45,11 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
   private ReadThroughCache<JsonObject> searches;
   private Counter searchRefused;
 
-  public RecsVerticle(Cache<JsonObject> configStore, Cache<JsonObject> searchStore) {
+  /** @param memo where fresh banners are memoised for the HTTP front's in-place reads */
+  public RecsVerticle(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo) {
     this.configStore = configStore;
     this.searchStore = searchStore;
+    this.memo = memo;
   }
 
   @Override
@@ -75,7 +78,11 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
       JsonObject metadata = config.config().getJsonObject("metadata", new JsonObject());
       String skipped = skipReason(metadata);
       if (skipped != null) {
-        return Future.succeededFuture(new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus()));
+        RecsResult result = new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus());
+        if (BannerMemo.memoisable(config.cacheStatus())) {
+          memo.remember(request, result, config.freshUntil());
+        }
+        return Future.succeededFuture(result);
       }
       JsonObject search = config.config().getJsonObject("search");
       SearchRequest searchRequest;
@@ -84,8 +91,13 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
       } catch (OutcomeException e) {
         return Future.failedFuture(e);
       }
-      return search(searchRequest, deadline).map(answer -> toResult(request, metadata, answer,
-          config.cacheStatus().worst(answer.cacheStatus())));
+      return search(searchRequest, deadline).map(answer -> {
+        RecsResult result = toResult(request, metadata, answer, config.cacheStatus().worst(answer.cacheStatus()));
+        if (BannerMemo.memoisable(config.cacheStatus()) && BannerMemo.memoisable(answer.cacheStatus())) {
+          memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()));
+        }
+        return result;
+      });
     });
   }
 
@@ -112,7 +124,7 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
                 .putHeader("Accept", "application/json"), body, flightDeadline)
             .compose(response -> parseJson(response.body(), "search"))
             .map(json -> options.ttl.entry(json, options.searchTtlSeconds)))
-        .map(loaded -> new SearchAnswer(loaded.value(), loaded.status()));
+        .map(loaded -> new SearchAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
   }
 
   private Future<ConfigAnswer> loadConfig(RecsRequest page, Deadline deadline) {
@@ -132,7 +144,7 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
                 : Future.failedFuture(t)))
         .compose(loaded -> loaded.negative()
             ? Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "Klevu has no such recommendation"))
-            : Future.succeededFuture(new ConfigAnswer(loaded.value(), loaded.status())));
+            : Future.succeededFuture(new ConfigAnswer(loaded.value(), loaded.status(), loaded.freshUntil())));
   }
 
   private String configUrl(RecsRequest page, String sids) {

@@ -4,6 +4,9 @@ import dev.edgegateway.bus.LocalMessage;
 import dev.edgegateway.cache.CacheStatus;
 import io.vertx.core.json.JsonObject;
 
-/** A Klevu search answer (shared: callers must copy before changing it). */
-public record SearchAnswer(JsonObject response, CacheStatus cacheStatus) implements LocalMessage {
+/**
+ * A Klevu search answer (shared: callers must copy before changing it), and until when (epoch millis) it
+ * is fresh.
+ */
+public record SearchAnswer(JsonObject response, CacheStatus cacheStatus, long freshUntil) implements LocalMessage {
 }

@@ -68,7 +68,7 @@ public final class SegmentVerticle extends VerticleBase implements SegmentServic
     if (request.exchangeId() == null) {
       return anonymous(request, deadline);
     }
-    String key = KEY_PREFIX + request.apiKey() + ":" + request.exchangeIdHash();
+    String key = keyOf(request);
     return sessions.get(key, deadline, flightDeadline -> callSession(request, flightDeadline)
             .map(this::entryFor)
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
@@ -78,23 +78,36 @@ public final class SegmentVerticle extends VerticleBase implements SegmentServic
         .map(loaded -> toResult(loaded, request));
   }
 
+  static String keyOf(SegmentRequest request) {
+    return KEY_PREFIX + request.apiKey() + ":" + request.exchangeIdHash();
+  }
+
+  /** An anonymous shopper's answer when it already holds a session: nothing to look up. */
+  static SegmentResult anonymousWithSession(String klevuSessionId) {
+    return new SegmentResult(klevuSessionId, List.of(), 0, CacheStatus.BYPASS, false);
+  }
+
   /** An anonymous shopper keeps the session it holds; one without gets a new one (nothing to share). */
   private Future<SegmentResult> anonymous(SegmentRequest request, Deadline deadline) {
     if (request.klevuSessionId() != null) {
-      return Future.succeededFuture(new SegmentResult(request.klevuSessionId(), List.of(), 0, CacheStatus.BYPASS, false));
+      return Future.succeededFuture(anonymousWithSession(request.klevuSessionId()));
     }
     return callSession(request, deadline).map(session -> new SegmentResult(session.getString("sessionId"),
         List.of(), session.getInteger("ttl", 0), CacheStatus.BYPASS, false));
   }
 
   private SegmentResult toResult(Loaded<JsonObject> loaded, SegmentRequest request) {
-    JsonObject value = loaded.value();
     if (loaded.negative()) {
       return new SegmentResult(request.klevuSessionId(), List.of(), 0, CacheStatus.NEGATIVE, true);
     }
+    return sessionResult(loaded.value(), loaded.status());
+  }
+
+  /** A cached session ({sessionId, segments, expiresAt}) as an answer. */
+  static SegmentResult sessionResult(JsonObject value, CacheStatus status) {
     long left = Math.max(0, (value.getLong("expiresAt", 0L) - System.currentTimeMillis()) / 1000);
     return new SegmentResult(value.getString("sessionId"), toList(value.getJsonArray("segments")), (int) left,
-        loaded.status(), false);
+        status, false);
   }
 
   private CacheEntry<JsonObject> entryFor(JsonObject session) {

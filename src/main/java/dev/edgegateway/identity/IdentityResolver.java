@@ -1,0 +1,117 @@
+package dev.edgegateway.identity;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Who the shopper of one request is, from what the request carries: pure computation, no I/O, never throws
+ * for bad input, safe to call from any event loop. The identity verticle answers its bus address with it,
+ * and the HTTP front calls it in place, since a bus hop would cost more than the work.
+ *
+ * <p>Metrics: {@code edge_identity_resolutions_total{source}} and
+ * {@code edge_identity_cookie_decode_failures_total{reason}} (bounded tags, never a value).
+ */
+public final class IdentityResolver {
+  /** Reason tag: a {@code _kx} parameter that is not an exchange id. */
+  static final String BAD_KX = "bad_kx";
+  /** Reason tag: an {@code edge_id} cookie that does not open (tampered, expired, foreign key). */
+  static final String BAD_GATEWAY_COOKIE = "bad_gateway_cookie";
+
+  private final ShopperHash hash;
+  private final SealedCookie cookies;
+  private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
+  private final Map<String, Counter> decodeFailures = new HashMap<>();
+
+  IdentityResolver(ShopperHash hash, SealedCookie cookies, MeterRegistry registry) {
+    this.hash = hash;
+    this.cookies = cookies;
+    for (IdentitySource source : IdentitySource.values()) {
+      resolutions.put(source, Counter.builder("edge_identity_resolutions_total")
+          .description("Shoppers resolved, by where the exchange id came from")
+          .tag("source", source.tag()).register(registry));
+    }
+    for (KlaviyoCookie.Failure failure : KlaviyoCookie.Failure.values()) {
+      decodeFailures.put(failure.tag(), decodeFailureCounter(registry, failure.tag()));
+    }
+    decodeFailures.put(BAD_KX, decodeFailureCounter(registry, BAD_KX));
+    decodeFailures.put(BAD_GATEWAY_COOKIE, decodeFailureCounter(registry, BAD_GATEWAY_COOKIE));
+  }
+
+  /** A resolver with the hash pepper and cookie key of {@code options}, as the identity verticle has. */
+  public static IdentityResolver of(IdentityOptions options, MeterRegistry registry) {
+    SealedCookie cookies = new SealedCookie(SealedCookie.deriveKey(options.getCookieSecret()),
+        SealedCookie.PURPOSE_COOKIE, options.getCookieMaxAgeSeconds(), () -> System.currentTimeMillis() / 1000);
+    return new IdentityResolver(new ShopperHash(options.getHashPepper()), cookies, registry);
+  }
+
+  private static Counter decodeFailureCounter(MeterRegistry registry, String reason) {
+    return Counter.builder("edge_identity_cookie_decode_failures_total")
+        .description("Identity values that did not decode, by bounded reason")
+        .tag("reason", reason).register(registry);
+  }
+
+  /** Resolves and counts the resolution by source. */
+  public Identity resolve(IdentityRequest request) {
+    Identity identity = inspect(request);
+    resolutions.get(identity.source()).increment();
+    return identity;
+  }
+
+  /**
+   * Precedence: {@code __kla_off=true}, then a valid {@code _kx}, then the cookie's {@code $exchange_id},
+   * then the sealed gateway cookie, else anonymous (with the client id and email hash the cookie gave).
+   * Whenever the shopper is identified and the gateway cookie does not already hold the same id (or is
+   * past half its life), a fresh sealed cookie is issued so later pages stay identified.
+   */
+  Identity inspect(IdentityRequest request) {
+    if (request == null) {
+      return Identity.ANONYMOUS;
+    }
+    if (KlaviyoCookie.isOptedOut(request.klaOffCookie())) {
+      return Identity.OPTED_OUT;
+    }
+    String kx = null;
+    if (request.kxParam() != null && !request.kxParam().isEmpty()) {
+      kx = KlaviyoCookie.exchangeIdFromKx(request.kxParam());
+      if (kx == null) {
+        decodeFailures.get(BAD_KX).increment();
+      }
+    }
+    KlaviyoCookie.Decoded cookie = KlaviyoCookie.decode(request.klaIdCookie());
+    if (cookie.failure() != null) {
+      decodeFailures.get(cookie.failure().tag()).increment();
+    }
+    SealedCookie.Contents gateway = null;
+    if (request.gatewayIdCookie() != null && !request.gatewayIdCookie().isEmpty()) {
+      gateway = cookies.open(request.gatewayIdCookie()).orElse(null);
+      if (gateway == null) {
+        decodeFailures.get(BAD_GATEWAY_COOKIE).increment();
+      }
+    }
+    String emailHash = hash.email(cookie.email());
+    if (kx != null) {
+      return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway);
+    }
+    if (cookie.exchangeId() != null) {
+      return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway);
+    }
+    if (gateway != null) {
+      return identified(gateway.exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash, gateway);
+    }
+    if (cookie.clientId() == null && emailHash == null) {
+      return Identity.ANONYMOUS;
+    }
+    return new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
+  }
+
+  private Identity identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
+      SealedCookie.Contents gateway) {
+    boolean current = gateway != null && gateway.exchangeId().equals(exchangeId)
+        && System.currentTimeMillis() / 1000 - gateway.issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
+    return new Identity(exchangeId, hash.exchangeId(exchangeId), clientId, emailHash, source,
+        current ? null : cookies.seal(exchangeId));
+  }
+}
