@@ -238,7 +238,7 @@ public final class HttpVerticle extends VerticleBase {
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     Identity resolved = resolveIdentity(cookies, query);
     timing.mark("identity");
-    if (localReads != null && options.fastPath && answerInPlace(ctx, recsKey, resolved, cookies, pid, gpid, cp, timing)) {
+    if (inPlaceReads() && answerInPlace(ctx, recsKey, resolved, cookies, pid, gpid, cp, timing)) {
       return;
     }
     Deadline deadline = Deadline.in(options.requestTimeoutMs);
@@ -310,6 +310,10 @@ public final class HttpVerticle extends VerticleBase {
     return true;
   }
 
+  private boolean inPlaceReads() {
+    return localReads != null && options.fastPath;
+  }
+
   /** Identity is best effort: whatever goes wrong, the shopper is served anonymously. */
   private Identity resolveIdentity(Map<String, String> cookies, QueryParams query) {
     try {
@@ -354,6 +358,13 @@ public final class HttpVerticle extends VerticleBase {
   private Future<RecsResult> fetchRecs(String recsKey, List<String> sids, String pid, String gpid, String cp,
       Deadline deadline, List<String> degraded) {
     RecsRequest request = new RecsRequest(options.apiKey, recsKey, sids, pid, gpid, cp);
+    if (inPlaceReads()) {
+      // the segments needed their verticle (an L2 hit, say); the banner may still be fresh right here
+      BannerMemo.FreshBanner banner = localReads.banners().lookupNow(request);
+      if (banner != null) {
+        return Future.succeededFuture(banner.result());
+      }
+    }
     Future<RecsResult> first = recs.fetch(request, deadline);
     Future<RecsResult> fallback = sids.isEmpty() ? first : first.recover(t -> {
       if (OutcomeException.outcomeOf(t) == Outcome.NOT_FOUND) {

@@ -54,7 +54,7 @@ public final class BannerMemo {
   /** Keeps a banner built from inputs fresh until {@code freshUntil} (epoch millis). */
   void remember(RecsRequest page, RecsResult result, long freshUntil) {
     long now = System.currentTimeMillis();
-    long until = maxAgeMs > 0 ? Math.min(freshUntil, now + maxAgeMs) : freshUntil;
+    long until = keptUntil(now, freshUntil, maxAgeMs);
     if (until <= now) {
       return;
     }
@@ -62,6 +62,11 @@ public final class BannerMemo {
         CacheStatus.HIT_L1);
     Buffer body = asHit.toPage(page.recsKey(), List.of()).toBuffer();
     banners.putNow(key(page), CacheEntry.of(new FreshBanner(asHit, body), until - now, 0, 0));
+  }
+
+  /** The earlier of the inputs' freshness and the hold bound (0 = none). */
+  static long keptUntil(long now, long freshUntil, long maxAgeMs) {
+    return maxAgeMs > 0 ? Math.min(freshUntil, now + maxAgeMs) : freshUntil;
   }
 
   /** Whether answers with this status may be memoised: fresh from a tier or just loaded. */

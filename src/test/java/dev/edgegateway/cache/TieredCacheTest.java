@@ -140,6 +140,28 @@ class TieredCacheTest {
   }
 
   @Test
+  void inMemoryReadsStopAtTheL1HoldTimeAndNeverReachL2(Vertx vertx, VertxTestContext ctx) {
+    SwitchableStore l2 = new SwitchableStore();
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
+        new TieredCacheOptions().setL1MaxTtlMs(100));
+    l2.backing.putNow("only-in-l2", fresh("theirs"));
+    assertThat(tiered.freshInMemory("only-in-l2")).as("an L2-only key needs I/O").isNull();
+    tiered.put("k", fresh("mine")).onComplete(ctx.succeeding(v -> {
+      ctx.verify(() -> assertThat(tiered.freshInMemory("k").value()).isEqualTo("mine"));
+      long giveUp = System.currentTimeMillis() + 5_000;
+      vertx.setPeriodic(20, id -> {
+        if (tiered.freshInMemory("k") == null && vertx.cancelTimer(id)) {
+          // fresh for a minute, but held only 100 ms: past that, Redis must be asked (by get), not memory
+          ctx.verify(() -> assertThat(l2.gets.get()).isZero());
+          ctx.completeNow();
+        } else if (System.currentTimeMillis() > giveUp && vertx.cancelTimer(id)) {
+          ctx.failNow(new AssertionError("memory still answers past the L1 hold time"));
+        }
+      });
+    }));
+  }
+
+  @Test
   void pastHoldTimeL1StillAnswersWhileL2IsDown(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
     TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,

@@ -1,0 +1,65 @@
+package dev.edgegateway.recs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgegateway.cache.CacheStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BannerMemoTest {
+  private static final RecsRequest PAGE = new RecsRequest("api", "k-home", List.of("s1", "s2"), "p1", null, null);
+  private static final RecsResult RESULT = new RecsResult(new JsonObject().put("title", "Picked for you"),
+      new JsonArray().add(new JsonObject().put("id", "1")), true, null, CacheStatus.MISS);
+
+  @Test
+  void remembersWithTheEncodedPageBodyAndAnswersAsAnL1Hit() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BannerMemo memo = new BannerMemo(100, 0, registry);
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    BannerMemo.FreshBanner banner = memo.lookupNow(PAGE);
+    assertThat(banner).isNotNull();
+    assertThat(banner.result().cacheStatus()).isEqualTo(CacheStatus.HIT_L1);
+    assertThat(new JsonObject(banner.pageBody())).isEqualTo(RESULT.toPage("k-home", List.of()));
+    assertThat(registry.counter("edge_recs_memo_total", "result", "hit").count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void keysOnEveryPartOfThePage() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BannerMemo memo = new BannerMemo(100, 0, registry);
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    assertThat(memo.lookupNow(new RecsRequest("api", "k-home", List.of("s1"), "p1", null, null))).isNull();
+    assertThat(memo.lookupNow(new RecsRequest("api", "k-home", List.of("s1", "s2"), "p2", null, null))).isNull();
+    assertThat(memo.lookupNow(new RecsRequest("api", "k-cart", List.of("s1", "s2"), "p1", null, null))).isNull();
+    assertThat(memo.lookupNow(new RecsRequest("other", "k-home", List.of("s1", "s2"), "p1", null, null))).isNull();
+    assertThat(memo.lookupNow(new RecsRequest("api", "k-home", List.of("s1", "s2"), null, "p1", null))).isNull();
+    assertThat(registry.counter("edge_recs_memo_total", "result", "miss").count()).isEqualTo(5.0);
+  }
+
+  @Test
+  void nothingPastItsFreshnessIsRemembered() {
+    BannerMemo memo = new BannerMemo(100, 0, new SimpleMeterRegistry());
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() - 1);
+    assertThat(memo.lookupNow(PAGE)).isNull();
+  }
+
+  @Test
+  void theHoldBoundWinsOverLongerFreshnessAndNeverExtendsShorter() {
+    assertThat(BannerMemo.keptUntil(1_000, 600_000, 10_000)).isEqualTo(11_000);
+    assertThat(BannerMemo.keptUntil(1_000, 5_000, 10_000)).isEqualTo(5_000);
+    assertThat(BannerMemo.keptUntil(1_000, 600_000, 0)).as("no bound without Redis").isEqualTo(600_000);
+  }
+
+  @Test
+  void onlyFreshOrJustLoadedAnswersAreMemoisable() {
+    assertThat(BannerMemo.memoisable(CacheStatus.HIT_L1)).isTrue();
+    assertThat(BannerMemo.memoisable(CacheStatus.HIT_L2)).isTrue();
+    assertThat(BannerMemo.memoisable(CacheStatus.MISS)).isTrue();
+    assertThat(BannerMemo.memoisable(CacheStatus.STALE)).isFalse();
+    assertThat(BannerMemo.memoisable(CacheStatus.NEGATIVE)).isFalse();
+    assertThat(BannerMemo.memoisable(CacheStatus.BYPASS)).isFalse();
+  }
+}
