@@ -186,7 +186,7 @@ def main():
             opts[k] = v
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
-        if m not in ("off", "memory", "redis"):
+        if m not in ("off", "memory", "memory-bus", "redis"):
             ap.error(f"unknown mode {m}")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -126,6 +126,15 @@ def port_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _headers(message):
+    """Lower-case names; the one header that may repeat, set-cookie, keeps every value, newline-separated."""
+    out = {k.lower(): v for k, v in message.items()}
+    cookies = message.get_all("Set-Cookie") or []
+    if cookies:
+        out["set-cookie"] = "\n".join(cookies)
+    return out
+
+
 def http(method, url, body=None, headers=None, timeout=5.0):
     """Loopback HTTP call; returns (status, headers dict (lower-case), body bytes). Status 0 = no answer."""
     assert url.startswith("http://127.0.0.1"), url
@@ -137,9 +146,9 @@ def http(method, url, body=None, headers=None, timeout=5.0):
     req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+            return r.status, _headers(r.headers), r.read()
     except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+        return e.code, _headers(e.headers), e.read()
     except (urllib.error.URLError, OSError, ConnectionError):
         return 0, {}, b""
 

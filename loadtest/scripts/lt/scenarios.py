@@ -26,7 +26,7 @@ DEFAULTS = {
     "burst": {"modes": "off,memory,redis", "n": 200},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
-    "ceiling": {"modes": "memory,redis", "duration": 6, "connections": 16, "warmup": 8},
+    "ceiling": {"modes": "memory,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
@@ -310,15 +310,22 @@ def run_ttl_expiry(ctx, run, mode):
 
 # ---------------------------------------------------------------------------------------------- ceiling
 def capture_page(ctx, gw, cookie):
-    """Loads the page until it is a cache hit; returns (status, headers, body) of that response."""
+    """Loads the page as a returning shopper's browser does (keeping the cookies the gateway sets) until it is
+    a cache hit; returns (status, headers, body) of that response and the Cookie header the browser now sends."""
     url = f"{gw.url}/v1/recommendations/{ctx.stack.recs_key}"
+    jar = {}
     last = None
     for _ in range(20):
-        last = procs.http("GET", url, headers={"Cookie": cookie, "Accept": "application/json"})
-        if last[0] == 200 and last[1].get("x-cache", "").upper().startswith("HIT"):
-            return last
+        sent = "; ".join([cookie] + [f"{k}={v}" for k, v in jar.items()])
+        last = procs.http("GET", url, headers={"Cookie": sent, "Accept": "application/json"})
+        for line in last[1].get("set-cookie", "").splitlines():
+            name, _, rest = line.partition("=")
+            if name.strip():
+                jar[name.strip()] = rest.split(";", 1)[0]
+        if last[0] == 200 and last[1].get("x-cache", "").upper().startswith("HIT") and "set-cookie" not in last[1]:
+            return last, sent
         time.sleep(0.2)
-    return last
+    return last, "; ".join([cookie] + [f"{k}={v}" for k, v in jar.items()])
 
 
 def run_ceiling(ctx, run, modes):
@@ -334,7 +341,9 @@ def run_ceiling(ctx, run, modes):
         for idx, mode in enumerate(modes):
             gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", cpus=srv_cpu)
             try:
-                status, headers, body = capture_page(ctx, gw, cookie)
+                (status, headers, body), browser_cookie = capture_page(ctx, gw, shopper.cookie(0))
+                # each gateway seals its own edge_id; bare is driven with the same header (it ignores it)
+                cookie = browser_cookie
                 if status != 200:
                     raise RuntimeError(f"gateway answered {status} to the ceiling page")
                 if bare is None:

@@ -239,6 +239,10 @@ class Stack:
             "EDGE_CACHE_MODE": mode,
             "EDGE_REDIS_URL": "",
         }
+        if mode == "memory-bus":
+            # the in-memory cache with every step over the event bus: what the fast path saves
+            env["EDGE_CACHE_MODE"] = "memory"
+            env["EDGE_HTTP_FAST_PATH"] = "false"
         if mode == "redis":
             if not self.redis_url:
                 raise RuntimeError("redis mode without a redis")

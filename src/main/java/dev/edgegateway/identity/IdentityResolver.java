@@ -1,7 +1,10 @@
 package dev.edgegateway.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,8 +23,21 @@ public final class IdentityResolver {
   /** Reason tag: an {@code edge_id} cookie that does not open (tampered, expired, foreign key). */
   static final String BAD_GATEWAY_COOKIE = "bad_gateway_cookie";
 
+  /** Bound of the opened-cookie memo per resolver (one resolver per event loop). */
+  static final long OPENED_COOKIES_MAX = 20_000;
+
   private final ShopperHash hash;
   private final SealedCookie cookies;
+  /**
+   * Gateway cookies already opened, by their sealed (opaque) value, with the hash of the id inside: a returning
+   * shopper's browser sends the same value on every page, and decrypting it is most of resolving them.
+   */
+  private final Cache<String, Opened> opened = Caffeine.newBuilder()
+      .executor(Runnable::run) // upkeep on the caller, as in MemoryCache
+      .maximumSize(OPENED_COOKIES_MAX).expireAfterWrite(Duration.ofMinutes(10)).build();
+
+  private record Opened(SealedCookie.Contents contents, String exchangeIdHash) {
+  }
   private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
   private final Map<String, Counter> decodeFailures = new HashMap<>();
 
@@ -84,9 +100,9 @@ public final class IdentityResolver {
     if (cookie.failure() != null) {
       decodeFailures.get(cookie.failure().tag()).increment();
     }
-    SealedCookie.Contents gateway = null;
+    Opened gateway = null;
     if (request.gatewayIdCookie() != null && !request.gatewayIdCookie().isEmpty()) {
-      gateway = cookies.open(request.gatewayIdCookie()).orElse(null);
+      gateway = open(request.gatewayIdCookie());
       if (gateway == null) {
         decodeFailures.get(BAD_GATEWAY_COOKIE).increment();
       }
@@ -99,7 +115,8 @@ public final class IdentityResolver {
       return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway);
     }
     if (gateway != null) {
-      return identified(gateway.exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash, gateway);
+      return identified(gateway.contents().exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash,
+          gateway);
     }
     if (cookie.clientId() == null && emailHash == null) {
       return Identity.ANONYMOUS;
@@ -108,10 +125,27 @@ public final class IdentityResolver {
   }
 
   private Identity identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
-      SealedCookie.Contents gateway) {
-    boolean current = gateway != null && gateway.exchangeId().equals(exchangeId)
-        && System.currentTimeMillis() / 1000 - gateway.issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
-    return new Identity(exchangeId, hash.exchangeId(exchangeId), clientId, emailHash, source,
+      Opened gateway) {
+    boolean same = gateway != null && gateway.contents().exchangeId().equals(exchangeId);
+    boolean current = same
+        && System.currentTimeMillis() / 1000 - gateway.contents().issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
+    String exchangeIdHash = same ? gateway.exchangeIdHash() : hash.exchangeId(exchangeId);
+    return new Identity(exchangeId, exchangeIdHash, clientId, emailHash, source,
         current ? null : cookies.seal(exchangeId));
+  }
+
+  /** The gateway cookie's contents, or null when it does not open or is past its lifetime. */
+  private Opened open(String sealed) {
+    Opened known = opened.getIfPresent(sealed);
+    if (known != null) {
+      return cookies.isWithinAge(known.contents().issuedAtSeconds()) ? known : null;
+    }
+    SealedCookie.Contents contents = cookies.open(sealed).orElse(null);
+    if (contents == null) {
+      return null; // failures are not remembered: junk must not evict the cookies of real shoppers
+    }
+    Opened fresh = new Opened(contents, hash.exchangeId(contents.exchangeId()));
+    opened.put(sealed, fresh);
+    return fresh;
   }
 }

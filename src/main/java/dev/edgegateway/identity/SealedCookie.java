@@ -186,8 +186,7 @@ public final class SealedCookie {
       byte[] plain = cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES);
       ByteBuffer buffer = ByteBuffer.wrap(plain);
       long issuedAt = buffer.getLong();
-      long now = nowSeconds.getAsLong();
-      if (issuedAt > now + MAX_FUTURE_SKEW_SECONDS || now - issuedAt > maxAgeSeconds) {
+      if (!isWithinAge(issuedAt)) {
         return Optional.empty();
       }
       String exchangeId = new String(plain, 8, plain.length - 8, StandardCharsets.UTF_8);
@@ -199,6 +198,12 @@ public final class SealedCookie {
       // AEADBadTagException (tampered or foreign), IllegalArgumentException (not base64url), short buffers
       return Optional.empty();
     }
+  }
+
+  /** Whether a value issued at {@code issuedAtSeconds} is still inside its lifetime (and not from the future). */
+  public boolean isWithinAge(long issuedAtSeconds) {
+    long now = nowSeconds.getAsLong();
+    return issuedAtSeconds <= now + MAX_FUTURE_SKEW_SECONDS && now - issuedAtSeconds <= maxAgeSeconds;
   }
 
   private byte[] aad(String context) {

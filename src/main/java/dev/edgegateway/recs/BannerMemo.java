@@ -1,7 +1,6 @@
 package dev.edgegateway.recs;
 
 import dev.edgegateway.cache.CacheEntry;
-import dev.edgegateway.cache.CacheKeys;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
@@ -74,8 +73,29 @@ public final class BannerMemo {
     return status == CacheStatus.HIT_L1 || status == CacheStatus.HIT_L2 || status == CacheStatus.MISS;
   }
 
-  private static String key(RecsRequest page) {
-    return CacheKeys.digest("banner", page.apiKey(), page.recsKey(), String.join(",", page.sids()), page.pid(),
-        page.gpid(), page.cp());
+  /**
+   * The page's parts, each length-prefixed so no value can pose as another: in-process only (never written to
+   * Redis or logs), bounded because the HTTP front caps every page-context value, and cheaper than a digest.
+   */
+  static String key(RecsRequest page) {
+    StringBuilder key = new StringBuilder(128);
+    part(key, page.apiKey());
+    part(key, page.recsKey());
+    key.append(page.sids().size()).append('[');
+    for (String sid : page.sids()) {
+      part(key, sid);
+    }
+    part(key, page.pid());
+    part(key, page.gpid());
+    part(key, page.cp());
+    return key.toString();
+  }
+
+  private static void part(StringBuilder key, String value) {
+    if (value == null) {
+      key.append('-');
+    } else {
+      key.append(value.length()).append(':').append(value);
+    }
   }
 }

@@ -154,10 +154,28 @@ public final class SegmentVerticle extends VerticleBase implements SegmentServic
     }
   }
 
+  /** Strictly increasing trimmed non-blank strings. */
+  private static boolean isCanonical(JsonArray array) {
+    String previous = null;
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String s) || s.isBlank() || s.length() != s.trim().length()
+          || (previous != null && previous.compareTo(s) >= 0)) {
+        return false;
+      }
+      previous = s;
+    }
+    return true;
+  }
+
   /** Sorted, de-duplicated, non-blank segment ids: the canonical form used in config keys and {@code sids}. */
+  @SuppressWarnings("unchecked")
   static List<String> toList(JsonArray array) {
     if (array == null) {
       return List.of();
+    }
+    if (isCanonical(array)) {
+      // what this verticle stored (in memory or in Redis) is canonical already: no re-sorting per page
+      return List.copyOf((List<String>) (List<?>) array.getList());
     }
     TreeSet<String> sorted = new TreeSet<>();
     for (Object o : array) {

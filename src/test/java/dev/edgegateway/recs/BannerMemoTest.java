@@ -40,6 +40,18 @@ class BannerMemoTest {
   }
 
   @Test
+  void noValueCanPoseAsAnother() {
+    assertThat(BannerMemo.key(new RecsRequest("api", "k", List.of(), "a\u0000b", null, null)))
+        .isNotEqualTo(BannerMemo.key(new RecsRequest("api", "k", List.of(), "a", "b", null)));
+    assertThat(BannerMemo.key(new RecsRequest("api", "k", List.of("s1,s2"), null, null, null)))
+        .isNotEqualTo(BannerMemo.key(new RecsRequest("api", "k", List.of("s1", "s2"), null, null, null)));
+    assertThat(BannerMemo.key(new RecsRequest("api", "k", List.of(), "", null, null)))
+        .isNotEqualTo(BannerMemo.key(new RecsRequest("api", "k", List.of(), null, null, null)));
+    assertThat(BannerMemo.key(new RecsRequest("api", "k", List.of(), "3:abc", null, null)))
+        .isNotEqualTo(BannerMemo.key(new RecsRequest("api", "k", List.of(), "3", "abc", null)));
+  }
+
+  @Test
   void nothingPastItsFreshnessIsRemembered() {
     BannerMemo memo = new BannerMemo(100, 0, new SimpleMeterRegistry());
     memo.remember(PAGE, RESULT, System.currentTimeMillis() - 1);
