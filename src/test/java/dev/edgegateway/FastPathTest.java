@@ -73,7 +73,8 @@ class FastPathTest {
           assertThat(second.getHeader("X-Edge-Outcome")).isEqualTo("ok");
           assertThat(second.getHeader("Cache-Control")).isEqualTo("private, no-store");
           assertThat(second.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
-          assertThat(memoHits()).isEqualTo(1.0);
+          // the first page filled the memo and took its encoded body from it; the second was answered from it
+          assertThat(memoHits()).isEqualTo(2.0);
           // the segments read in place count as the segment cache's hits, like the verticle's own
           assertThat(Metrics.of(env.vertx).counter("edge_cache_lookups_total", "cache", "segments", "status", "hit-l1")
               .count()).isEqualTo(1.0);
@@ -93,7 +94,6 @@ class FastPathTest {
         .onComplete(ctx.succeeding(other -> ctx.verify(() -> {
           assertThat(other.getHeader("Server-Timing")).contains(OVER_THE_BUS).doesNotContain(IN_PLACE);
           assertThat(env.count(SimCounter.CONFIG)).isEqualTo(2);
-          assertThat(memoHits()).isZero();
           ctx.completeNow();
         })));
   }

@@ -41,7 +41,7 @@ public final class RedisCacheOptions {
   /** First pause between recovery probes (PING) while Redis is down; doubled after each failed probe. */
   public static final long DEFAULT_RECONNECT_INITIAL_BACKOFF_MS = 100;
   /** Longest pause between recovery probes. */
-  public static final long DEFAULT_RECONNECT_MAX_BACKOFF_MS = 5_000;
+  public static final long DEFAULT_RECONNECT_MAX_BACKOFF_MS = 1_000;
   /** Prefix of every key: namespace and format version, bumped when the stored format changes. */
   public static final String DEFAULT_KEY_PREFIX = "edge:v1:";
   /** Value of the {@code client} metric tag, to tell several Redis clients of one process apart. */

@@ -272,11 +272,18 @@ public final class HttpVerticle extends VerticleBase {
     }).onSuccess(done -> {
       setSessionCookie(ctx, cookies.get(SESSION_COOKIE), done.segments().klevuSessionId());
       RecsResult result = done.recs();
-      JsonObject body = result.toPage(recsKey, degraded);
       ctx.response()
           .putHeader("X-Cache", result.cacheStatus().worst(done.segments().cacheStatus()).header())
           .putHeader("Server-Timing", timing.header());
-      Responses.json(ctx, 200, degraded.isEmpty() ? Outcome.OK : Outcome.DEGRADED, body);
+      // the followers of a flight that just filled the memo share its encoded body instead of encoding their own
+      BannerMemo.FreshBanner memoised = degraded.isEmpty() && inPlaceReads()
+          ? localReads.banners().lookupNow(new RecsRequest(options.apiKey, recsKey, done.segments().segments(), pid, gpid, cp))
+          : null;
+      if (memoised != null) {
+        Responses.json(ctx, 200, Outcome.OK, memoised.pageBody());
+      } else {
+        Responses.json(ctx, 200, degraded.isEmpty() ? Outcome.OK : Outcome.DEGRADED, result.toPage(recsKey, degraded));
+      }
     });
   }
 
