@@ -197,7 +197,9 @@ class HostileInputTest {
         }
       });
       socket.closeHandler(v -> answer.tryComplete(received.toString()));
-      return socket.write(head).compose(v -> answer.future());
+      // the gateway may answer and close before this write has completed: that is the point, not a failure
+      socket.write(head);
+      return answer.future();
     }).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertThat(response).startsWith("HTTP/1.1 413");
       assertThat(response).contains("\"error\":\"payload_too_large\"");

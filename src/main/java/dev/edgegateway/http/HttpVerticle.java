@@ -350,7 +350,10 @@ public final class HttpVerticle extends VerticleBase {
       List<String> degraded) {
     String session = validSession(sessionCookie);
     SegmentRequest request = new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), session);
-    return segments.lookup(request, deadline.cap(options.segmentsBudgetMs)).recover(t -> {
+    // a session fresh in the store (an L2 hit, say) is read right here; anything else is the verticle's work
+    Future<SegmentResult> stored = inPlaceReads() ? localReads.segments().lookupStored(request) : Future.succeededFuture();
+    return stored.compose(found -> found != null ? Future.succeededFuture(found)
+        : segments.lookup(request, deadline.cap(options.segmentsBudgetMs))).recover(t -> {
       degrade(degraded, "segments", t);
       return Future.succeededFuture(new SegmentResult(session, List.of(), 0, CacheStatus.MISS, false));
     }).map(seg -> {
