@@ -160,12 +160,14 @@ def run_burst(ctx, run, mode):
                    "--cookie", shopper.cookie(0), "--n", str(n), "--out", warm_out],
                   timeout=90, log_path=st.log(f"burst-warm-{mode}-r{run}"), name="burst-client")
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+        page = procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": shopper.cookie(0)})
     finally:
         gw.stop()
     warm = {}
     if os.path.exists(warm_out):
         with open(warm_out) as f:
             warm = json.load(f)
+    bare = burst_bare(ctx, run, mode, page, n) if page[0] == 200 else {}
     if not os.path.exists(out):
         raise RuntimeError(f"burst client failed (rc={rc}): {text[-1500:]}")
     with open(out) as f:
@@ -180,6 +182,8 @@ def run_burst(ctx, run, mode):
         "spread_ms": b.get("spread_ms"), "first_byte_spread_ms": b.get("first_byte_spread_ms"),
         "send_span_ms": b.get("send_span_ms"),
         "warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"),
+        "bare_spread_ms": bare.get("spread_ms"), "bare_last_ms": bare.get("last_ms"),
+        "spread_over_bare_ms": (b["spread_ms"] - bare["spread_ms"]) if bare.get("spread_ms") is not None and b.get("spread_ms") is not None else None,
         "degraded_share": degraded_share(b.get("outcome", {})),
         "sim_rejected": after.get("rejected", 0) - before.get("rejected", 0),
         **lat_metrics(b["latency"]),
@@ -188,6 +192,33 @@ def run_burst(ctx, run, mode):
              "series": {"done_offsets_ms": b.get("done_offsets_ms", [])},
              "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "prometheus": prom,
                       "warm_x_cache": warm.get("x_cache")}}]
+
+
+def burst_bare(ctx, run, mode, page, n):
+    """The same burst against a bare Vert.x server answering the same page at once: the floor this machine puts
+    under any burst of n first requests on n new connections (accept, first request per connection, client)."""
+    status, headers, body = page
+    body_path = os.path.join(ctx.artifacts, f"burst-page-{mode}-r{run}.json")
+    hdr_path = os.path.join(ctx.artifacts, f"burst-page-headers-{mode}-r{run}.txt")
+    with open(body_path, "wb") as f:
+        f.write(body)
+    with open(hdr_path, "w") as f:
+        f.write("".join(f"{k}: {v}\n" for k, v in headers.items() if k not in ("set-cookie", "content-length")))
+    proc, port = ctx.stack.start_bare(body_path, hdr_path, f"bare-burst-{mode}-r{run}")
+    try:
+        out = os.path.join(ctx.artifacts, f"burst-bare-{mode}-r{run}.json")
+        # twice, measuring the second: the gateway had its JIT warm-up, the bare server gets one burst of it
+        for target in (os.path.join(ctx.artifacts, f"burst-bare-warmup-{mode}-r{run}.json"), out):
+            procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
+                       "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
+                       "--cookie", "x=1", "--n", str(n), "--out", target],
+                      timeout=90, log_path=ctx.stack.log(f"burst-bare-{mode}-r{run}"), name="burst-client")
+    finally:
+        proc.stop()
+    if not os.path.exists(out):
+        return {}
+    with open(out) as f:
+        return json.load(f)
 
 
 # ---------------------------------------------------------------------------------------------- shoppers
