@@ -72,6 +72,56 @@ class RedisGatewayTest {
   }
 
   @Test
+  void pastTheL1HoldAHotPageIsStillAnsweredInPlaceWhileRedisIsCheckedInTheBackground(Vertx vertx,
+      VertxTestContext ctx) {
+    String prefix = "edge:test:" + UUID.randomUUID() + ":";
+    Map<String, String> env = Map.of("EDGE_REDIS_URL", SHARED_REDIS, "EDGE_REDIS_KEY_PREFIX", prefix,
+        "EDGE_REDIS_COMMAND_TIMEOUT_MS", "500", "EDGE_L1_MAX_TTL_MS", "100");
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    AtomicInteger loads = new AtomicInteger();
+    TestGateway.start(vertx, env).compose(gw -> recs(gw, "hot").compose(first -> recs(gw, "hot"))
+            .compose(second -> {
+              // keep loading the page (one at a time) for well over three hold times
+              long until = System.currentTimeMillis() + 600;
+              Promise<Void> done = Promise.promise();
+              loadUntil(gw, until, answers, loads, done);
+              return done.future();
+            })
+            .map(v -> {
+              ctx.verify(() -> {
+                assertThat(answers).allSatisfy(page -> {
+                  assertThat(page.statusCode()).isEqualTo(200);
+                  assertThat(page.getHeader("Server-Timing")).as("answered in place, never the long way")
+                      .contains("memory;dur=").doesNotContain("recs;dur=");
+                });
+                var registry = dev.edgegateway.metrics.Metrics.of(gw.vertx);
+                assertThat(registry.counter("edge_recs_memo_rechecks_total").count()).isPositive();
+                assertThat(registry.counter("edge_cache_l1_revalidations_total", "cache", "segments", "result", "kept")
+                    .count()).isPositive();
+                assertThat(gw.count(SimCounter.SESSION)).isEqualTo(1);
+                assertThat(gw.count(SimCounter.CONFIG)).isEqualTo(1);
+                assertThat(gw.count(SimCounter.SEARCH)).isEqualTo(1);
+              });
+              return gw;
+            })
+            .compose(started -> TestGateway.deleteRedisKeys(vertx, SHARED_REDIS, prefix).compose(v -> started.stop())))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static void loadUntil(TestGateway gw, long until, List<HttpResponse<Buffer>> answers, AtomicInteger loads,
+      Promise<Void> done) {
+    if (System.currentTimeMillis() > until) {
+      done.complete();
+      return;
+    }
+    recs(gw, "hot").onSuccess(page -> {
+      answers.add(page);
+      loads.incrementAndGet();
+      loadUntil(gw, until, answers, loads, done);
+    }).onFailure(done::fail);
+  }
+
+  @Test
   void redisKilledMidTrafficGivesNo5xxAndTheGatewayRecovers(Vertx vertx, VertxTestContext ctx) throws Exception {
     RedisServerProcess redis = new RedisServerProcess(RedisServerProcess.freePort());
     redis.start();

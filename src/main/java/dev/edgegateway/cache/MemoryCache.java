@@ -56,6 +56,11 @@ public final class MemoryCache<V> implements Cache<V> {
     return entry != null && entry.isFresh(System.currentTimeMillis()) ? entry : null;
   }
 
+  /** Removes the key only while it still maps to {@code entry} (a newer value written meanwhile stays). */
+  public void removeIf(String key, CacheEntry<V> entry) {
+    store.asMap().remove(key, entry);
+  }
+
   public void putNow(String key, CacheEntry<V> entry) {
     if (entry.storeMillis(System.currentTimeMillis()) > 0) {
       store.put(key, entry);

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,11 @@ public final class TieredCache<V> implements Cache<V> {
   private final Counter l2GetErrors;
   private final Counter l2PutErrors;
   private final Counter l2RemoveErrors;
+  private final Set<String> revalidating = ConcurrentHashMap.newKeySet();
+  private final Counter revalidationKept;
+  private final Counter revalidationReplaced;
+  private final Counter revalidationDropped;
+  private final Counter revalidationFailed;
 
   public TieredCache(Vertx vertx, String name, MemoryCache<V> l1, Cache<V> l2) {
     this(vertx, name, l1, l2, new TieredCacheOptions());
@@ -47,6 +54,10 @@ public final class TieredCache<V> implements Cache<V> {
     this.l2GetErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "get");
     this.l2PutErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "put");
     this.l2RemoveErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "remove");
+    this.revalidationKept = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "kept");
+    this.revalidationReplaced = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "replaced");
+    this.revalidationDropped = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "dropped");
+    this.revalidationFailed = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "failed");
   }
 
   public MemoryCache<V> l1() {
@@ -57,11 +68,54 @@ public final class TieredCache<V> implements Cache<V> {
     return l2;
   }
 
-  /** Only what L1 may still answer on its own: fresh, and filled within {@code l1MaxTtlMs}. */
+  /**
+   * A fresh L1 entry. Past its hold time it is still answered, while one background read of L2 per key
+   * decides its fate: the same or an older entry there holds it again, a fresher one replaces it, none drops
+   * it (removed or expired in Redis), a failed read holds it again (fail open; retried after another hold).
+   * So a hot key never sends its readers to Redis in the foreground, and this gateway follows the others
+   * within the hold time plus one Redis round trip. Metric: {@code edge_cache_l1_revalidations_total{cache,result}}.
+   */
   @Override
   public CacheEntry<V> freshInMemory(String key) {
     CacheEntry<V> entry = l1.freshInMemory(key);
-    return entry != null && isHeld(key, entry) ? entry : null;
+    if (entry == null || isHeld(key, entry)) {
+      return entry;
+    }
+    revalidate(key, entry);
+    return entry;
+  }
+
+  private void revalidate(String key, CacheEntry<V> local) {
+    if (!revalidating.add(key)) {
+      return;
+    }
+    Future<CacheHit<V>> remote;
+    try {
+      remote = l2.get(key);
+    } catch (RuntimeException e) {
+      remote = Future.failedFuture(e);
+    }
+    remote.onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          l2GetErrors.increment();
+          revalidationFailed.increment();
+          l1Holds.put(key, local);
+        } else if (ar.result() == null) {
+          revalidationDropped.increment();
+          l1.removeIf(key, local);
+          l1Holds.invalidate(key);
+        } else if (ar.result().entry().freshUntil() > local.freshUntil()) {
+          revalidationReplaced.increment();
+          fillL1(key, ar.result().entry());
+        } else {
+          revalidationKept.increment();
+          l1Holds.put(key, local);
+        }
+      } finally {
+        revalidating.remove(key);
+      }
+    });
   }
 
   @Override

@@ -1,32 +1,49 @@
 package dev.edgegateway.recs;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Banners assembled from a fresh config and a fresh search, kept with their page body already encoded, until
- * the first of the two stops being fresh (and, with Redis, for at most the L1 hold time, so gateways still
- * agree within that bound). A page load whose banner is here costs a map read instead of two cache reads,
- * a search-key digest, a payload rebuild and a JSON encoding. The recs verticle writes; any event loop reads.
- * Stale, negative and degraded answers are never memoised: they go the full way, which refreshes them.
+ * the first of the two stops being fresh. With Redis, a banner older than the L1 hold time is checked again in
+ * the background (the recs verticle's fetch reads the shared store and remembers the result), so gateways
+ * still agree within about that bound while readers keep being answered from memory. A page load whose banner
+ * is here costs a map read instead of two cache reads, a search-key digest, a payload rebuild and a JSON
+ * encoding. The recs verticle writes; any event loop reads. Stale, negative and degraded answers are never
+ * memoised: they go the full way, which refreshes them.
  *
- * <p>Metric: {@code edge_recs_memo_total{result=hit|miss}}.
+ * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}.
  */
 public final class BannerMemo {
-  /** A banner and the encoded body of a page that shows it with nothing degraded. */
-  public record FreshBanner(RecsResult result, Buffer pageBody) {
+  /**
+   * A banner and the encoded body of a page that shows it with nothing degraded; past {@code holdUntil} it is
+   * checked again against the shared store (with Redis), in the background.
+   */
+  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) {
   }
+
+  /** Least time between two background checks of one banner whose check did not renew it. */
+  static final long RECHECK_MIN_INTERVAL_MS = 1_000;
 
   private final MemoryCache<FreshBanner> banners;
   private final long maxAgeMs;
   private final Counter hits;
   private final Counter misses;
+  private final Counter rechecks;
+  /** When each banner past its hold may be checked again (bounded like the memo itself). */
+  private final Map<String, Long> nextRecheck;
+  private volatile Function<RecsRequest, Future<?>> recheck = page -> Future.succeededFuture();
 
   /**
    * @param maxEntries bound on memoised banners
@@ -35,36 +52,75 @@ public final class BannerMemo {
   public BannerMemo(long maxEntries, long maxAgeMs, MeterRegistry registry) {
     this.banners = new MemoryCache<>(new MemoryCacheOptions().setMaxEntries(maxEntries));
     this.maxAgeMs = maxAgeMs;
+    this.nextRecheck = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(1))
+        .executor(Runnable::run).<String, Long>build().asMap();
     this.hits = registry.counter("edge_recs_memo_total", "result", "hit");
     this.misses = registry.counter("edge_recs_memo_total", "result", "miss");
+    this.rechecks = registry.counter("edge_recs_memo_rechecks_total");
   }
 
-  /** The memoised banner for this page, or null: then ask the recs verticle. */
+  /** How a banner past its hold time is checked again: the recs verticle's fetch, which remembers the result. */
+  void recheckWith(Function<RecsRequest, Future<?>> recheck) {
+    this.recheck = recheck;
+  }
+
+  /**
+   * The memoised banner for this page, or null: then ask the recs verticle. A banner past its hold time is still
+   * answered (its inputs are still fresh) while one background fetch checks it against the shared store; so a
+   * hot banner never sends its readers the long way when the hold runs out.
+   */
   public FreshBanner lookupNow(RecsRequest page) {
-    CacheEntry<FreshBanner> entry = banners.freshInMemory(key(page));
+    String key = key(page);
+    CacheEntry<FreshBanner> entry = banners.freshInMemory(key);
     if (entry == null) {
       misses.increment();
       return null;
     }
     hits.increment();
-    return entry.value();
+    FreshBanner banner = entry.value();
+    long now = System.currentTimeMillis();
+    if (now >= banner.holdUntil()) {
+      recheck(key, page, now);
+    }
+    return banner;
+  }
+
+  private void recheck(String key, RecsRequest page, long now) {
+    Long due = nextRecheck.get(key);
+    if ((due != null && now < due) || !replaced(key, due, now + RECHECK_MIN_INTERVAL_MS)) {
+      return; // one check at a time per banner, and at most one a second when checks do not renew it
+    }
+    rechecks.increment();
+    Future<?> checking;
+    try {
+      checking = recheck.apply(page);
+    } catch (RuntimeException e) {
+      checking = Future.failedFuture(e);
+    }
+    checking.onComplete(done -> { }); // remember() renews the hold; a failed check is retried a second later
+  }
+
+  private boolean replaced(String key, Long expected, long next) {
+    return expected == null ? nextRecheck.putIfAbsent(key, next) == null : nextRecheck.replace(key, expected, next);
   }
 
   /** Keeps a banner built from inputs fresh until {@code freshUntil} (epoch millis). */
   void remember(RecsRequest page, RecsResult result, long freshUntil) {
     long now = System.currentTimeMillis();
-    long until = keptUntil(now, freshUntil, maxAgeMs);
-    if (until <= now) {
+    if (freshUntil <= now) {
       return;
     }
     RecsResult asHit = new RecsResult(result.metadata(), result.products(), result.personalized(), result.skipped(),
         CacheStatus.HIT_L1);
     Buffer body = asHit.toPage(page.recsKey(), List.of()).toBuffer();
-    banners.putNow(key(page), CacheEntry.of(new FreshBanner(asHit, body), until - now, 0, 0));
+    String key = key(page);
+    banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs)),
+        freshUntil - now, 0, 0));
+    nextRecheck.remove(key);
   }
 
-  /** The earlier of the inputs' freshness and the hold bound (0 = none). */
-  static long keptUntil(long now, long freshUntil, long maxAgeMs) {
+  /** When a banner is next checked against the shared store: the hold bound, never past its inputs' freshness. */
+  static long holdUntil(long now, long freshUntil, long maxAgeMs) {
     return maxAgeMs > 0 ? Math.min(freshUntil, now + maxAgeMs) : freshUntil;
   }
 

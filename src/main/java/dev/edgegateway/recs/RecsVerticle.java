@@ -12,7 +12,9 @@ import dev.edgegateway.cache.ReadThroughCache;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -34,6 +36,8 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
   private static final Set<String> NO_SEARCH_ACTIONS = Set.of("HIDE_RECOMMENDATION", "STATIC_CONTENT");
   private static final String DEFAULT_SEARCH_PATH = "/cs/v2/search";
   private static final String REJECTED = "rejected";
+  /** Time a background check of a memoised banner may take. */
+  static final long RECHECK_BUDGET_MS = 2_000;
 
   private final Cache<JsonObject> configStore;
   private final Cache<JsonObject> searchStore;
@@ -61,6 +65,13 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
     configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
     searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
     searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
+    // banners past their hold are checked on this verticle's context: its caches and flights are not shared
+    Context own = vertx.getOrCreateContext();
+    memo.recheckWith(page -> {
+      Promise<RecsResult> checked = Promise.promise();
+      own.runOnContext(v -> fetch(page, Deadline.in(RECHECK_BUDGET_MS)).onComplete(checked));
+      return checked.future();
+    });
     return Future.all(
         Bus.<RecsRequest, RecsResult>bind(vertx, FETCH_ADDRESS, this::fetch).completion(),
         Bus.<ConfigRequest, ConfigAnswer>bind(vertx, CONFIG_ADDRESS, this::config).completion(),

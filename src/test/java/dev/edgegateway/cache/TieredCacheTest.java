@@ -140,22 +140,45 @@ class TieredCacheTest {
   }
 
   @Test
-  void inMemoryReadsStopAtTheL1HoldTimeAndNeverReachL2(Vertx vertx, VertxTestContext ctx) {
+  void inMemoryReadsPastTheHoldKeepAnsweringWhileOneL2ReadBringsAnotherGatewaysUpdate(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
     TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
         new TieredCacheOptions().setL1MaxTtlMs(100));
     l2.backing.putNow("only-in-l2", fresh("theirs"));
     assertThat(tiered.freshInMemory("only-in-l2")).as("an L2-only key needs I/O").isNull();
     tiered.put("k", fresh("mine")).onComplete(ctx.succeeding(v -> {
+      l2.backing.putNow("k", CacheEntry.of("theirs", 120_000, 0, 0)); // another gateway wrote a fresher entry
       ctx.verify(() -> assertThat(tiered.freshInMemory("k").value()).isEqualTo("mine"));
+      assertThat(l2.gets.get()).as("inside the hold, memory alone").isZero();
       long giveUp = System.currentTimeMillis() + 5_000;
-      vertx.setPeriodic(20, id -> {
-        if (tiered.freshInMemory("k") == null && vertx.cancelTimer(id)) {
-          // fresh for a minute, but held only 100 ms: past that, Redis must be asked (by get), not memory
-          ctx.verify(() -> assertThat(l2.gets.get()).isZero());
+      vertx.setPeriodic(5, id -> {
+        CacheEntry<String> seen = tiered.freshInMemory("k");
+        if (seen == null && vertx.cancelTimer(id)) {
+          ctx.failNow(new AssertionError("a fresh entry past its hold must still be answered from memory"));
+        } else if ("theirs".equals(seen.value()) && vertx.cancelTimer(id)) {
+          ctx.verify(() -> assertThat(l2.gets.get()).as("background reads, one per hold at most").isBetween(1, 3));
           ctx.completeNow();
         } else if (System.currentTimeMillis() > giveUp && vertx.cancelTimer(id)) {
-          ctx.failNow(new AssertionError("memory still answers past the L1 hold time"));
+          ctx.failNow(new AssertionError("the other gateway's update never showed"));
+        }
+      });
+    }));
+  }
+
+  @Test
+  void anEntryGoneFromL2IsDroppedFromMemoryAfterTheHold(Vertx vertx, VertxTestContext ctx) {
+    SwitchableStore l2 = new SwitchableStore();
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
+        new TieredCacheOptions().setL1MaxTtlMs(100));
+    tiered.put("k", fresh("mine")).onComplete(ctx.succeeding(v -> {
+      l2.backing.remove("k"); // removed (or expired) in Redis by someone else
+      long giveUp = System.currentTimeMillis() + 5_000;
+      vertx.setPeriodic(5, id -> {
+        if (tiered.freshInMemory("k") == null && vertx.cancelTimer(id)) {
+          ctx.verify(() -> assertThat(l2.gets.get()).isEqualTo(1));
+          ctx.completeNow();
+        } else if (System.currentTimeMillis() > giveUp && vertx.cancelTimer(id)) {
+          ctx.failNow(new AssertionError("memory still answers a key Redis no longer has"));
         }
       });
     }));

@@ -6,7 +6,10 @@ import dev.edgegateway.cache.CacheStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BannerMemoTest {
@@ -60,9 +63,43 @@ class BannerMemoTest {
 
   @Test
   void theHoldBoundWinsOverLongerFreshnessAndNeverExtendsShorter() {
-    assertThat(BannerMemo.keptUntil(1_000, 600_000, 10_000)).isEqualTo(11_000);
-    assertThat(BannerMemo.keptUntil(1_000, 5_000, 10_000)).isEqualTo(5_000);
-    assertThat(BannerMemo.keptUntil(1_000, 600_000, 0)).as("no bound without Redis").isEqualTo(600_000);
+    assertThat(BannerMemo.holdUntil(1_000, 600_000, 10_000)).isEqualTo(11_000);
+    assertThat(BannerMemo.holdUntil(1_000, 5_000, 10_000)).isEqualTo(5_000);
+    assertThat(BannerMemo.holdUntil(1_000, 600_000, 0)).as("no bound without Redis").isEqualTo(600_000);
+  }
+
+  @Test
+  void pastItsHoldABannerIsStillAnsweredWhileOneBackgroundCheckRuns() {
+    BannerMemo memo = new BannerMemo(100, 1, new SimpleMeterRegistry());
+    AtomicInteger checks = new AtomicInteger();
+    memo.recheckWith(page -> {
+      checks.incrementAndGet();
+      return Promise.promise().future(); // still running
+    });
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    BannerMemo.FreshBanner banner = memo.lookupNow(PAGE);
+    long holdEnds = banner.holdUntil();
+    while (System.currentTimeMillis() <= holdEnds) {
+      Thread.onSpinWait(); // the clock, not another thread, is what this waits for (a 1 ms hold)
+    }
+    assertThat(memo.lookupNow(PAGE)).as("past the hold, still answered").isSameAs(banner);
+    assertThat(memo.lookupNow(PAGE)).isSameAs(banner);
+    assertThat(checks.get()).as("one check, however many readers").isEqualTo(1);
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    assertThat(memo.lookupNow(PAGE)).as("the check's result replaces it").isNotSameAs(banner);
+  }
+
+  @Test
+  void withoutRedisNothingIsCheckedWhileFresh() {
+    BannerMemo memo = new BannerMemo(100, 0, new SimpleMeterRegistry());
+    AtomicInteger checks = new AtomicInteger();
+    memo.recheckWith(page -> {
+      checks.incrementAndGet();
+      return Future.succeededFuture();
+    });
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    assertThat(memo.lookupNow(PAGE)).isNotNull();
+    assertThat(checks.get()).isZero();
   }
 
   @Test
