@@ -7,12 +7,11 @@ import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * Banners assembled from a fresh config and a fresh search, kept with their page body already encoded, until
@@ -43,7 +42,7 @@ public final class BannerMemo {
   private final Counter rechecks;
   /** When each banner past its hold may be checked again (bounded like the memo itself). */
   private final Map<String, Long> nextRecheck;
-  private volatile Function<RecsRequest, Future<?>> recheck = page -> Future.succeededFuture();
+  private volatile Consumer<RecsRequest> recheck = page -> { };
 
   /**
    * @param maxEntries bound on memoised banners
@@ -60,7 +59,7 @@ public final class BannerMemo {
   }
 
   /** How a banner past its hold time is checked again: the recs verticle's fetch, which remembers the result. */
-  void recheckWith(Function<RecsRequest, Future<?>> recheck) {
+  void recheckWith(Consumer<RecsRequest> recheck) {
     this.recheck = recheck;
   }
 
@@ -91,13 +90,8 @@ public final class BannerMemo {
       return; // one check at a time per banner, and at most one a second when checks do not renew it
     }
     rechecks.increment();
-    Future<?> checking;
-    try {
-      checking = recheck.apply(page);
-    } catch (RuntimeException e) {
-      checking = Future.failedFuture(e);
-    }
-    checking.onComplete(done -> { }); // remember() renews the hold; a failed check is retried a second later
+    // remember() renews the hold; a check that does not (failed, or stale inputs) is retried a second later
+    recheck.accept(page);
   }
 
   private boolean replaced(String key, Long expected, long next) {

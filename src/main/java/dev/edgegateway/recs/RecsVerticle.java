@@ -14,7 +14,6 @@ import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -67,11 +66,7 @@ public final class RecsVerticle extends VerticleBase implements RecsService {
     searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
     // banners past their hold are checked on this verticle's context: its caches and flights are not shared
     Context own = vertx.getOrCreateContext();
-    memo.recheckWith(page -> {
-      Promise<RecsResult> checked = Promise.promise();
-      own.runOnContext(v -> fetch(page, Deadline.in(RECHECK_BUDGET_MS)).onComplete(checked));
-      return checked.future();
-    });
+    memo.recheckWith(page -> own.runOnContext(v -> fetch(page, Deadline.in(RECHECK_BUDGET_MS))));
     return Future.all(
         Bus.<RecsRequest, RecsResult>bind(vertx, FETCH_ADDRESS, this::fetch).completion(),
         Bus.<ConfigRequest, ConfigAnswer>bind(vertx, CONFIG_ADDRESS, this::config).completion(),
