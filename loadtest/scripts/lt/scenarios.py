@@ -136,6 +136,14 @@ def lat_metrics(lat, prefix=""):
 
 
 # ---------------------------------------------------------------------------------------------- burst
+def burst_client(ctx, port, cookie, n, out, log_tag):
+    """One BurstClient burst of n requests for the load-test page at 127.0.0.1:port; its JSON goes to out."""
+    return procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
+                      "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
+                      "--cookie", cookie, "--n", str(n), "--out", out],
+                     timeout=90, log_path=ctx.stack.log(log_tag), name="burst-client")
+
+
 def run_burst(ctx, run, mode):
     st = ctx.stack
     n = int(ctx.opts["n"])
@@ -146,19 +154,13 @@ def run_burst(ctx, run, mode):
         shopper = Shoppers(new_run_id())
         before = st.sim_stats()
         out = os.path.join(ctx.artifacts, f"burst-{mode}-r{run}.json")
-        rc, text = procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
-                              "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-                              "--cookie", shopper.cookie(0), "--n", str(n), "--out", out],
-                             timeout=90, log_path=st.log(f"burst-{mode}-r{run}"), name="burst-client")
+        rc, text = burst_client(ctx, gw.port, shopper.cookie(0), n, out, f"burst-{mode}-r{run}")
         time.sleep(0.5)
         after = st.sim_stats()
         # the same burst again, now that the page is cached: how long 200 immediate answers take to come
         # back through this machine (server + client), the floor under the cold burst's spread
         warm_out = os.path.join(ctx.artifacts, f"burst-warm-{mode}-r{run}.json")
-        procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
-                   "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-                   "--cookie", shopper.cookie(0), "--n", str(n), "--out", warm_out],
-                  timeout=90, log_path=st.log(f"burst-warm-{mode}-r{run}"), name="burst-client")
+        burst_client(ctx, gw.port, shopper.cookie(0), n, warm_out, f"burst-warm-{mode}-r{run}")
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
         page = procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": shopper.cookie(0)})
     finally:
@@ -209,10 +211,7 @@ def burst_bare(ctx, run, mode, page, n):
         out = os.path.join(ctx.artifacts, f"burst-bare-{mode}-r{run}.json")
         # twice, measuring the second: the gateway had its JIT warm-up, the bare server gets one burst of it
         for target in (os.path.join(ctx.artifacts, f"burst-bare-warmup-{mode}-r{run}.json"), out):
-            procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
-                       "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
-                       "--cookie", "x=1", "--n", str(n), "--out", target],
-                      timeout=90, log_path=ctx.stack.log(f"burst-bare-{mode}-r{run}"), name="burst-client")
+            burst_client(ctx, port, "x=1", n, target, f"burst-bare-{mode}-r{run}")
     finally:
         proc.stop()
     if not os.path.exists(out):
