@@ -93,7 +93,12 @@ class FastPathTest {
         .compose(first -> page(cookie, "?pid=11687"))
         .onComplete(ctx.succeeding(other -> ctx.verify(() -> {
           assertThat(other.getHeader("Server-Timing")).contains(OVER_THE_BUS).doesNotContain(IN_PLACE);
+          assertThat(other.getHeader("X-Cache")).isEqualTo("miss");
           assertThat(env.count(SimCounter.CONFIG)).isEqualTo(2);
+          assertThat(env.count(SimCounter.SESSION)).isEqualTo(1);
+          // the session read in place is used by the bus path too, and counted once
+          assertThat(Metrics.of(env.vertx).counter("edge_cache_lookups_total", "cache", "segments", "status", "hit-l1")
+              .count()).isEqualTo(1.0);
           ctx.completeNow();
         })));
   }

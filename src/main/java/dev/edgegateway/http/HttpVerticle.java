@@ -238,7 +238,11 @@ public final class HttpVerticle extends VerticleBase {
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     Identity resolved = resolveIdentity(cookies, query);
     timing.mark("identity");
-    if (inPlaceReads() && answerInPlace(ctx, recsKey, resolved, cookies, pid, gpid, cp, timing)) {
+    String sessionCookie = cookies.get(SESSION_COOKIE);
+    // read once: a page whose banner is not memoised still uses it below, and counts one segments hit, not two
+    SegmentResult inMemory = inPlaceReads() ? localReads.segments().lookupNow(segmentRequest(resolved, sessionCookie))
+        : null;
+    if (inMemory != null && answerInPlace(ctx, recsKey, resolved, sessionCookie, inMemory, pid, gpid, cp, timing)) {
       return;
     }
     Deadline deadline = Deadline.in(options.requestTimeoutMs);
@@ -246,7 +250,8 @@ public final class HttpVerticle extends VerticleBase {
 
     Future.succeededFuture(resolved).compose(shopper -> {
       setIdentityCookie(ctx, shopper);
-      Future<SegmentResult> segmentsLookup = lookupSegments(shopper, cookies.get(SESSION_COOKIE), deadline, degraded);
+      Future<SegmentResult> segmentsLookup = inMemory != null ? Future.succeededFuture(inMemory)
+          : lookupSegments(shopper, sessionCookie, deadline, degraded);
       if (!shopper.identified()) {
         // an anonymous shopper has no segments: fetch recs while its session is made, not after
         Future<RecsResult> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
@@ -294,14 +299,8 @@ public final class HttpVerticle extends VerticleBase {
    * The page of a shopper whose session and banner are fresh in this process's memory, written on this event
    * loop with no bus hop; false (nothing written) when any step needs its verticle.
    */
-  private boolean answerInPlace(RoutingContext ctx, String recsKey, Identity shopper, Map<String, String> cookies,
-      String pid, String gpid, String cp, PhaseTimer timing) {
-    String sessionCookie = cookies.get(SESSION_COOKIE);
-    SegmentResult seg = localReads.segments().lookupNow(new SegmentRequest(options.apiKey, shopper.exchangeId(),
-        shopper.exchangeIdHash(), validSession(sessionCookie)));
-    if (seg == null) {
-      return false;
-    }
+  private boolean answerInPlace(RoutingContext ctx, String recsKey, Identity shopper, String sessionCookie,
+      SegmentResult seg, String pid, String gpid, String cp, PhaseTimer timing) {
     BannerMemo.FreshBanner banner = localReads.banners()
         .lookupNow(new RecsRequest(options.apiKey, recsKey, seg.segments(), pid, gpid, cp));
     if (banner == null) {
@@ -348,8 +347,8 @@ public final class HttpVerticle extends VerticleBase {
   /** Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). */
   private Future<SegmentResult> lookupSegments(Identity shopper, String sessionCookie, Deadline deadline,
       List<String> degraded) {
-    String session = validSession(sessionCookie);
-    SegmentRequest request = new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), session);
+    SegmentRequest request = segmentRequest(shopper, sessionCookie);
+    String session = request.klevuSessionId();
     // a session fresh in the store (an L2 hit, say) is read right here; anything else is the verticle's work
     Future<SegmentResult> stored = inPlaceReads() ? localReads.segments().lookupStored(request) : Future.succeededFuture();
     return stored.compose(found -> found != null ? Future.succeededFuture(found)
@@ -362,6 +361,11 @@ public final class HttpVerticle extends VerticleBase {
       }
       return seg;
     });
+  }
+
+  /** The shopper's segments request, with the session cookie only when it looks like a Klevu session id. */
+  private SegmentRequest segmentRequest(Identity shopper, String sessionCookie) {
+    return new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), validSession(sessionCookie));
   }
 
   /** Segmented first; then unsegmented; then an empty banner. Never fails. */
