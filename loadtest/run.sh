@@ -14,7 +14,7 @@ set -euo pipefail
 
 LT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$LT_DIR/.." && pwd)"
-SCENARIOS=(burst shoppers ttl-expiry ceiling browser-flow l2-hit redis-down)
+SCENARIOS=(burst cold shoppers ttl-expiry ceiling browser-flow l2-hit redis-down)
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 [[ $# -ge 1 ]] || usage 2

@@ -12,13 +12,19 @@ import json
 import os
 import sys
 
-ORDER = ["burst", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down"]
 
 WHAT = {
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
              "fired at once on N pre-opened connections by `BurstClient` (plain NIO, every response timestamped on "
              "arrival). Counts the Klevu session/config/search calls the burst caused (simulator counters) and the "
              "spread between the first and the last completed response.",
+    "cold": "Cold page loads, one at a time: a shopper never seen before on a recsKey and product never seen "
+            "before, so the gateway makes all three Klevu calls (session, config, search) and nothing it holds helps. "
+            "Each is paired with the same three calls made by the same client (`ColdClient`, Vert.x HttpClient, "
+            "keep-alive) straight at the simulator, in sequence, for another new shopper, recsKey and product; which of "
+            "the two goes first in a pair is random. The simulator answers at once, so the difference is what the "
+            "gateway adds on top of its upstream calls: the loopback hop to it and its own work around the calls.",
     "shoppers": "Open-loop page loads at a constant arrival rate (Gatling `constantUsersPerSec`) from many distinct "
                 "identified shoppers picked by Zipf popularity. Latency (µs HdrHistogram), hit ratio (`X-Cache`), "
                 "upstream calls per 1,000 page loads (simulator counters), gateway RSS sampled every second.",
@@ -54,8 +60,22 @@ COLUMNS = {
               ("spread_ms", "spread first→last (ms)", "{:.2f}"),
               ("warm_spread_ms", "same burst when cached: spread (ms)", "{:.2f}"),
               ("bare_spread_ms", "same burst at bare Vert.x: spread (ms)", "{:.2f}"),
-              ("spread_over_bare_ms", "spread over bare (ms)", "{:+.2f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
+              ("spread_over_bare_ms", "spread over bare (ms)", "{:+.2f}"),
+              ("follower_lag_p50_ms", "follower lag behind the leader p50 (ms)", "{:.2f}"),
+              ("bare_follower_lag_p50_ms", "bare: follower lag p50 (ms)", "{:.2f}"),
+              ("lag_over_bare_p50_ms", "lag over bare, per rank, p50 (ms)", "{:+.2f}"),
+              ("lag_over_bare_p90_ms", "lag over bare p90 (ms)", "{:+.2f}"),
+              ("lag_over_bare_max_ms", "lag over bare max (ms)", "{:+.2f}"),
+              ("send_span_ms", "burst send span (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
               ("ok_responses", "200 responses", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}")],
+    "cold": [("gateway_p50_ms", "gateway page p50 (ms)", "{:.3f}"), ("direct_p50_ms", "3 calls direct p50 (ms)", "{:.3f}"),
+             ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"), ("gateway_p90_ms", "gateway p90 (ms)", "{:.3f}"),
+             ("direct_p90_ms", "direct p90 (ms)", "{:.3f}"), ("delta_p90_ms", "Δ p90 (ms)", "{:+.3f}"),
+             ("gateway_p99_ms", "gateway p99 (ms)", "{:.2f}"), ("direct_p99_ms", "direct p99 (ms)", "{:.2f}"),
+             ("server_total_p50_ms", "gateway's own Server-Timing total p50 (ms)", "{:.3f}"),
+             ("upstream_calls_per_page", "upstream calls / page", "{:.2f}"), ("not_miss", "pages not a miss", "{:.0f}"),
+             ("gateway_cpu_ms_per_page", "gateway CPU ms / page", "{:.2f}"), ("errors", "errors", "{:.0f}"),
+             ("pairs", "pairs measured", "{:.0f}")],
     "shoppers": [("achieved_rps", "req/s", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p90_ms", "p90 (ms)", "{:.2f}"),
                  ("p99_ms", "p99 (ms)", "{:.1f}"), ("p999_ms", "p99.9 (ms)", "{:.1f}"), ("max_ms", "max (ms)", "{:.1f}"),
                  ("hit_ratio", "hit ratio", "{:.1%}"), ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.0f}"),
@@ -136,11 +156,41 @@ def latest(root):
     return out
 
 
-def render(root, docs):
+KEPT_NOTE = ("> Kept from the previous BENCHMARKS.md: the machine that regenerated this file had no result of this "
+             "scenario under `loadtest/results/` (results are not committed). Rerun `loadtest/run.sh {sc}` to refresh it.")
+
+
+def previous(path):
+    """The sections (`## name` → text) and per-scenario table rows of an existing BENCHMARKS.md."""
+    sections, rows = {}, {}
+    if not os.path.exists(path):
+        return sections, rows
+    with open(path) as f:
+        text = f.read()
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+            continue
+        if current is not None:
+            sections[current].append(line)
+        for sc in ORDER:
+            if line.startswith(f"| [{sc}](#{sc}) |"):
+                rows[sc] = line
+    return {k: "\n".join(v).strip("\n") for k, v in sections.items()}, rows
+
+
+def render(root, docs, old=None):
+    """old = previous(...) of the file being replaced: its sections stand in for scenarios with no result here."""
+    old_sections, old_rows = old or ({}, {})
+    kept = [sc for sc in ORDER if sc not in docs and sc in old_sections]
     L = ["# Benchmarks", "",
          "Generated by `loadtest/scripts/report.py` from the newest result of each scenario under "
          "`loadtest/results/` (run `loadtest/run.sh SCENARIO`; this file is rewritten at the end of every run). "
          "Do not edit by hand.", ""]
+    if not docs and kept:
+        return None  # nothing new: the previous file stays as it is
     if not docs:
         L += ["No results yet: run `loadtest/run.sh burst` (or any scenario).", ""]
         return "\n".join(L)
@@ -162,7 +212,13 @@ def render(root, docs):
     L += ["Per scenario (each ran on the same machine, possibly at different times):", "",
           "| scenario | when (UTC) | gateway commit | runs × modes | took | load avg at start → end | command |",
           "|---|---|---|---|---|---|---|"]
-    for sc, d in docs.items():
+    for sc in ORDER:
+        if sc in kept and sc in old_rows:
+            L.append(old_rows[sc])
+            continue
+        d = docs.get(sc)
+        if not d:
+            continue
         ma = d["machine"]
         L.append(f"| [{sc}](#{sc}) | {d['timestamp']} | `{d['versions']['gateway_commit']}` | {d['runs']} × "
                  f"{', '.join(d['modes'])} | {d['elapsed_s']:.0f} s | {' '.join(ma['loadavg_at_start'])} → "
@@ -178,6 +234,11 @@ def render(root, docs):
     for sc in ORDER:
         d = docs.get(sc)
         if not d:
+            if sc in kept:
+                body = old_sections[sc]
+                if not body.startswith("> Kept from"):
+                    body = KEPT_NOTE.format(sc=sc) + "\n\n" + body
+                L += [f"## {sc}", "", body, ""]
             continue
         L += [f"## {sc}", "", WHAT[sc], "",
               f"Command: `{d['command']}` · options: `{json.dumps(d['options'])}` · {d['runs']} runs · "
@@ -229,14 +290,24 @@ def scenario_notes(sc, d):
     o = d["options"]
     if sc == "burst":
         return [f"N = {o['n']}. `off` = cache and single-flight off (plain proxy): every request goes upstream. "
-                "First/last response are measured from the moment the burst was written (send span < 1 ms); "
-                "spread = last − first completed response, as seen by one client thread reading all sockets. "
-                "The same burst is then fired again at the now cached page: its spread is what answering 200 "
-                "requests at once costs this gateway anyway (server and client). Last, the same burst is fired at "
-                "`BareServer` (plain Vert.x answering the captured page at once; one burst of warm-up, then the measured "
-                "one): the floor any server on this "
-                "machine has for 200 first requests on 200 new connections. `spread over bare` is what the gateway "
-                "adds to that floor."]
+                "The N connections are opened and each carries one request for another shopper's cached page first "
+                "(primed), so the burst measures how the followers of one flight are released, not how a server sets "
+                "up N new connections. First/last response are measured from the moment the burst began to be "
+                "written (send span: writing N requests takes this client that long on this machine); spread = last − "
+                "first completed response, as seen by one client thread reading all sockets; follower lag = a "
+                "follower's completion − the leader's. The same burst is then fired at the now cached page, and at "
+                "`BareServer` (plain Vert.x answering the captured page at once, primed the same way; one burst of "
+                "warm-up, then the measured one): the floor this machine (server, client, loopback) puts under "
+                "answering N requests that arrive together. `lag over bare` = the k-th follower's lag behind the "
+                "gateway's leader minus the k-th follower's lag behind bare's leader, for every rank k: what the "
+                "single-flight and the gateway's work add to releasing each follower."]
+    if sc == "cold":
+        return [f"{o['pairs']} measured pairs at {o['rate']:.0f} pairs/s, after {o['warm']} pairs of warm-up (not "
+                f"recorded; up to {o['warm_rate']:.0f} pairs/s) that let the JIT of both the gateway and the client "
+                f"settle. Simulated upstream latency {o['sim_latency_ms']} ms for this scenario. One page in flight at a "
+                "time, latency from the actual send. Gateway CPU / page = the gateway's user + system CPU over warm-up "
+                "and measurement divided by its pages (JIT compilation included). `off` = cache and single-flight off "
+                "(`X-Cache: BYPASS`); `memory` = every lookup misses and the answers are stored."]
     if sc == "shoppers":
         return [f"{o['shoppers']} shoppers, Zipf exponent {o['zipf']}, {o['rate']} pages/s for {o['duration']} s per run "
                 "(new shopper ids every run, so every run starts cold; 2 s of JIT warm-up at up to 100 pages/s on 200 "
@@ -289,7 +360,10 @@ def main(argv=None):
     root = argv[0] if argv else os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     out = argv[1] if len(argv) > 1 else os.path.join(root, "BENCHMARKS.md")
     docs = latest(root)
-    text = render(root, docs)
+    text = render(root, docs, previous(os.path.join(root, "BENCHMARKS.md")))
+    if text is None:
+        print("[lt] no results under loadtest/results/: BENCHMARKS.md left as it is")
+        return
     with open(out, "w") as f:
         f.write(text + "\n")
     print(f"[lt] {os.path.relpath(out, root)} regenerated from {len(docs)} scenario result(s)")

@@ -57,7 +57,9 @@ def make(scenario, doc, plots_dir, artifacts):
     if not doc["samples"]:
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
-          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down}[scenario]
+          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down}.get(scenario)
+    if fn is None:  # a table-only scenario (cold)
+        return []
     made = fn(doc, plots_dir, artifacts)
     root = os.path.dirname(os.path.dirname(plots_dir))
     return [os.path.relpath(p, root) for p in made]

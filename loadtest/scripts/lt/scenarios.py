@@ -9,7 +9,7 @@ import threading
 import time
 
 from . import procs
-from .stack import Sampler, cpu_window, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
+from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
 
@@ -28,6 +28,10 @@ DEFAULTS = {
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
     "ceiling": {"modes": "memory,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
+    # rate = measured pairs (one gateway page + the same three calls direct) per second, one at a time;
+    # warm = pairs before that (JIT of gateway and client; as fast as they go, at most warm_rate);
+    # the simulator answers at once (sim_latency_ms), so what is left is what the gateway adds
+    "cold": {"modes": "off,memory", "rate": 150, "pairs": 2000, "warm": 8000, "warm_rate": 400, "sim_latency_ms": 0},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
     # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)
@@ -136,12 +140,28 @@ def lat_metrics(lat, prefix=""):
 
 
 # ---------------------------------------------------------------------------------------------- burst
-def burst_client(ctx, port, cookie, n, out, log_tag):
-    """One BurstClient burst of n requests for the load-test page at 127.0.0.1:port; its JSON goes to out."""
+def burst_client(ctx, port, cookie, n, out, log_tag, prime_cookie, sim=None):
+    """One BurstClient burst of n requests for the load-test page at 127.0.0.1:port; its JSON goes to out. Every
+    connection first carries one request with prime_cookie (a page the server answers at once), so the burst
+    measures how the followers are released, not how a server sets up 200 new connections."""
     return procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
                       "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
-                      "--cookie", cookie, "--n", str(n), "--out", out],
-                     timeout=90, log_path=ctx.stack.log(log_tag), name="burst-client")
+                      "--cookie", cookie, "--prime-cookie", prime_cookie, "--n", str(n), "--out", out]
+                     + (["--sim", sim] if sim else []),
+                     timeout=120, log_path=ctx.stack.log(log_tag), name="burst-client")
+
+
+def follower_lags(offsets_ms):
+    """How long after the leader (first completed answer) each follower completed, in completion order."""
+    return [v - offsets_ms[0] for v in offsets_ms[1:]] if offsets_ms else []
+
+
+def lag_over_bare(burst, bare):
+    """Follower k's lag behind its leader minus bare Vert.x's follower k's lag, for every rank k: what the gateway
+    adds to releasing the k-th follower over what this machine needs to answer k+1 requests at once anyway."""
+    a, b = follower_lags(burst.get("done_offsets_ms") or []), follower_lags(bare.get("done_offsets_ms") or [])
+    k = min(len(a), len(b))
+    return [a[i] - b[i] for i in range(k)]
 
 
 def run_burst(ctx, run, mode):
@@ -150,17 +170,19 @@ def run_burst(ctx, run, mode):
     gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
     try:
         jit_warmup(ctx, gw)
-        time.sleep(0.5)
         shopper = Shoppers(new_run_id())
-        before = st.sim_stats()
+        # the priming page: another shopper, loaded once here, so the priming requests are answered at once
+        prime = shopper.cookie(1)
+        procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": prime})
+        time.sleep(0.5)
         out = os.path.join(ctx.artifacts, f"burst-{mode}-r{run}.json")
-        rc, text = burst_client(ctx, gw.port, shopper.cookie(0), n, out, f"burst-{mode}-r{run}")
+        rc, text = burst_client(ctx, gw.port, shopper.cookie(0), n, out, f"burst-{mode}-r{run}", prime, st.sim_url)
         time.sleep(0.5)
         after = st.sim_stats()
         # the same burst again, now that the page is cached: how long 200 immediate answers take to come
         # back through this machine (server + client), the floor under the cold burst's spread
         warm_out = os.path.join(ctx.artifacts, f"burst-warm-{mode}-r{run}.json")
-        burst_client(ctx, gw.port, shopper.cookie(0), n, warm_out, f"burst-warm-{mode}-r{run}")
+        burst_client(ctx, gw.port, shopper.cookie(0), n, warm_out, f"burst-warm-{mode}-r{run}", prime)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
         page = procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": shopper.cookie(0)})
     finally:
@@ -174,8 +196,9 @@ def run_burst(ctx, run, mode):
         raise RuntimeError(f"burst client failed (rc={rc}): {text[-1500:]}")
     with open(out) as f:
         b = json.load(f)
-    calls = delta(after, before)
+    calls = delta(after, b.get("sim_before_burst"))
     ok = b["status"].get("200", 0)
+    over = sorted(lag_over_bare(b, bare))
     m = {
         "session_calls": calls["session"], "config_calls": calls["config"], "search_calls": calls["search"],
         "profiles_calls": calls["profiles"], "upstream_calls": sum(calls.values()),
@@ -186,8 +209,13 @@ def run_burst(ctx, run, mode):
         "warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"),
         "bare_spread_ms": bare.get("spread_ms"), "bare_last_ms": bare.get("last_ms"),
         "spread_over_bare_ms": (b["spread_ms"] - bare["spread_ms"]) if bare.get("spread_ms") is not None and b.get("spread_ms") is not None else None,
+        "follower_lag_p50_ms": (b.get("follower_lag") or {}).get("p50_ms"),
+        "bare_follower_lag_p50_ms": (bare.get("follower_lag") or {}).get("p50_ms"),
+        "lag_over_bare_p50_ms": percentile(over, 50) if over else None,
+        "lag_over_bare_p90_ms": percentile(over, 90) if over else None,
+        "lag_over_bare_max_ms": max(over) if over else None,
         "degraded_share": degraded_share(b.get("outcome", {})),
-        "sim_rejected": after.get("rejected", 0) - before.get("rejected", 0),
+        "sim_rejected": after.get("rejected", 0) - (b.get("sim_before_burst") or {}).get("rejected", 0),
         **lat_metrics(b["latency"]),
     }
     return [{"run": run, "mode": mode, "metrics": m,
@@ -197,8 +225,8 @@ def run_burst(ctx, run, mode):
 
 
 def burst_bare(ctx, run, mode, page, n):
-    """The same burst against a bare Vert.x server answering the same page at once: the floor this machine puts
-    under any burst of n first requests on n new connections (accept, first request per connection, client)."""
+    """The same burst against a bare Vert.x server answering the same page at once, on primed connections too: the
+    floor this machine puts under answering n requests that arrive together (server and client)."""
     status, headers, body = page
     body_path = os.path.join(ctx.artifacts, f"burst-page-{mode}-r{run}.json")
     hdr_path = os.path.join(ctx.artifacts, f"burst-page-headers-{mode}-r{run}.txt")
@@ -211,13 +239,60 @@ def burst_bare(ctx, run, mode, page, n):
         out = os.path.join(ctx.artifacts, f"burst-bare-{mode}-r{run}.json")
         # twice, measuring the second: the gateway had its JIT warm-up, the bare server gets one burst of it
         for target in (os.path.join(ctx.artifacts, f"burst-bare-warmup-{mode}-r{run}.json"), out):
-            burst_client(ctx, port, "x=1", n, target, f"burst-bare-{mode}-r{run}")
+            burst_client(ctx, port, "x=1", n, target, f"burst-bare-{mode}-r{run}", "x=2")
     finally:
         proc.stop()
     if not os.path.exists(out):
         return {}
     with open(out) as f:
         return json.load(f)
+
+
+# ---------------------------------------------------------------------------------------------- cold
+def run_cold(ctx, run, mode):
+    """Cold pages (new shopper, new recsKey and product: three Klevu calls each) through the gateway, paired with
+    the same three calls made straight at the simulator by the same client. See ColdClient."""
+    st, o = ctx.stack, ctx.opts
+    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    try:
+        tag = f"cold-{mode}-r{run}"
+        out = os.path.join(ctx.artifacts, f"{tag}.json")
+        pairs, warm, rate, warm_rate = int(o["pairs"]), int(o["warm"]), float(o["rate"]), float(o["warm_rate"])
+        budget = 90 + int(pairs * 3 / rate + warm * 3 / warm_rate)
+        cpu0 = proc_cpu_s(gw.proc.pid)
+        rc, text = procs.run(["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.ColdClient",
+                              "--gateway-port", str(gw.port), "--sim", st.sim_url, "--api-key", st.api_key,
+                              "--pairs", str(pairs), "--warm", str(warm), "--rate", str(rate),
+                              "--warm-rate", str(warm_rate), "--run-id", new_run_id(), "--out", out],
+                             timeout=budget, log_path=st.log(tag), name="cold-client")
+        cpu1 = proc_cpu_s(gw.proc.pid)
+        prom = save_metrics(ctx, gw, f"{mode}-r{run}")
+    finally:
+        gw.stop()
+    if not os.path.exists(out):
+        raise RuntimeError(f"ColdClient wrote no result (rc={rc}): {text[-1500:]}")
+    with open(out) as f:
+        res = json.load(f)
+    g, d = res["recorders"]["gateway"], res["recorders"]["direct"]
+    gl, dl = g["latency"], d["latency"]
+    calls = delta(res.get("sim_end"), res.get("sim_start"))
+    m = {
+        "pairs": gl["count"],
+        "gateway_p50_ms": gl["p50_ms"], "direct_p50_ms": dl["p50_ms"], "delta_p50_ms": gl["p50_ms"] - dl["p50_ms"],
+        "gateway_p90_ms": gl["p90_ms"], "direct_p90_ms": dl["p90_ms"], "delta_p90_ms": gl["p90_ms"] - dl["p90_ms"],
+        "gateway_p99_ms": gl["p99_ms"], "direct_p99_ms": dl["p99_ms"], "delta_p99_ms": gl["p99_ms"] - dl["p99_ms"],
+        "server_total_p50_ms": (res.get("gateway_server_total") or {}).get("p50_ms"),
+        # every measured pair made 3 calls on each side: anything else means a page was not cold
+        "upstream_calls_per_page": (calls["session"] + calls["config"] + calls["search"]) / (2.0 * gl["count"]) if gl["count"] else None,
+        "not_miss": sum(v for k, v in g["x_cache"].items() if k != ("BYPASS" if mode == "off" else "MISS")),
+        "errors": sum(v for k, v in g["status"].items() if k != "200") + sum(v for k, v in d["status"].items() if k != "200"),
+        "sim_rejected": (res.get("sim_end") or {}).get("rejected", 0) - (res.get("sim_start") or {}).get("rejected", 0),
+        # the gateway's CPU over warm-up and measurement together, per gateway page
+        "gateway_cpu_ms_per_page": (cpu1 - cpu0) * 1000.0 / (warm + pairs) if cpu1 is not None and cpu0 is not None else None,
+    }
+    return [{"run": run, "mode": mode, "metrics": m, "series": {},
+             "info": {"x_cache": g["x_cache"], "prometheus": prom, "gateway_first": res.get("gateway_first"),
+                      "sim_calls": calls}}]
 
 
 # ---------------------------------------------------------------------------------------------- shoppers
@@ -807,6 +882,6 @@ def procs_sleep_until(t):
         time.sleep(min(left, 0.05))
 
 
-PER_MODE = {"burst": run_burst, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
+PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
             "redis-down": run_redis_down}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow}

@@ -68,17 +68,13 @@ public final class BurstClient {
     long timeoutMs = a.longOpt("--timeout-ms", 15_000);
     String out = a.opt("--out", null);
     String bodyOut = a.opt("--body-out", null);
+    // one request per connection before the burst (another shopper's cached page): the server has then set up
+    // every connection and run its first request, so the burst measures the single-flight, not connection set-up
+    String primeCookie = a.opt("--prime-cookie", null);
+    // the simulator's counters are read after the priming, so they count the burst's calls only
+    String sim = a.opt("--sim", null);
 
-    StringBuilder req = new StringBuilder()
-        .append("GET ").append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(host).append(':').append(port).append("\r\n")
-        .append("Accept: application/json\r\n")
-        .append("User-Agent: edge-gateway-loadtest-burst\r\n");
-    if (cookie != null) {
-      req.append("Cookie: ").append(cookie).append("\r\n");
-    }
-    req.append("\r\n");
-    byte[] request = req.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] request = request(host, port, path, cookie);
 
     Conn[] conns = new Conn[n];
     Selector selector = Selector.open();
@@ -89,57 +85,33 @@ public final class BurstClient {
         ch.connect(new InetSocketAddress(host, port));
         ch.configureBlocking(false);
         conns[i] = new Conn(i, ch);
-        ch.register(selector, SelectionKey.OP_READ, conns[i]);
+      }
+      long primeMs = -1;
+      if (primeCookie != null) {
+        long p0 = System.nanoTime();
+        Conn[] primed = new Conn[n];
+        for (int i = 0; i < n; i++) {
+          primed[i] = new Conn(i, conns[i].ch);
+          primed[i].ch.register(selector, SelectionKey.OP_READ, primed[i]);
+        }
+        fire(primed, request(host, port, path, primeCookie));
+        int left = readAll(selector, primed, p0 + timeoutMs * 1_000_000L);
+        if (left > 0) {
+          throw new IllegalStateException(left + " priming requests were not answered");
+        }
+        primeMs = (System.nanoTime() - p0) / 1_000_000;
+      }
+      for (Conn c : conns) {
+        c.ch.register(selector, SelectionKey.OP_READ, c);
       }
       Thread.sleep(300); // let the server accept and register every connection before the burst
+      JsonObject simBefore = sim == null ? null : SimStats.snapshot(sim);
 
       long t0 = System.nanoTime();
       long wall0 = System.currentTimeMillis();
-      for (Conn c : conns) {
-        ByteBuffer buf = ByteBuffer.wrap(request);
-        c.sentNs = System.nanoTime();
-        while (buf.hasRemaining()) {
-          c.ch.write(buf);
-        }
-      }
+      fire(conns, request);
       long sendSpanNs = System.nanoTime() - t0;
-
-      int remaining = n;
-      long deadline = t0 + timeoutMs * 1_000_000L;
-      ByteBuffer rb = ByteBuffer.allocateDirect(64 * 1024);
-      while (remaining > 0 && System.nanoTime() < deadline) {
-        if (selector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)) == 0) {
-          continue;
-        }
-        long now = System.nanoTime();
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey key = it.next();
-          it.remove();
-          Conn c = (Conn) key.attachment();
-          rb.clear();
-          int r;
-          try {
-            r = c.ch.read(rb);
-          } catch (IOException e) {
-            r = -1;
-          }
-          if (r > 0) {
-            if (c.firstByteNs == 0) {
-              c.firstByteNs = now;
-            }
-            rb.flip();
-            byte[] chunk = new byte[rb.remaining()];
-            rb.get(chunk);
-            c.in.write(chunk);
-          }
-          if (c.doneNs == 0 && (complete(c) || r < 0)) {
-            c.doneNs = System.nanoTime();
-            key.cancel();
-            remaining--;
-          }
-        }
-      }
+      readAll(selector, conns, t0 + timeoutMs * 1_000_000L);
 
       // ---- results
       long firstDone = Long.MAX_VALUE;
@@ -186,7 +158,11 @@ public final class BurstClient {
           .put("leader_ms", completed == 0 ? null : (firstDone - t0) / 1e6)
           .put("last_ms", completed == 0 ? null : (lastDone - t0) / 1e6)
           .put("spread_ms", completed == 0 ? null : (lastDone - firstDone) / 1e6)
-          .put("first_byte_spread_ms", completed == 0 ? null : (lastFb - firstFb) / 1e6);
+          .put("first_byte_spread_ms", completed == 0 ? null : (lastFb - firstFb) / 1e6)
+          .put("sim_before_burst", simBefore)
+          .put("primed", primeCookie != null)
+          .put("prime_ms", primeMs)
+          .put("follower_lag", followerLag(sorted));
       JsonArray offs = new JsonArray();
       for (long v : sorted) {
         offs.add(v / 1000.0);
@@ -211,6 +187,90 @@ public final class BurstClient {
       }
       selector.close();
     }
+  }
+
+  static byte[] request(String host, int port, String path, String cookie) {
+    StringBuilder req = new StringBuilder()
+        .append("GET ").append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(host).append(':').append(port).append("\r\n")
+        .append("Accept: application/json\r\n")
+        .append("User-Agent: edge-gateway-loadtest-burst\r\n");
+    if (cookie != null) {
+      req.append("Cookie: ").append(cookie).append("\r\n");
+    }
+    return req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Writes the request on every connection, back to back. */
+  static void fire(Conn[] conns, byte[] request) throws IOException {
+    for (Conn c : conns) {
+      ByteBuffer buf = ByteBuffer.wrap(request);
+      c.sentNs = System.nanoTime();
+      while (buf.hasRemaining()) {
+        c.ch.write(buf);
+      }
+    }
+  }
+
+  /** Reads until every connection has a whole response (or the deadline); returns how many have none. */
+  static int readAll(Selector selector, Conn[] conns, long deadlineNs) throws IOException {
+    int remaining = conns.length;
+    ByteBuffer rb = ByteBuffer.allocateDirect(64 * 1024);
+    while (remaining > 0 && System.nanoTime() < deadlineNs) {
+      if (selector.select(Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L)) == 0) {
+        continue;
+      }
+      long now = System.nanoTime();
+      Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+      while (it.hasNext()) {
+        SelectionKey key = it.next();
+        it.remove();
+        Conn c = (Conn) key.attachment();
+        rb.clear();
+        int r;
+        try {
+          r = c.ch.read(rb);
+        } catch (IOException e) {
+          r = -1;
+        }
+        if (r > 0) {
+          if (c.firstByteNs == 0) {
+            c.firstByteNs = now;
+          }
+          rb.flip();
+          byte[] chunk = new byte[rb.remaining()];
+          rb.get(chunk);
+          c.in.write(chunk);
+        }
+        if (c.doneNs == 0 && (complete(c) || r < 0)) {
+          c.doneNs = System.nanoTime();
+          key.cancel();
+          remaining--;
+        }
+      }
+    }
+    selector.selectNow(); // flushes the cancelled keys, so the channels can be registered again
+    return remaining;
+  }
+
+  /** How long after the leader (first completed answer) the followers completed: percentiles in ms. */
+  static JsonObject followerLag(long[] sortedDoneUs) {
+    JsonObject lag = new JsonObject();
+    if (sortedDoneUs.length < 2) {
+      return lag;
+    }
+    long leader = sortedDoneUs[0];
+    int followers = sortedDoneUs.length - 1;
+    for (double q : new double[] {0.5, 0.9, 0.99}) {
+      int idx = 1 + (int) Math.min(followers - 1, Math.max(0, Math.ceil(q * followers) - 1));
+      lag.put("p" + Math.round(q * 100) + "_ms", (sortedDoneUs[idx] - leader) / 1000.0);
+    }
+    int within1ms = 0;
+    for (int i = 1; i < sortedDoneUs.length; i++) {
+      within1ms += sortedDoneUs[i] - leader <= 1_000 ? 1 : 0;
+    }
+    return lag.put("max_ms", (sortedDoneUs[sortedDoneUs.length - 1] - leader) / 1000.0)
+        .put("within_1ms_share", within1ms / (double) followers);
   }
 
   /** True once a whole HTTP/1.1 response sits in the buffer; fills status, X-Cache and body. */

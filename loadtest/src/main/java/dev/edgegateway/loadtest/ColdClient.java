@@ -1,0 +1,248 @@
+package dev.edgegateway.loadtest;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The cold scenario's client: what the gateway adds on top of the upstream calls when nothing is cached.
+ *
+ * <p>Pairs of page loads, one at a time, in random order within each pair:
+ * <ul>
+ *   <li>{@code gateway}: {@code GET /v1/recommendations/{recsKey}} for a shopper never seen before, on a recsKey
+ *       never seen before, so the gateway makes all three Klevu calls (session, config, search) and caches
+ *       nothing it can reuse;</li>
+ *   <li>{@code direct}: the same three calls, made by this client straight at the simulator, in sequence, the
+ *       way the gateway (or the Klevu browser SDK) makes them, for another new shopper and recsKey.</li>
+ * </ul>
+ * Both sides use the same Vert.x HttpClient (one event loop, keep-alive), so the difference of their
+ * latencies is what the gateway costs: the loopback hop to it, and its own work around the three calls. One
+ * request sequence is in flight at a time, so neither side ever queues behind the other. Pairs wait for their
+ * slot ({@code --rate} pairs per second); latency is measured from the actual send. The first {@code --warm}
+ * pairs (JIT of the gateway and of this client) are not recorded.
+ *
+ * <pre>java -cp loadtest.jar dev.edgegateway.loadtest.ColdClient --gateway-port 18080 --sim http://127.0.0.1:8099
+ *      --api-key klevu-1 --pairs 2000 --warm 8000 --warm-rate 400 --rate 150 --out cold.json</pre>
+ */
+public final class ColdClient {
+  private ColdClient() {
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args a = new Args(argv);
+    int gatewayPort = a.intOpt("--gateway-port", 0);
+    String sim = a.opt("--sim", "http://127.0.0.1:8099");
+    String apiKey = a.opt("--api-key", "klevu-170000000000000001");
+    int pairs = a.intOpt("--pairs", 2000);
+    int warm = a.intOpt("--warm", 2000);
+    double rate = a.doubleOpt("--rate", 150);
+    double warmRate = a.doubleOpt("--warm-rate", Math.max(rate, 400));
+    String runId = a.opt("--run-id", Shoppers.newRunId());
+    Path out = Path.of(a.opt("--out", "cold.json"));
+    java.net.URI simUri = java.net.URI.create(sim);
+    OpenLoop.checkLoopback(simUri.getHost());
+    if (gatewayPort <= 0 || pairs < 1 || rate <= 0) {
+      throw new IllegalArgumentException("--gateway-port, --pairs >= 1 and --rate > 0 are required");
+    }
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    HttpClientAgent client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(4));
+    Context loop = vertx.getOrCreateContext();
+    ColdFlows flows = new ColdFlows(client, gatewayPort, simUri.getPort(), apiKey);
+    Shoppers shoppers = new Shoppers(runId);
+    LatencyRecorder gateway = LatencyRecorder.named("gateway");
+    LatencyRecorder direct = LatencyRecorder.named("direct");
+    Histogram serverTotal = LatencyRecorder.newHistogram();
+    SplittableRandom random = new SplittableRandom(runId.hashCode());
+    JsonObject extra = new JsonObject().put("client", "ColdClient").put("params", new JsonObject()
+        .put("pairs", pairs).put("warm", warm).put("rate", rate).put("warm_rate", warmRate)
+        .put("run_id", runId));
+    int gatewayFirst = 0;
+    try {
+      long interval = Math.round(1e9 / rate);
+      long warmInterval = Math.round(1e9 / warmRate);
+      long next = System.nanoTime();
+      for (int k = 0; k < warm + pairs; k++) {
+        boolean measured = k >= warm;
+        if (k == warm) {
+          extra.put("sim_start", SimStats.snapshot(sim));
+          extra.put("measure_start_ms", System.currentTimeMillis());
+          next = System.nanoTime() + 50_000_000L;
+        }
+        OpenLoop.sleepUntil(next);
+        // a pair that ran late starts the next one at once, but the schedule never runs ahead to catch up
+        next = Math.max(next + (measured ? interval : warmInterval), System.nanoTime());
+        boolean gwFirst = random.nextBoolean();
+        gatewayFirst += measured && gwFirst ? 1 : 0;
+        for (int s = 0; s < 2; s++) {
+          boolean isGateway = (s == 0) == gwFirst;
+          // a shopper and a recsKey no cache has seen: shopper 2k on the gateway, 2k+1 direct
+          int shopper = 2 * k + (isGateway ? 0 : 1);
+          String recsKey = "k-cold-" + runId + "-" + shopper;
+          // a product page: its product id goes into the search payload, so the search is new too
+          String pid = "p-" + runId + "-" + shopper;
+          long wall = System.currentTimeMillis();
+          long t0 = System.nanoTime();
+          ColdFlows.Result r;
+          try {
+            String cookie = shoppers.cookieHeader(shopper);
+            String exchangeId = shoppers.exchangeId(shopper);
+            r = onLoop(loop, () -> isGateway ? flows.gatewayPage(recsKey, pid, cookie)
+                : flows.directPage(recsKey, pid, exchangeId))
+                .get(30, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.out.println("[cold] " + (isGateway ? "gateway" : "direct") + " page " + k + " failed: " + e);
+            r = new ColdFlows.Result(0, null, null, null);
+          }
+          long ns = System.nanoTime() - t0;
+          if (!measured) {
+            continue;
+          }
+          (isGateway ? gateway : direct).record(wall, ns, r.status(), r.xcache(), r.outcome());
+          long total = OpenLoop.serverTimingUs(r.serverTiming(), "total");
+          if (isGateway && total >= 0) {
+            serverTotal.recordValue(Math.max(1, total));
+          }
+        }
+      }
+      extra.put("measure_end_ms", System.currentTimeMillis());
+      extra.put("sim_end", SimStats.snapshot(sim));
+      extra.put("gateway_first", gatewayFirst);
+      extra.put("gateway_server_total", LatencyRecorder.percentiles(serverTotal));
+    } finally {
+      client.close().await(5, TimeUnit.SECONDS);
+      vertx.close().await(5, TimeUnit.SECONDS);
+    }
+    LatencyRecorder.writeAll(out, extra);
+    System.out.println("[cold] wrote " + out);
+    System.exit(0);
+  }
+
+  /** Runs the flow on the client's event loop: a Vert.x HttpClient request must not be driven from this thread. */
+  static <T> CompletableFuture<T> onLoop(Context loop, Supplier<Future<T>> flow) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    loop.runOnContext(v -> flow.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete(ar.result());
+      } else {
+        done.completeExceptionally(ar.cause());
+      }
+    }));
+    return done;
+  }
+
+  /** The two ways of loading one cold page, on one shared HttpClient. */
+  static final class ColdFlows {
+    record Result(int status, String xcache, String outcome, String serverTiming) {
+    }
+
+    private final HttpClientAgent client;
+    private final int gatewayPort;
+    private final int simPort;
+    private final String apiKey;
+
+    ColdFlows(HttpClientAgent client, int gatewayPort, int simPort, String apiKey) {
+      this.client = client;
+      this.gatewayPort = gatewayPort;
+      this.simPort = simPort;
+      this.apiKey = apiKey;
+    }
+
+    Future<Result> gatewayPage(String recsKey, String pid, String cookie) {
+      RequestOptions o = get(gatewayPort, "/v1/recommendations/" + recsKey + "?pid=" + pid).putHeader("Cookie", cookie);
+      return client.request(o).compose(req -> req.send())
+          .compose(resp -> resp.body().map(body -> new Result(resp.statusCode(), resp.getHeader("X-Cache"),
+              resp.getHeader("X-Edge-Outcome"), resp.getHeader("Server-Timing"))));
+    }
+
+    /** Session (with the exchange id), config for its segments, then the config's search: as the gateway does. */
+    Future<Result> directPage(String recsKey, String pid, String exchangeId) {
+      JsonObject session = new JsonObject().put("apiKey", apiKey).put("sessionInfo", new JsonObject()
+          .put("connectorInfo", new JsonArray().add(new JsonObject().put("connectorType", "klaviyo")
+              .put("exchangeId", exchangeId))));
+      int[] worst = {200};
+      return post(simPort, "/public/1.0/" + apiKey + "/session", session.toBuffer())
+          .compose(s -> {
+            worst[0] = Math.max(worst[0], s.status());
+            JsonObject info = s.body().getJsonObject("segmentInfo", new JsonObject());
+            String sids = String.join(",", info.getJsonArray("segments", new JsonArray()).stream()
+                .map(String::valueOf).sorted().distinct().toList());
+            String path = "/recommendations/" + apiKey + "/settings/" + recsKey + "?pid=" + pid + "&sids="
+                + URLEncoder.encode(sids, StandardCharsets.UTF_8);
+            return call(get(simPort, path));
+          })
+          .compose(c -> {
+            worst[0] = Math.max(worst[0], c.status());
+            JsonObject search = c.body().getJsonObject("search", new JsonObject());
+            // Klevu sends the payload as a JSON string (upstream-apis.md), an object is taken too
+            Object raw = search.getValue("payload");
+            JsonObject payload = raw instanceof String text ? new JsonObject(text)
+                : raw instanceof JsonObject obj ? obj.copy() : new JsonObject();
+            payload.put("context", new JsonObject().put("apiKeys", new JsonArray().add(apiKey)));
+            for (Object q : payload.getJsonArray("recordQueries", new JsonArray())) {
+              if (q instanceof JsonObject query) {
+                JsonObject settings = query.getJsonObject("settings", new JsonObject());
+                query.put("settings", settings);
+                JsonObject context = settings.getJsonObject("context", new JsonObject());
+                settings.put("context", context);
+                context.put("recentObjects", new JsonArray().add(new JsonObject().put("typeOfRecord", "KLEVU_PRODUCT")
+                    .put("records", new JsonArray().add(new JsonObject().put("id", pid)))));
+              }
+            }
+            // the simulator's basePath is "<host>:<port>/cs/v2/search"; only its path is used (loopback only)
+            String basePath = search.getString("basePath", "127.0.0.1/cs/v2/search");
+            String path = basePath.contains("/") ? basePath.substring(basePath.indexOf('/')) : "/cs/v2/search";
+            return post(simPort, path, payload.toBuffer());
+          })
+          .map(r -> new Result(Math.max(worst[0], r.status()), null, null, null));
+    }
+
+    private record Answer(int status, JsonObject body) {
+    }
+
+    private static RequestOptions get(int port, String path) {
+      return new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path)
+          .setTimeout(10_000).putHeader("Accept", "application/json").putHeader("User-Agent", "edge-gateway-loadtest");
+    }
+
+    private Future<Answer> post(int port, String path, Buffer body) {
+      return call(get(port, path).setMethod(HttpMethod.POST).putHeader("Content-Type", "application/json"), body);
+    }
+
+    private Future<Answer> call(RequestOptions o) {
+      return call(o, null);
+    }
+
+    private Future<Answer> call(RequestOptions o, Buffer body) {
+      return client.request(o).compose(req -> body == null ? req.send() : req.send(body))
+          .compose(resp -> resp.body().map(b -> {
+            JsonObject json;
+            try {
+              json = b.length() == 0 ? new JsonObject() : b.toJsonObject();
+            } catch (RuntimeException e) {
+              json = new JsonObject();
+            }
+            return new Answer(resp.statusCode(), json);
+          }));
+    }
+  }
+}
