@@ -75,11 +75,16 @@ public final class Gateway {
         new FreshSegments(segmentStore, Metrics.of(vertx)), banners);
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)
+    DeploymentOptions bare = new DeploymentOptions();
     return Future.all(
-            vertx.deployVerticle(new IdentityVerticle(linkStore), one).onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new SegmentVerticle(segmentStore), one).onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new RecsVerticle(configStore, searchStore, banners), one).onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new EventsVerticle(), one).onSuccess(id -> eventsDeployment = id))
+            vertx.deployVerticle(new IdentityVerticle(linkStore).withSettings(config), bare)
+                .onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new SegmentVerticle(segmentStore).withSettings(config), bare)
+                .onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new RecsVerticle(configStore, searchStore, banners).withSettings(config), bare)
+                .onSuccess(capabilityDeployments::add),
+            vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, localReads),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(frontDeployments::add)

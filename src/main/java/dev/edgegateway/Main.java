@@ -50,7 +50,14 @@ public final class Main {
       System.out.print(Settings.markdownTable());
       return;
     }
-    Vertx vertx = createVertx();
+    Vertx vertx;
+    try {
+      vertx = createVertx();
+    } catch (IllegalArgumentException e) { // a malformed EDGE_EVENT_LOOPS
+      LOG.error("could not start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
     try {
       if (!arguments.isEmpty() && arguments.get(0).equals("simulate")) {
         RunningSimulator sim = await(SimulatorVerticle.start(vertx,
@@ -82,7 +89,7 @@ public final class Main {
   static Vertx createVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv())).setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             // per-message event-bus meters cost more than the hops they measure; the gateway's own
             // per-capability timers and counters already say where a request spends its time
@@ -95,6 +102,12 @@ public final class Main {
         .build();
     Metrics.bind(vertx, registry);
     return vertx;
+  }
+
+  /** {@code EDGE_EVENT_LOOPS}, or one per core when unset or 0. */
+  static int eventLoops(Map<String, String> env) {
+    int configured = GatewayConfig.resolve(new JsonObject(), env).getJsonObject("vertx").getInteger("eventLoops", 0);
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   /** Points every upstream at the in-process simulator, unless the user already set a value. */

@@ -1,5 +1,6 @@
 package dev.edgegateway.events;
 
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -12,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@code edge_events_batches_total{result=delivered|retried|dead}} (POSTs), {@code edge_outbox_depth} (events
  * held, queued plus in flight), and the {@code upstream="stats"} meters of {@link UpstreamClient}.
  */
-public final class EventsVerticle extends VerticleBase implements EventsService {
+public final class EventsVerticle extends ConfiguredVerticle implements EventsService {
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
 
   private EventsOptions options;

@@ -1,5 +1,6 @@
 package dev.edgegateway.identity;
 
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -12,7 +13,6 @@ import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.Json;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * in clear). Klaviyo is called only from identify, through an {@link UpstreamClient} named {@code klaviyo},
  * and its failure never fails an identify. Logs and metrics carry hashes and bounded tags only.
  */
-public final class IdentityVerticle extends VerticleBase implements IdentityService {
+public final class IdentityVerticle extends ConfiguredVerticle implements IdentityService {
   /** Prefix of link keys in the link store. */
   public static final String LINK_KEY_PREFIX = "idlink:";
   /** Media type of Klaviyo's JSON:API. */

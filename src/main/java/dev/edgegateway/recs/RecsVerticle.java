@@ -1,5 +1,6 @@
 package dev.edgegateway.recs;
 
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -14,7 +15,6 @@ import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -30,7 +30,7 @@ import java.util.Set;
  * cached and single-flighted by canonical keys (segments sorted, page context normalised). The search host
  * comes from a remote value, so it is checked against the allowlist before any call.
  */
-public final class RecsVerticle extends VerticleBase implements RecsService {
+public final class RecsVerticle extends ConfiguredVerticle implements RecsService {
   /** Actions after which Klevu's own SDK makes no search call. */
   private static final Set<String> NO_SEARCH_ACTIONS = Set.of("HIDE_RECOMMENDATION", "STATIC_CONTENT");
   private static final String DEFAULT_SEARCH_PATH = "/cs/v2/search";

@@ -1,5 +1,6 @@
 package dev.edgegateway.segments;
 
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -13,7 +14,6 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * shopper per TTL: cached by the hash of the exchange id and single-flighted, so a burst of first page loads
  * makes one call. An anonymous shopper gets a session (kept by the HTTP layer in a cookie) and no segments.
  */
-public final class SegmentVerticle extends VerticleBase implements SegmentService {
+public final class SegmentVerticle extends ConfiguredVerticle implements SegmentService {
   static final String KEY_PREFIX = "seg:";
 
   private final Cache<JsonObject> store;
