@@ -45,8 +45,11 @@ public final class SealedCookie {
   private static final Logger LOG = LoggerFactory.getLogger(SealedCookie.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Nonces come from a generator per thread: no lock shared by the event loops on the page path. */
-  private static final ThreadLocal<SecureRandom> NONCES = ThreadLocal.withInitial(SecureRandom::new);
+  /**
+   * Nonces come from a generator per thread: no lock shared by the event loops on the page path. DRBG runs in
+   * process once seeded; the default NativePRNG reads /dev/urandom on every call, a system call per new cookie.
+   */
+  private static final ThreadLocal<SecureRandom> NONCES = ThreadLocal.withInitial(SealedCookie::nonceSource);
   private static final byte VERSION = 1;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -121,6 +124,14 @@ public final class SealedCookie {
 
     static {
       RANDOM.nextBytes(KEY);
+    }
+  }
+
+  private static SecureRandom nonceSource() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
     }
   }
 

@@ -2,12 +2,15 @@ package dev.edgegateway.recs;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Hosts a remote config's {@code search.basePath} may send us to. Entries are {@code host},
  * {@code host:port} or {@code *.domain} (any sub-domain, any port of the default scheme).
  */
 public final class HostAllowlist {
+  // compiled once: String.matches compiled it again on every search of a cold page
+  private static final Pattern AUTHORITY = Pattern.compile("[a-z0-9.-]+(:[0-9]{1,5})?");
   private final List<String> entries;
 
   public HostAllowlist(List<String> entries) {
@@ -20,7 +23,7 @@ public final class HostAllowlist {
       return false;
     }
     String value = authority.toLowerCase(Locale.ROOT);
-    if (!value.matches("[a-z0-9.-]+(:[0-9]{1,5})?")) {
+    if (!AUTHORITY.matcher(value).matches()) {
       return false; // userinfo, IPv6 brackets, paths or percent-escapes: never ours
     }
     String host = value.contains(":") ? value.substring(0, value.indexOf(':')) : value;

@@ -1,0 +1,56 @@
+package dev.edgegateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgegateway.config.ConfiguredVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+  @Test
+  void eventLoopsAreOnePerCoreUnlessSet() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(Main.eventLoops(Map.of())).isEqualTo(cores);
+    assertThat(Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "0"))).isEqualTo(cores);
+    assertThat(Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "3"))).isEqualTo(3);
+    assertThatThrownBy(() -> Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "many")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EDGE_EVENT_LOOPS");
+  }
+
+  /** Records what config() answered in start(). */
+  static final class Probe extends ConfiguredVerticle {
+    volatile JsonObject seen;
+
+    @Override
+    public Future<?> start() {
+      seen = config();
+      return Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aConfiguredVerticleReadsTheSettingsItWasHandedAndOtherwiseItsDeploymentsConfig() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject handed = new JsonObject().put("segments", new JsonObject().put("minTtlSeconds", 7));
+      Probe byHand = new Probe();
+      byHand.withSettings(handed);
+      vertx.deployVerticle(byHand, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
+      assertThat(byHand.seen).isEqualTo(handed);
+
+      JsonObject deployed = new JsonObject().put("recs", new JsonObject());
+      Probe usual = new Probe();
+      vertx.deployVerticle(usual, new DeploymentOptions().setConfig(deployed)).await(10, TimeUnit.SECONDS);
+      assertThat(usual.seen).isEqualTo(deployed);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
