@@ -23,7 +23,8 @@ def env_num(name, default, cast=int):
 
 # Scenario defaults: sized so that --runs 3 with the default modes stays under 3 minutes on 2 cores.
 DEFAULTS = {
-    "burst": {"modes": "off,memory,redis", "n": 200},
+    # prime_rounds: requests per connection for another shopper's cached page before the burst (JIT of client and server)
+    "burst": {"modes": "off,memory,redis", "n": 200, "prime_rounds": 20},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
     "ceiling": {"modes": "memory,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
@@ -146,7 +147,8 @@ def burst_client(ctx, port, cookie, n, out, log_tag, prime_cookie, sim=None):
     measures how the followers are released, not how a server sets up 200 new connections."""
     return procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
                       "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
-                      "--cookie", cookie, "--prime-cookie", prime_cookie, "--n", str(n), "--out", out]
+                      "--cookie", cookie, "--prime-cookie", prime_cookie, "--prime-rounds", str(ctx.opts.get("prime_rounds", 20)),
+                      "--n", str(n), "--out", out]
                      + (["--sim", sim] if sim else []),
                      timeout=120, log_path=ctx.stack.log(log_tag), name="burst-client")
 

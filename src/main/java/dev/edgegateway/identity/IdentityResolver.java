@@ -38,6 +38,22 @@ public final class IdentityResolver {
 
   private record Opened(SealedCookie.Contents contents, String exchangeIdHash) {
   }
+
+  /** How long a cookie sealed here is handed out again to the same shopper, and how many are kept. */
+  static final Duration SEALED_REUSE = Duration.ofSeconds(60);
+  static final long SEALED_MAX = 20_000;
+  /**
+   * Cookies sealed here in the last minute, by exchange id (memory only): the pages of one shopper that arrive
+   * together, a burst or the banners of one page, share one sealed value (and one id hash) instead of paying
+   * for one each, and the browser is not sent a different cookie by every answer. The value is also put in the
+   * opened memo, so the shopper's next page does not decrypt it.
+   */
+  private final Cache<String, IssuedCookie> issued = Caffeine.newBuilder()
+      .executor(Runnable::run)
+      .maximumSize(SEALED_MAX).expireAfterWrite(SEALED_REUSE).build();
+
+  private record IssuedCookie(String value, Opened opened) {
+  }
   private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
   private final Map<String, Counter> decodeFailures = new HashMap<>();
 
@@ -129,9 +145,24 @@ public final class IdentityResolver {
     boolean same = gateway != null && gateway.contents().exchangeId().equals(exchangeId);
     boolean current = same
         && System.currentTimeMillis() / 1000 - gateway.contents().issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
-    String exchangeIdHash = same ? gateway.exchangeIdHash() : hash.exchangeId(exchangeId);
-    return new Identity(exchangeId, exchangeIdHash, clientId, emailHash, source,
-        current ? null : cookies.seal(exchangeId));
+    if (current) {
+      return new Identity(exchangeId, gateway.exchangeIdHash(), clientId, emailHash, source, null);
+    }
+    IssuedCookie fresh = issue(exchangeId);
+    return new Identity(exchangeId, fresh.opened().exchangeIdHash(), clientId, emailHash, source, fresh.value());
+  }
+
+  /** A gateway cookie for this shopper: one sealed in the last minute, else a new one. */
+  private IssuedCookie issue(String exchangeId) {
+    IssuedCookie known = issued.getIfPresent(exchangeId);
+    if (known != null && cookies.isWithinAge(known.opened().contents().issuedAtSeconds())) {
+      return known;
+    }
+    SealedCookie.Sealed sealed = cookies.sealNow(exchangeId);
+    IssuedCookie fresh = new IssuedCookie(sealed.value(), new Opened(sealed.contents(), hash.exchangeId(exchangeId)));
+    issued.put(exchangeId, fresh);
+    opened.put(sealed.value(), fresh.opened());
+    return fresh;
   }
 
   /** The gateway cookie's contents, or null when it does not open or is past its lifetime. */

@@ -152,6 +152,16 @@ public final class SealedCookie {
     return seal(exchangeId, null, nowSeconds.getAsLong());
   }
 
+  /** Seals an exchange id, issued now, and says what the value holds. */
+  public Sealed sealNow(String exchangeId) {
+    long issuedAt = nowSeconds.getAsLong();
+    return new Sealed(seal(exchangeId, null, issuedAt), new Contents(exchangeId, issuedAt));
+  }
+
+  /** A sealed value and what it holds. */
+  public record Sealed(String value, Contents contents) {
+  }
+
   /** Seals an exchange id bound to {@code context} (e.g. the cache key it is stored under). */
   public String seal(String exchangeId, String context) {
     return seal(exchangeId, context, nowSeconds.getAsLong());

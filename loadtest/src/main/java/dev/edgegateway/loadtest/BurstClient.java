@@ -71,6 +71,9 @@ public final class BurstClient {
     // one request per connection before the burst (another shopper's cached page): the server has then set up
     // every connection and run its first request, so the burst measures the single-flight, not connection set-up
     String primeCookie = a.opt("--prime-cookie", null);
+    // priming rounds also warm this client's JIT (a fresh JVM reads 200 answers several times slower than a
+    // warm one) and the server's, so the burst's spread is not the speed of interpreted code
+    int primeRounds = a.intOpt("--prime-rounds", 1);
     // the simulator's counters are read after the priming, so they count the burst's calls only
     String sim = a.opt("--sim", null);
 
@@ -89,15 +92,18 @@ public final class BurstClient {
       long primeMs = -1;
       if (primeCookie != null) {
         long p0 = System.nanoTime();
-        Conn[] primed = new Conn[n];
-        for (int i = 0; i < n; i++) {
-          primed[i] = new Conn(i, conns[i].ch);
-          primed[i].ch.register(selector, SelectionKey.OP_READ, primed[i]);
-        }
-        fire(primed, request(host, port, path, primeCookie));
-        int left = readAll(selector, primed, p0 + timeoutMs * 1_000_000L);
-        if (left > 0) {
-          throw new IllegalStateException(left + " priming requests were not answered");
+        byte[] primeRequest = request(host, port, path, primeCookie);
+        for (int round = 0; round < Math.max(1, primeRounds); round++) {
+          Conn[] primed = new Conn[n];
+          for (int i = 0; i < n; i++) {
+            primed[i] = new Conn(i, conns[i].ch);
+            primed[i].ch.register(selector, SelectionKey.OP_READ, primed[i]);
+          }
+          fire(primed, primeRequest);
+          int left = readAll(selector, primed, System.nanoTime() + timeoutMs * 1_000_000L);
+          if (left > 0) {
+            throw new IllegalStateException(left + " priming requests were not answered");
+          }
         }
         primeMs = (System.nanoTime() - p0) / 1_000_000;
       }
@@ -162,6 +168,7 @@ public final class BurstClient {
           .put("sim_before_burst", simBefore)
           .put("primed", primeCookie != null)
           .put("prime_ms", primeMs)
+          .put("prime_rounds", primeCookie == null ? 0 : Math.max(1, primeRounds))
           .put("follower_lag", followerLag(sorted));
       JsonArray offs = new JsonArray();
       for (long v : sorted) {

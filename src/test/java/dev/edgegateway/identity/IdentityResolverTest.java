@@ -1,0 +1,57 @@
+package dev.edgegateway.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class IdentityResolverTest {
+  private static final String ALICE = "aliceIdentifierAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.LdTst1";
+  private static final String BOB = "bobIdentifierBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=.LdTst1";
+
+  private final AtomicLong nowSeconds = new AtomicLong(1_800_000_000L);
+  private final SealedCookie cookies = new SealedCookie(SealedCookie.deriveKey("test-secret"),
+      SealedCookie.PURPOSE_COOKIE, 3_600, nowSeconds::get);
+  private final IdentityResolver resolver =
+      new IdentityResolver(new ShopperHash("pepper"), cookies, new SimpleMeterRegistry());
+
+  private static IdentityRequest kx(String exchangeId, String gatewayCookie) {
+    return new IdentityRequest(null, null, exchangeId, gatewayCookie);
+  }
+
+  @Test
+  void pagesOfOneShopperArrivingTogetherShareOneSealedCookie() {
+    Identity first = resolver.resolve(kx(ALICE, null));
+    Identity second = resolver.resolve(kx(ALICE, null));
+    Identity other = resolver.resolve(kx(BOB, null));
+
+    assertThat(first.gatewayCookie()).isNotNull().isEqualTo(second.gatewayCookie());
+    assertThat(second.exchangeIdHash()).isEqualTo(first.exchangeIdHash());
+    assertThat(other.gatewayCookie()).isNotEqualTo(first.gatewayCookie());
+    assertThat(cookies.open(first.gatewayCookie())).get().extracting(SealedCookie.Contents::exchangeId).isEqualTo(ALICE);
+  }
+
+  @Test
+  void theSharedCookieComesBackAsCurrentAndIsNotSealedAgain() {
+    String issued = resolver.resolve(kx(ALICE, null)).gatewayCookie();
+
+    Identity next = resolver.resolve(new IdentityRequest(null, null, null, issued));
+
+    assertThat(next.exchangeId()).isEqualTo(ALICE);
+    assertThat(next.source()).isEqualTo(IdentitySource.GATEWAY_COOKIE);
+    assertThat(next.gatewayCookie()).as("a current cookie is not re-issued").isNull();
+  }
+
+  @Test
+  void aSharedCookiePastItsLifetimeIsNeverHandedOutAgain() {
+    String issued = resolver.resolve(kx(ALICE, null)).gatewayCookie();
+    nowSeconds.addAndGet(3_601);
+
+    String later = resolver.resolve(kx(ALICE, null)).gatewayCookie();
+
+    assertThat(later).isNotEqualTo(issued);
+    assertThat(cookies.open(later)).isPresent();
+    assertThat(cookies.open(issued)).isEmpty();
+  }
+}
