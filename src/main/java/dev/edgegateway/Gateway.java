@@ -3,6 +3,8 @@ package dev.edgegateway;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheFactory;
+import dev.edgegateway.cache.SingleFlight;
+import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.ValueCodecs;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.events.EventsVerticle;
@@ -71,8 +73,12 @@ public final class Gateway {
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
     BannerMemo banners = new BannerMemo(caches.memoryMaxEntries(), caches.l1HoldMs(), Metrics.of(vertx));
+    // page coalescing is a single-flight too: a plain proxy (cache mode off) has none
+    SingleFlight<HttpVerticle.CoalescedPage> pages = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config))
+        ? null
+        : new SingleFlight<>(vertx, "page", new SingleFlightOptions(GatewayConfig.section(config, "cache.singleFlight")));
     HttpVerticle.LocalReads localReads = new HttpVerticle.LocalReads(
-        new FreshSegments(segmentStore, Metrics.of(vertx)), banners);
+        new FreshSegments(segmentStore, Metrics.of(vertx)), banners, pages);
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)

@@ -15,7 +15,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,9 +116,20 @@ class GatewayFlowTest {
       assertThat(env.count(SimCounter.CONFIG)).isEqualTo(1);
       assertThat(env.count(SimCounter.SEARCH)).isEqualTo(1);
       double followers = Metrics.of(env.vertx).counter("edge_singleflight_calls_total",
-          "flight", "segments", "role", "follower").count();
-      // every request that arrived while the one session call was in the air joined it instead of calling Klevu
-      assertThat(followers).as("requests that joined the in-flight session call").isGreaterThan(0);
+          "flight", "page", "role", "follower").count();
+      double leaders = Metrics.of(env.vertx).counter("edge_singleflight_calls_total",
+          "flight", "page", "role", "leader").count();
+      // every request that arrived while the page was being assembled waited for it instead of assembling its own
+      assertThat(followers).as("requests that joined the page being assembled").isGreaterThan(0);
+      assertThat(leaders + followers).isEqualTo(200);
+      Set<String> bodies = new HashSet<>();
+      Set<String> identityCookies = new HashSet<>();
+      for (Future<HttpResponse<Buffer>> f : all) {
+        bodies.add(f.result().bodyAsString());
+        identityCookies.addAll(f.result().cookies().stream().filter(c -> c.startsWith("edge_id=")).toList());
+      }
+      assertThat(bodies).as("everyone got the same page").hasSize(1);
+      assertThat(identityCookies).as("one sealed gateway cookie for the one shopper").hasSize(1);
       assertThat(env.sim.state().inFlightMax(Upstream.VISITOR)).isEqualTo(1);
       ctx.completeNow();
     })));

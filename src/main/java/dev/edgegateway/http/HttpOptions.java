@@ -33,6 +33,8 @@ public final class HttpOptions {
   public final String tlsKeyPath;
   /** Answer fresh pages in place on the event loop (see {@code HttpVerticle.LocalReads}). */
   public final boolean fastPath;
+  /** One assembly per shopper and page at a time: the same page asked for meanwhile waits for it. */
+  public final boolean coalescePages;
 
   public HttpOptions(JsonObject config) {
     JsonObject http = GatewayConfig.section(config, "http");
@@ -59,5 +61,6 @@ public final class HttpOptions {
     tlsCertPath = tls.getString("certPath", "");
     tlsKeyPath = tls.getString("keyPath", "");
     fastPath = http.getBoolean("fastPath", true);
+    coalescePages = http.getBoolean("coalescePages", true);
   }
 }

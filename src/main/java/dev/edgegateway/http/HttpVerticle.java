@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.bus.Bus;
+import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
 import dev.edgegateway.bus.OutcomeException;
@@ -85,7 +86,10 @@ public final class HttpVerticle extends VerticleBase {
    * What the front may read in place, without a bus hop: the segment store and the banner memo the
    * capability verticles fill. Only fresh answers are read this way; everything else goes over the bus.
    */
-  public record LocalReads(FreshSegments segments, BannerMemo banners) {
+  public record LocalReads(FreshSegments segments, BannerMemo banners, SingleFlight<CoalescedPage> pages) {
+    public LocalReads(FreshSegments segments, BannerMemo banners) {
+      this(segments, banners, null);
+    }
   }
 
   /**
@@ -247,28 +251,31 @@ public final class HttpVerticle extends VerticleBase {
     }
     Deadline deadline = Deadline.in(options.requestTimeoutMs);
     List<String> degraded = new ArrayList<>(2);
-
-    Future.succeededFuture(resolved).compose(shopper -> {
-      setIdentityCookie(ctx, shopper);
-      Future<SegmentResult> segmentsLookup = inMemory != null ? Future.succeededFuture(inMemory)
-          : lookupSegments(shopper, sessionCookie, deadline, degraded);
-      if (!shopper.identified()) {
-        // an anonymous shopper has no segments: fetch recs while its session is made, not after
-        Future<RecsResult> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
-        return Future.all(segmentsLookup, unsegmented).map(all -> {
-          timing.mark("segments_recs");
-          return new Assembled(shopper, all.resultAt(0), all.resultAt(1));
-        });
-      }
-      return segmentsLookup.compose(seg -> {
-        timing.mark("segments");
-        return fetchRecs(recsKey, seg.segments(), pid, gpid, cp, deadline, degraded)
-            .map(result -> {
-              timing.mark("recs");
-              return new Assembled(shopper, seg, result);
-            });
-      });
-    }).recover(unexpected -> {
+    setIdentityCookie(ctx, resolved);
+    Future<Assembled> assembled;
+    SingleFlight<CoalescedPage> pages = inMemory == null && resolved.identified() && localReads != null
+        && options.coalescePages ? localReads.pages() : null;
+    if (pages == null) {
+      assembled = assemble(resolved, inMemory, sessionCookie, recsKey, pid, gpid, cp, deadline, degraded, timing);
+    } else {
+      // one shopper's same page asked for again while it is being assembled (a burst, a reload, the banners of
+      // one page) waits for that one instead of sending its own messages over the bus
+      boolean[] leader = {false};
+      assembled = pages.run(pageKey(resolved.exchangeIdHash(), validSession(sessionCookie), recsKey, pid, gpid, cp),
+          deadline, flightDeadline -> {
+            leader[0] = true;
+            List<String> steps = new ArrayList<>(2);
+            return assemble(resolved, null, sessionCookie, recsKey, pid, gpid, cp, deadline, steps, timing)
+                .map(page -> new CoalescedPage(page, List.copyOf(steps)));
+          }).map(page -> {
+            if (!leader[0]) {
+              timing.mark("coalesced");
+            }
+            degraded.addAll(page.degraded());
+            return page.assembled();
+          });
+    }
+    assembled.recover(unexpected -> {
       // every step above recovers on its own; this only guards against a bug: still no 5xx, still a page
       degrade(degraded, "recs", unexpected);
       return Future.succeededFuture(new Assembled(Identity.ANONYMOUS,
@@ -293,6 +300,42 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private record Assembled(Identity shopper, SegmentResult segments, RecsResult recs) {
+  }
+
+  /** A page assembled once for everyone who asked for it meanwhile, with the steps that degraded. */
+  public record CoalescedPage(Assembled assembled, List<String> degraded) {
+  }
+
+  /** The shopper's segments, then the banner for them (for an anonymous shopper both at once). Never fails. */
+  private Future<Assembled> assemble(Identity shopper, SegmentResult inMemory, String sessionCookie, String recsKey,
+      String pid, String gpid, String cp, Deadline deadline, List<String> degraded, PhaseTimer timing) {
+    Future<SegmentResult> segmentsLookup = inMemory != null ? Future.succeededFuture(inMemory)
+        : lookupSegments(shopper, sessionCookie, deadline, degraded);
+    if (!shopper.identified()) {
+      // an anonymous shopper has no segments: fetch recs while its session is made, not after
+      Future<RecsResult> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
+      return Future.all(segmentsLookup, unsegmented).map(all -> {
+        timing.mark("segments_recs");
+        return new Assembled(shopper, all.resultAt(0), all.resultAt(1));
+      });
+    }
+    return segmentsLookup.compose(seg -> {
+      timing.mark("segments");
+      return fetchRecs(recsKey, seg.segments(), pid, gpid, cp, deadline, degraded)
+          .map(result -> {
+            timing.mark("recs");
+            return new Assembled(shopper, seg, result);
+          });
+    });
+  }
+
+  /** Length-prefixed, so no value can pass for another part of the key; the shopper only by hash. */
+  static String pageKey(String exchangeIdHash, String session, String recsKey, String pid, String gpid, String cp) {
+    StringBuilder key = new StringBuilder(160);
+    for (String part : new String[] {exchangeIdHash, session, recsKey, pid, gpid, cp}) {
+      key.append(part == null ? -1 : part.length()).append(':').append(part == null ? "" : part).append('|');
+    }
+    return key.toString();
   }
 
   /**
