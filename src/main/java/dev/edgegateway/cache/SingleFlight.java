@@ -54,6 +54,19 @@ public final class SingleFlight<V> {
    * it. The loader receives the flight's own deadline (the maximum flight age), not the caller's.
    */
   public Future<V> run(String key, Deadline waiterDeadline, Function<Deadline, Future<V>> loader) {
+    return run(key, waiterDeadline, loader, true);
+  }
+
+  /**
+   * Like {@link #run}, for a loader that settles by itself within the caller's deadline (it never fails and
+   * honours the deadline it closes over): the leader waits on the load as it is, with no timer of its own.
+   * Followers still wait under their own deadlines.
+   */
+  public Future<V> runSettling(String key, Deadline waiterDeadline, Function<Deadline, Future<V>> loader) {
+    return run(key, waiterDeadline, loader, false);
+  }
+
+  private Future<V> run(String key, Deadline waiterDeadline, Function<Deadline, Future<V>> loader, boolean timedLeader) {
     while (true) {
       Flight<V> current = flights.get(key);
       if (current != null && !isTooOld(current)) {
@@ -74,7 +87,7 @@ public final class SingleFlight<V> {
       if (won) {
         leaders.increment();
         launch(key, fresh, loader);
-        return waitFor(fresh, waiterDeadline);
+        return timedLeader ? waitFor(fresh, waiterDeadline) : fresh.promise.future();
       }
     }
   }

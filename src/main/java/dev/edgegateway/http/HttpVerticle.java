@@ -261,7 +261,8 @@ public final class HttpVerticle extends VerticleBase {
       // one shopper's same page asked for again while it is being assembled (a burst, a reload, the banners of
       // one page) waits for that one instead of sending its own messages over the bus
       boolean[] leader = {false};
-      assembled = pages.run(pageKey(resolved.exchangeIdHash(), validSession(sessionCookie), recsKey, pid, gpid, cp),
+      // the assembly never fails and keeps to this request's deadline: its leader needs no timer of its own
+      assembled = pages.runSettling(pageKey(resolved.exchangeIdHash(), validSession(sessionCookie), recsKey, pid, gpid, cp),
           deadline, flightDeadline -> {
             leader[0] = true;
             List<String> steps = new ArrayList<>(2);

@@ -118,6 +118,28 @@ class SingleFlightTest {
   }
 
   @Test
+  void aSettlingLeaderWaitsOnTheLoadItselfWhileFollowersKeepTheirOwnDeadlines(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    vertx.runOnContext(v -> {
+      // the leader's own deadline is long spent by the time the load settles: it still gets the result
+      Future<String> leader = flights.runSettling("page:k", Deadline.in(20), controlled());
+      Future<String> hurried = flights.runSettling("page:k", Deadline.in(20), controlled());
+      Future<String> patient = flights.runSettling("page:k", longDeadline(), controlled());
+      hurried.onComplete(ctx.failing(t -> ctx.verify(() -> {
+        assertThat(OutcomeException.outcomeOf(t)).as("a follower still times out").isEqualTo(Outcome.TIMEOUT);
+        assertThat(leader.isComplete()).as("the leader has no timer of its own").isFalse();
+        pending.get(0).complete("page");
+        Future.all(leader, patient).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(leader.result()).isEqualTo("page");
+          assertThat(patient.result()).isEqualTo("page");
+          assertThat(loads).hasValue(1);
+          ctx.completeNow();
+        })));
+      })));
+    });
+  }
+
+  @Test
   void aDeadlineAlreadySpentFailsAtOnce(VertxTestContext ctx) {
     SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
     vertx.runOnContext(v -> {
