@@ -104,10 +104,10 @@ public final class Main {
     return vertx;
   }
 
-  /** {@code EDGE_EVENT_LOOPS}, or one per core when unset or 0. */
+  /** {@code EDGE_EVENT_LOOPS}, or Vert.x's own default (two per core) when unset or 0. */
   static int eventLoops(Map<String, String> env) {
     int configured = GatewayConfig.resolve(new JsonObject(), env).getJsonObject("vertx").getInteger("eventLoops", 0);
-    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    return configured > 0 ? configured : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
   /** Points every upstream at the in-process simulator, unless the user already set a value. */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
   @Test
-  void eventLoopsAreOnePerCoreUnlessSet() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertThat(Main.eventLoops(Map.of())).isEqualTo(cores);
-    assertThat(Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "0"))).isEqualTo(cores);
+  void eventLoopsAreVertxsDefaultUnlessSet() {
+    int vertxDefault = 2 * Runtime.getRuntime().availableProcessors();
+    assertThat(Main.eventLoops(Map.of())).isEqualTo(vertxDefault);
+    assertThat(Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "0"))).isEqualTo(vertxDefault);
     assertThat(Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "3"))).isEqualTo(3);
     assertThatThrownBy(() -> Main.eventLoops(Map.of("EDGE_EVENT_LOOPS", "many")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EDGE_EVENT_LOOPS");
