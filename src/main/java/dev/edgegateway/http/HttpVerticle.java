@@ -1,10 +1,10 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
 import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.identity.Identity;
 import dev.edgegateway.identity.IdentityOptions;
@@ -268,12 +268,19 @@ public final class HttpVerticle extends VerticleBase {
             List<String> steps = new ArrayList<>(2);
             return assemble(resolved, null, sessionCookie, recsKey, pid, gpid, cp, deadline, steps, timing)
                 .map(page -> new CoalescedPage(page, List.copyOf(steps)));
-          }).map(page -> {
-            if (!leader[0]) {
-              timing.mark("coalesced");
+          }).compose(page -> {
+            if (leader[0]) {
+              degraded.addAll(page.degraded());
+              return Future.succeededFuture(page.assembled());
             }
-            degraded.addAll(page.degraded());
-            return page.assembled();
+            timing.mark("coalesced");
+            if (page.degraded().isEmpty() || deadline.remainingMillis() <= 0) {
+              degraded.addAll(page.degraded());
+              return Future.succeededFuture(page.assembled());
+            }
+            // the page came back degraded: this request still has its own time and tries on its own, as it
+            // would have without coalescing, instead of inheriting the leader's timeout
+            return assemble(resolved, null, sessionCookie, recsKey, pid, gpid, cp, deadline, degraded, timing);
           });
     }
     assembled.recover(unexpected -> {

@@ -1,6 +1,5 @@
 package dev.edgegateway.identity;
 
-import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -8,6 +7,7 @@ import dev.edgegateway.bus.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheHit;
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;

@@ -1,6 +1,5 @@
 package dev.edgegateway.segments;
 
-import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.bus.Deadline;
 import dev.edgegateway.bus.Outcome;
@@ -10,6 +9,7 @@ import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.Loaded;
 import dev.edgegateway.cache.ReadThroughCache;
+import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.DistributionSummary;
