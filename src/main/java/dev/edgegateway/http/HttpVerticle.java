@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
@@ -288,26 +289,36 @@ public final class HttpVerticle extends VerticleBase {
       degrade(degraded, "recs", unexpected);
       return Future.succeededFuture(new Assembled(Identity.ANONYMOUS,
           new SegmentResult(null, List.of(), 0, CacheStatus.MISS, true),
-          new RecsResult(new JsonObject(), new JsonArray(), false, "unavailable", CacheStatus.MISS)));
+          new Banner(new RecsResult(new JsonObject(), new JsonArray(), false, "unavailable", CacheStatus.MISS), null)));
     }).onSuccess(done -> {
       setSessionCookie(ctx, cookies.get(SESSION_COOKIE), done.segments().klevuSessionId());
-      RecsResult result = done.recs();
+      RecsResult result = done.banner().result();
       ctx.response()
           .putHeader("X-Cache", result.cacheStatus().worst(done.segments().cacheStatus()).header())
           .putHeader("Server-Timing", timing.header());
-      // the followers of a flight that just filled the memo share its encoded body instead of encoding their own
-      BannerMemo.FreshBanner memoised = degraded.isEmpty() && inPlaceReads()
-          ? localReads.banners().lookupNow(new RecsRequest(options.apiKey, recsKey, done.segments().segments(), pid, gpid, cp))
-          : null;
+      // a banner read from the memo comes with its encoded body; the followers of a flight that just filled the
+      // memo share that body instead of encoding their own
+      Buffer memoised = !degraded.isEmpty() || !inPlaceReads() ? null
+          : done.banner().memoisedBody() != null ? done.banner().memoisedBody()
+          : pageBodyOf(localReads.banners().lookupNow(
+              new RecsRequest(options.apiKey, recsKey, done.segments().segments(), pid, gpid, cp)));
       if (memoised != null) {
-        Responses.json(ctx, 200, Outcome.OK, memoised.pageBody());
+        Responses.json(ctx, 200, Outcome.OK, memoised);
       } else {
         Responses.json(ctx, 200, degraded.isEmpty() ? Outcome.OK : Outcome.DEGRADED, result.toPage(recsKey, degraded));
       }
     });
   }
 
-  private record Assembled(Identity shopper, SegmentResult segments, RecsResult recs) {
+  private record Assembled(Identity shopper, SegmentResult segments, Banner banner) {
+  }
+
+  /** A banner, with the encoded page body when it was read from the memo (null when it came over the bus). */
+  private record Banner(RecsResult result, Buffer memoisedBody) {
+  }
+
+  private static Buffer pageBodyOf(BannerMemo.FreshBanner banner) {
+    return banner == null ? null : banner.pageBody();
   }
 
   /** A page assembled once for everyone who asked for it meanwhile, with the steps that degraded. */
@@ -321,7 +332,7 @@ public final class HttpVerticle extends VerticleBase {
         : lookupSegments(shopper, sessionCookie, deadline, degraded);
     if (!shopper.identified()) {
       // an anonymous shopper has no segments: fetch recs while its session is made, not after
-      Future<RecsResult> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
+      Future<Banner> unsegmented = fetchRecs(recsKey, List.of(), pid, gpid, cp, deadline, degraded);
       return Future.all(segmentsLookup, unsegmented).map(all -> {
         timing.mark("segments_recs");
         return new Assembled(shopper, all.resultAt(0), all.resultAt(1));
@@ -420,14 +431,14 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** Segmented first; then unsegmented; then an empty banner. Never fails. */
-  private Future<RecsResult> fetchRecs(String recsKey, List<String> sids, String pid, String gpid, String cp,
+  private Future<Banner> fetchRecs(String recsKey, List<String> sids, String pid, String gpid, String cp,
       Deadline deadline, List<String> degraded) {
     RecsRequest request = new RecsRequest(options.apiKey, recsKey, sids, pid, gpid, cp);
     if (inPlaceReads()) {
       // the segments needed their verticle (an L2 hit, say); the banner may still be fresh right here
       BannerMemo.FreshBanner banner = localReads.banners().lookupNow(request);
       if (banner != null) {
-        return Future.succeededFuture(banner.result());
+        return Future.succeededFuture(new Banner(banner.result(), banner.pageBody()));
       }
     }
     Future<RecsResult> first = recs.fetch(request, deadline);
@@ -443,7 +454,7 @@ public final class HttpVerticle extends VerticleBase {
       degrade(degraded, outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "recs", t);
       return Future.succeededFuture(new RecsResult(new JsonObject(), new JsonArray(), false,
           outcome == Outcome.NOT_FOUND ? "unknown_recs_key" : "unavailable", CacheStatus.MISS));
-    });
+    }).map(result -> new Banner(result, null));
   }
 
   // ---- GET /v1/segments ------------------------------------------------------------------------------
