@@ -1,14 +1,9 @@
 package dev.edgegateway.loadtest;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -62,12 +55,6 @@ public final class ColdClient {
       throw new IllegalArgumentException("--gateway-port, --pairs >= 1 and --rate > 0 are required");
     }
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    HttpClientAgent client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDefaultHost("127.0.0.1"),
-        new PoolOptions().setHttp1MaxSize(4));
-    Context loop = vertx.getOrCreateContext();
-    ColdFlows flows = new ColdFlows(client, gatewayPort, simUri.getPort(), apiKey);
     Shoppers shoppers = new Shoppers(runId);
     LatencyRecorder gateway = LatencyRecorder.named("gateway");
     LatencyRecorder direct = LatencyRecorder.named("direct");
@@ -77,7 +64,8 @@ public final class ColdClient {
         .put("pairs", pairs).put("warm", warm).put("rate", rate).put("warm_rate", warmRate)
         .put("run_id", runId));
     int gatewayFirst = 0;
-    try {
+    try (OpenLoop loop = new OpenLoop(4, 10_000)) {
+      ColdFlows flows = new ColdFlows(loop.client(), gatewayPort, simUri.getPort(), apiKey);
       long interval = Math.round(1e9 / rate);
       long warmInterval = Math.round(1e9 / warmRate);
       long next = System.nanoTime();
@@ -106,7 +94,7 @@ public final class ColdClient {
           try {
             String cookie = shoppers.cookieHeader(shopper);
             String exchangeId = shoppers.exchangeId(shopper);
-            r = onLoop(loop, () -> isGateway ? flows.gatewayPage(recsKey, pid, cookie)
+            r = loop.onLoop(() -> isGateway ? flows.gatewayPage(recsKey, pid, cookie)
                 : flows.directPage(recsKey, pid, exchangeId))
                 .get(30, TimeUnit.SECONDS);
           } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -128,26 +116,10 @@ public final class ColdClient {
       extra.put("sim_end", SimStats.snapshot(sim));
       extra.put("gateway_first", gatewayFirst);
       extra.put("gateway_server_total", LatencyRecorder.percentiles(serverTotal));
-    } finally {
-      client.close().await(5, TimeUnit.SECONDS);
-      vertx.close().await(5, TimeUnit.SECONDS);
     }
     LatencyRecorder.writeAll(out, extra);
     System.out.println("[cold] wrote " + out);
     System.exit(0);
-  }
-
-  /** Runs the flow on the client's event loop: a Vert.x HttpClient request must not be driven from this thread. */
-  static <T> CompletableFuture<T> onLoop(Context loop, Supplier<Future<T>> flow) {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    loop.runOnContext(v -> flow.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(ar.result());
-      } else {
-        done.completeExceptionally(ar.cause());
-      }
-    }));
-    return done;
   }
 
   /** The two ways of loading one cold page, on one shared HttpClient. */

@@ -1,6 +1,7 @@
 package dev.edgegateway.loadtest;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
@@ -17,12 +18,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -57,6 +60,24 @@ final class OpenLoop implements AutoCloseable {
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     this.context = vertx.getOrCreateContext();
     this.timeoutMs = timeoutMs;
+  }
+
+  /** The keep-alive client, for flows of several requests ({@link ColdClient}); drive it through {@link #onLoop}. */
+  HttpClientAgent client() {
+    return client;
+  }
+
+  /** Runs a flow on the client's event loop (a Vert.x HttpClient must not be driven from another thread). */
+  <T> CompletableFuture<T> onLoop(Supplier<Future<T>> flow) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    context.runOnContext(v -> flow.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete(ar.result());
+      } else {
+        done.completeExceptionally(ar.cause());
+      }
+    }));
+    return done;
   }
 
   /** Wall-clock milliseconds of a {@link System#nanoTime()} instant. */
