@@ -20,7 +20,9 @@ import dev.edgegateway.segments.SegmentVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,16 +83,22 @@ public final class Gateway {
         new FreshSegments(segmentStore, Metrics.of(vertx)), banners, pages);
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
+    int perLoop = new HttpOptions(config).colocateCapabilities ? eventLoops(vertx) : 1;
+    SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, perLoop);
+    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, banners, perLoop);
     // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)
     DeploymentOptions bare = new DeploymentOptions();
-    return Future.all(
+    DeploymentOptions everyLoop = new DeploymentOptions().setInstances(perLoop);
+    // one after the other: Vert.x hands event loops out in turn, so perLoop instances in a row cover every loop
+    return vertx.deployVerticle(() -> new SegmentVerticle(segments).withSettings(config), everyLoop)
+        .onSuccess(capabilityDeployments::add)
+        .compose(v -> vertx.deployVerticle(() -> new RecsVerticle(recs).withSettings(config), everyLoop))
+        .onSuccess(capabilityDeployments::add)
+        .compose(v -> Future.all(
             vertx.deployVerticle(new IdentityVerticle(linkStore).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new SegmentVerticle(segmentStore).withSettings(config), bare)
-                .onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new RecsVerticle(configStore, searchStore, banners).withSettings(config), bare)
-                .onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id))
+            vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, localReads),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(frontDeployments::add)
@@ -101,7 +109,17 @@ public final class Gateway {
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
             new HttpOptions(config).host, httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
             caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
+        .onSuccess(v -> LOG.info("segments and recs: {} instance(s) each, {} event loop(s)", perLoop, eventLoops(vertx)))
         .mapEmpty();
+  }
+
+  /** The event-loop threads of this Vert.x instance (the count is not in its public API). */
+  static int eventLoops(Vertx vertx) {
+    int loops = 0;
+    for (EventExecutor ignored : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops++;
+    }
+    return Math.max(1, loops);
   }
 
   public int httpPort() {

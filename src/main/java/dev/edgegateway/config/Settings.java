@@ -12,9 +12,10 @@ public final class Settings {
       new Setting("EDGE_HTTP_HOST", "http.host", "0.0.0.0", "Interface the storefront API listens on.", "-"),
       new Setting("EDGE_HTTP_PORT", "http.port", 8080, "Port of the storefront API (`/v1/*`, `/klevu/*`).", "`edge_http_request_seconds_count{route,outcome}`"),
       new Setting("EDGE_HTTP_INSTANCES", "http.instances", 0, "HttpVerticle instances; 0 = one per core.", "-"),
-      new Setting("EDGE_EVENT_LOOPS", "vertx.eventLoops", 0, "Vert.x event-loop threads; 0 = Vert.x's default, two per core. Environment only (Vert.x starts before the config file is read). One per core puts capability verticles on the HttpVerticles' threads: on 2 cores a cold page was about 0.1 ms faster at p50, but the mixed `shoppers` load was slower (BENCHMARKS notes), so it is not the default.", "-"),
+      new Setting("EDGE_EVENT_LOOPS", "vertx.eventLoops", 0, "Vert.x event-loop threads; 0 = Vert.x's default, two per core. Environment only (Vert.x starts before the config file is read). Segments and recs run one instance per loop (see `EDGE_HTTP_COLOCATE_CAPABILITIES`).", "-"),
       new Setting("EDGE_HTTP_FAST_PATH", "http.fastPath", true, "Answer a page whose shopper session and banner are fresh in this process's memory in place, on the HTTP event loop, with no event-bus hop; false = every step over the bus.", "`edge_recs_memo_total{result=\"hit\"}`"),
       new Setting("EDGE_HTTP_COALESCE_PAGES", "http.coalescePages", true, "While one identified shopper's page is being assembled over the bus, the same page asked for again (a burst, a reload, several banners of one page) waits for it instead of sending its own messages; off with `EDGE_CACHE_MODE=off`.", "`edge_singleflight_calls_total{flight=\"page\",role=\"follower\"}`"),
+      new Setting("EDGE_HTTP_COLOCATE_CAPABILITIES", "http.colocateCapabilities", true, "Run an instance of the segments and recs verticles on every event loop (sharing one cache, single-flight and breaker per upstream) and send a page's messages to the one on its own thread: no thread wake-up per hop. The upstream connection pools are split between the instances. false = one instance each, reached from any thread.", "`edge_bus_requests_total{address,target=\"own_loop\"}`"),
       new Setting("EDGE_HTTP_MAX_BODY_BYTES", "http.maxBodyBytes", 65_536, "Largest request body accepted; larger gets 413.", "`edge_http_request_seconds_count{outcome=\"payload_too_large\"}`"),
       new Setting("EDGE_HTTP_MAX_QUERY_CHARS", "http.maxQueryChars", 4_096, "Longest query string accepted; longer gets 400.", "`edge_http_request_seconds_count{outcome=\"bad_request\"}`"),
       new Setting("EDGE_CORS_ORIGINS", "http.corsOrigins", List.of(), "Storefront origins allowed to call from a browser (exact origins, comma-separated); empty = no CORS.", "-"),
@@ -84,7 +85,7 @@ public final class Settings {
       new Setting("EDGE_UPSTREAM_MAX_RETRIES", "upstream.defaults.maxRetries", 1, "Retries of a failed upstream call (5xx, 429, timeout), when the deadline allows.", "`edge_upstream_retries_total`"),
       new Setting("EDGE_BREAKER_MAX_FAILURES", "upstream.defaults.breakerMaxFailures", 10, "Failures in the window that open an upstream's circuit.", "`edge_upstream_circuit_open`"),
       new Setting("EDGE_BREAKER_RESET_MS", "upstream.defaults.breakerResetMs", 5_000L, "How long an open circuit stays open before a trial call.", "`edge_upstream_circuit_open`"),
-      new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream per event loop.", "`vertx_http_client_active_connections`"));
+      new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream, in total: split between the instances of its verticle (one per event loop, see `EDGE_HTTP_COLOCATE_CAPABILITIES`), as is `maxWaitQueue`.", "`vertx_http_client_active_connections`"));
 
   /** The README table. */
   public static String markdownTable() {

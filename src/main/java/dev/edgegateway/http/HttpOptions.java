@@ -35,6 +35,8 @@ public final class HttpOptions {
   public final boolean fastPath;
   /** One assembly per shopper and page at a time: the same page asked for meanwhile waits for it. */
   public final boolean coalescePages;
+  /** An instance of segments and of recs on every event loop, addressed from the same thread first. */
+  public final boolean colocateCapabilities;
 
   public HttpOptions(JsonObject config) {
     JsonObject http = GatewayConfig.section(config, "http");
@@ -62,5 +64,6 @@ public final class HttpOptions {
     tlsKeyPath = tls.getString("keyPath", "");
     fastPath = http.getBoolean("fastPath", true);
     coalescePages = http.getBoolean("coalescePages", true);
+    colocateCapabilities = http.getBoolean("colocateCapabilities", true);
   }
 }

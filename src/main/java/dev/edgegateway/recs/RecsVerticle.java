@@ -15,6 +15,7 @@ import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -38,35 +39,79 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   /** Time a background check of a memoised banner may take. */
   static final long RECHECK_BUDGET_MS = 2_000;
 
-  private final Cache<JsonObject> configStore;
-  private final Cache<JsonObject> searchStore;
-  private final BannerMemo memo;
+  private final Shared shared;
   private RecsOptions options;
+  private BannerMemo memo;
   private UpstreamClient configClient;
   private UpstreamClient searchClient;
   private ReadThroughCache<JsonObject> configs;
   private ReadThroughCache<JsonObject> searches;
-  private Counter searchRefused;
 
-  /** @param memo where fresh banners are memoised for the HTTP front's in-place reads */
+  /**
+   * What the instances of this verticle share (one per event loop, see {@code Bus}): the config and search
+   * stores with their single-flights, the banner memo and the two upstreams' breakers. Each instance sends
+   * from its own event loop, with its own connections.
+   */
+  public static final class Shared {
+    private final Cache<JsonObject> configStore;
+    private final Cache<JsonObject> searchStore;
+    private final BannerMemo memo;
+    private final int instances;
+    private RecsOptions options;
+    private UpstreamClient.Guard config;
+    private UpstreamClient.Guard search;
+    private ReadThroughCache<JsonObject> configs;
+    private ReadThroughCache<JsonObject> searches;
+    private Counter searchRefused;
+
+    /** @param memo where fresh banners are memoised for the HTTP front's in-place reads */
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo, int instances) {
+      this.configStore = configStore;
+      this.searchStore = searchStore;
+      this.memo = memo;
+      this.instances = instances;
+    }
+
+    /** True for the first instance to start: it also runs the memo's background checks. */
+    private synchronized boolean init(Vertx vertx, JsonObject settings) {
+      if (options != null) {
+        return false;
+      }
+      options = new RecsOptions(settings);
+      config = new UpstreamClient.Guard(vertx, "config", options.configUpstream, instances);
+      search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream, instances);
+      configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
+      searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
+      searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
+      return true;
+    }
+  }
+
+  /** A single instance. */
   public RecsVerticle(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo) {
-    this.configStore = configStore;
-    this.searchStore = searchStore;
-    this.memo = memo;
+    this(new Shared(configStore, searchStore, memo, 1));
+  }
+
+  /** One of several instances sharing {@code shared}. */
+  public RecsVerticle(Shared shared) {
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
     Bus.install(vertx);
-    options = new RecsOptions(config());
-    configClient = new UpstreamClient(vertx, "config", options.configUpstream);
-    searchClient = new UpstreamClient(vertx, "search", options.searchUpstream);
-    configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
-    searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
-    searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
-    // banners past their hold are checked on this verticle's context: its caches and flights are not shared
-    Context own = vertx.getOrCreateContext();
-    memo.recheckWith(page -> own.runOnContext(v -> fetch(page, Deadline.in(RECHECK_BUDGET_MS))));
+    boolean first = shared.init(vertx, config());
+    options = shared.options;
+    memo = shared.memo;
+    configs = shared.configs;
+    searches = shared.searches;
+    configClient = new UpstreamClient(vertx, shared.config);
+    searchClient = new UpstreamClient(vertx, shared.search);
+    if (first) {
+      // banners past their hold are checked on one instance's event loop, off the pages' way
+      Context own = vertx.getOrCreateContext();
+      memo.recheckWith(page -> own.runOnContext(v -> fetch(page, Deadline.in(RECHECK_BUDGET_MS))));
+    }
     return Future.all(
         Bus.<RecsRequest, RecsResult>bind(vertx, FETCH_ADDRESS, this::fetch).completion(),
         Bus.<ConfigRequest, ConfigAnswer>bind(vertx, CONFIG_ADDRESS, this::config).completion(),
@@ -115,7 +160,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   @Override
   public Future<SearchAnswer> search(SearchRequest request, Deadline deadline) {
     if (!options.allowedHosts.allows(request.host())) {
-      searchRefused.increment();
+      shared.searchRefused.increment();
       return Future.failedFuture(new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, "search host not on the allowlist"));
     }
     Buffer body = request.body().toBuffer();

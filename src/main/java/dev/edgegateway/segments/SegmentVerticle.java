@@ -14,6 +14,7 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -33,25 +34,59 @@ import java.util.TreeSet;
 public final class SegmentVerticle extends ConfiguredVerticle implements SegmentService {
   static final String KEY_PREFIX = "seg:";
 
-  private final Cache<JsonObject> store;
+  private final Shared shared;
   private SegmentsOptions options;
   private UpstreamClient visitor;
   private ReadThroughCache<JsonObject> sessions;
-  private DistributionSummary ttlSeconds;
 
-  /** @param store where sessions live: memory, or memory in front of Redis */
+  /**
+   * What the instances of this verticle share (one per event loop, see {@link Bus}): the session store with its
+   * single-flight, so a burst arriving on several event loops still makes one call, and the visitor service's
+   * breaker. Each instance sends from its own event loop, with its own connections.
+   */
+  public static final class Shared {
+    private final Cache<JsonObject> store;
+    private final int instances;
+    private SegmentsOptions options;
+    private UpstreamClient.Guard visitor;
+    private ReadThroughCache<JsonObject> sessions;
+    private DistributionSummary ttlSeconds;
+
+    /** @param store where sessions live: memory, or memory in front of Redis */
+    public Shared(Cache<JsonObject> store, int instances) {
+      this.store = store;
+      this.instances = instances;
+    }
+
+    private synchronized void init(Vertx vertx, JsonObject config) {
+      if (options != null) {
+        return;
+      }
+      options = new SegmentsOptions(config);
+      visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream, instances);
+      sessions = new ReadThroughCache<>(vertx, "segments", store, options.singleFlight, options.cacheDisabled);
+      ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
+          .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
+    }
+  }
+
+  /** A single instance. */
   public SegmentVerticle(Cache<JsonObject> store) {
-    this.store = store;
+    this(new Shared(store, 1));
+  }
+
+  /** One of several instances sharing {@code shared}. */
+  public SegmentVerticle(Shared shared) {
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
     Bus.install(vertx);
-    options = new SegmentsOptions(config());
-    visitor = new UpstreamClient(vertx, "visitor", options.upstream);
-    sessions = new ReadThroughCache<>(vertx, "segments", store, options.singleFlight, options.cacheDisabled);
-    ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
-        .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
+    shared.init(vertx, config());
+    options = shared.options;
+    sessions = shared.sessions;
+    visitor = new UpstreamClient(vertx, shared.visitor);
     return Bus.<SegmentRequest, SegmentResult>bind(vertx, LOOKUP_ADDRESS, this::lookup).completion();
   }
 
@@ -113,7 +148,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
   private CacheEntry<JsonObject> entryFor(JsonObject session) {
     int ttl = session.getInteger("ttl", 0);
     CacheEntry<JsonObject> entry = options.ttl.entry(session, ttl);
-    ttlSeconds.record((entry.freshUntil() - System.currentTimeMillis()) / 1000.0);
+    shared.ttlSeconds.record((entry.freshUntil() - System.currentTimeMillis()) / 1000.0);
     session.put("expiresAt", entry.freshUntil());
     return entry;
   }

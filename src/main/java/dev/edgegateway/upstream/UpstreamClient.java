@@ -26,6 +26,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -39,39 +41,76 @@ public final class UpstreamClient {
   private final String name;
   private final UpstreamOptions options;
   private final WebClient client;
+  private final Guard guard;
   private final CircuitBreaker breaker;
-  private final Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
-  private final Counter retries;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * What the clients of one upstream share, whichever event loop they run on: one circuit breaker (the
+   * upstream is one service, whatever thread finds it failing), one connection budget, and its metrics.
+   */
+  public static final class Guard {
+    private final String name;
+    private final UpstreamOptions options;
+    private final CircuitBreaker breaker;
+    private final int clients;
+    private final Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
+    private final Counter retries;
+    private final AtomicInteger open = new AtomicInteger();
+
+    /**
+     * @param clients how many clients (one per event loop) will share the connection budget: each gets its
+     *     share of {@code maxPoolSize} and {@code maxWaitQueue}, so the upstream sees the configured total
+     */
+    public Guard(Vertx vertx, String name, UpstreamOptions options, int clients) {
+      this.name = name;
+      this.options = options;
+      this.clients = Math.max(1, clients);
+      this.breaker = CircuitBreaker.create("edge-" + name, vertx, new CircuitBreakerOptions()
+              .setMaxFailures(options.getBreakerMaxFailures())
+              .setResetTimeout(options.getBreakerResetMs())
+              .setFailuresRollingWindow(options.getBreakerWindowMs())
+              .setTimeout(-1)
+              .setNotificationLocalOnly(true))
+          .failurePolicy(future -> future.failed()
+              && OutcomeException.outcomeOf(future.cause()) != Outcome.UPSTREAM_REJECTED);
+      MeterRegistry registry = Metrics.of(vertx);
+      for (Outcome outcome : Outcome.values()) {
+        timers.put(outcome, Timer.builder("edge_upstream_request_seconds")
+            .tag("upstream", name).tag("outcome", outcome.tag())
+            .publishPercentileHistogram(false)
+            .register(registry));
+      }
+      this.retries = registry.counter("edge_upstream_retries_total", "upstream", name);
+      Gauge.builder("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+          .tag("upstream", name).register(registry);
+    }
+
+    private static int share(int total, int clients) {
+      return Math.max(1, (total + clients - 1) / clients);
+    }
+  }
+
+  /** The only client of its upstream. */
   public UpstreamClient(Vertx vertx, String name, UpstreamOptions options) {
+    this(vertx, new Guard(vertx, name, options, 1));
+  }
+
+  /** One of the clients sharing {@code guard}; call it on the event loop it will send from. */
+  public UpstreamClient(Vertx vertx, Guard guard) {
     this.vertx = vertx;
-    this.name = name;
-    this.options = options;
+    this.guard = guard;
+    this.name = guard.name;
+    this.options = guard.options;
+    this.breaker = guard.breaker;
     this.client = WebClient.create(vertx, new WebClientOptions()
             .setConnectTimeout(options.getConnectTimeoutMs())
             .setKeepAlive(true)
             .setUserAgent("edge-gateway"),
         new PoolOptions()
-            .setHttp1MaxSize(options.getMaxPoolSize())
-            .setMaxWaitQueueSize(options.getMaxWaitQueue()));
-    this.breaker = CircuitBreaker.create("edge-" + name, vertx, new CircuitBreakerOptions()
-            .setMaxFailures(options.getBreakerMaxFailures())
-            .setResetTimeout(options.getBreakerResetMs())
-            .setFailuresRollingWindow(options.getBreakerWindowMs())
-            .setTimeout(-1)
-            .setNotificationLocalOnly(true))
-        .failurePolicy(future -> future.failed()
-            && OutcomeException.outcomeOf(future.cause()) != Outcome.UPSTREAM_REJECTED);
-    MeterRegistry registry = Metrics.of(vertx);
-    for (Outcome outcome : Outcome.values()) {
-      timers.put(outcome, Timer.builder("edge_upstream_request_seconds")
-          .tag("upstream", name).tag("outcome", outcome.tag())
-          .publishPercentileHistogram(false)
-          .register(registry));
-    }
-    this.retries = registry.counter("edge_upstream_retries_total", "upstream", name);
-    Gauge.builder("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
-        .tag("upstream", name).register(registry);
+            .setHttp1MaxSize(Guard.share(options.getMaxPoolSize(), guard.clients))
+            .setMaxWaitQueueSize(options.getMaxWaitQueue() < 0 ? -1 : Guard.share(options.getMaxWaitQueue(), guard.clients)));
+    guard.open.incrementAndGet();
   }
 
   public String name() {
@@ -110,14 +149,14 @@ public final class UpstreamClient {
     }).recover(t -> Future.failedFuture(t instanceof OpenCircuitException
         ? new OutcomeException(Outcome.CIRCUIT_OPEN, name + ": circuit open", options.getBreakerResetMs() / 1000 + 1)
         : OutcomeException.of(t)));
-    return call.andThen(ar -> timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
+    return call.andThen(ar -> guard.timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .recover(failure -> {
           long delay = retryDelay(failure, attempt);
           if (delay < 0 || delay + 1 >= deadline.remainingMillis()) {
             return Future.failedFuture(failure);
           }
-          retries.increment();
+          guard.retries.increment();
           Promise<HttpResponse<Buffer>> retried = Promise.promise();
           vertx.setTimer(Math.max(1, delay), id -> attempt(request, body, deadline, attempt + 1).onComplete(retried));
           return retried.future();
@@ -185,8 +224,13 @@ public final class UpstreamClient {
   }
 
   public Future<Void> close() {
-    breaker.close();
-    client.close();
+    if (closed.compareAndSet(false, true)) {
+      client.close();
+      // the breaker goes with the last of its clients
+      if (guard.open.decrementAndGet() == 0) {
+        breaker.close();
+      }
+    }
     return Future.succeededFuture();
   }
 }

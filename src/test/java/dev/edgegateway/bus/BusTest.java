@@ -2,10 +2,18 @@ package dev.edgegateway.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,5 +73,89 @@ class BusTest {
       assertThat(OutcomeException.outcomeOf(t)).isEqualTo(Outcome.INTERNAL);
       ctx.completeNow();
     })));
+  }
+
+  /** Answers with the name of the thread it ran on. */
+  static final class ThreadEcho extends VerticleBase {
+    @Override
+    public Future<?> start() {
+      Bus.install(vertx);
+      return Bus.<Ping, String>bind(vertx, "t.where", (ping, deadline) ->
+          Future.succeededFuture(Thread.currentThread().getName())).completion();
+    }
+  }
+
+  /** Asks once at start, and records {caller thread, answering thread}. */
+  static final class ThreadCaller extends VerticleBase {
+    final List<String[]> seen;
+
+    ThreadCaller(List<String[]> seen) {
+      this.seen = seen;
+    }
+
+    @Override
+    public Future<?> start() {
+      String caller = Thread.currentThread().getName();
+      return Bus.<String>request(vertx, "t.where", new Ping("?"), Deadline.in(2_000))
+          .onSuccess(answerer -> seen.add(new String[] {caller, answerer}));
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static double busRequests(Vertx vertx, String target) {
+    Counter counter = Metrics.of(vertx).find("edge_bus_requests_total").tags("address", "t.where", "target", target).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aCallerOnAnEventLoopWithAHandlerIsAnsweredOnItsOwnThread() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
+    try {
+      await(vertx.deployVerticle(ThreadEcho::new, new DeploymentOptions().setInstances(4)));
+      List<String[]> seen = new CopyOnWriteArrayList<>();
+      await(vertx.deployVerticle(() -> new ThreadCaller(seen), new DeploymentOptions().setInstances(8)));
+      assertThat(seen).hasSize(8);
+      // with no co-location, Vert.x's round robin would answer most of them from another loop
+      assertThat(seen).allSatisfy(pair -> assertThat(pair[1]).isEqualTo(pair[0]));
+      assertThat(busRequests(vertx, "own_loop")).isEqualTo(8);
+      assertThat(busRequests(vertx, "any_loop")).isZero();
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void whenTheHandlerOnTheCallersThreadIsGoneAnotherOneAnswers() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
+    try {
+      String everywhere = await(vertx.deployVerticle(ThreadEcho::new, new DeploymentOptions().setInstances(4)));
+      List<String[]> before = new CopyOnWriteArrayList<>();
+      await(vertx.deployVerticle(() -> new ThreadCaller(before), new DeploymentOptions().setInstances(4)));
+      await(vertx.deployVerticle(new ThreadEcho()));
+      await(vertx.undeploy(everywhere));
+      List<String[]> after = new CopyOnWriteArrayList<>();
+      await(vertx.deployVerticle(() -> new ThreadCaller(after), new DeploymentOptions().setInstances(4)));
+      assertThat(after).hasSize(4);
+      // the one instance left answers them all, from whichever loop it runs on
+      assertThat(after.stream().map(pair -> pair[1]).distinct()).hasSize(1);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void aCallerOffTheEventLoopsUsesTheSharedAddress() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try {
+      await(vertx.deployVerticle(ThreadEcho::new, new DeploymentOptions().setInstances(2)));
+      String answerer = await(Bus.<String>request(vertx, "t.where", new Ping("?"), Deadline.in(2_000)));
+      assertThat(answerer).startsWith("vert.x-eventloop-thread-");
+      assertThat(busRequests(vertx, "any_loop")).isEqualTo(1);
+    } finally {
+      await(vertx.close());
+    }
   }
 }
