@@ -89,7 +89,9 @@ public final class Main {
   static Vertx createVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv())).setMetricsOptions(new MicrometerMetricsOptions()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv()))
+            .setPreferNativeTransport(nativeTransport(System.getenv()))
+            .setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             // per-message event-bus meters cost more than the hops they measure; the gateway's own
             // per-capability timers and counters already say where a request spends its time
@@ -101,7 +103,18 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     Metrics.bind(vertx, registry);
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: native epoll");
+    } else {
+      Throwable why = vertx.unavailableNativeTransportCause();
+      LOG.info("network transport: Java NIO{}", why == null ? "" : " (native epoll unavailable: " + why.getMessage() + ")");
+    }
     return vertx;
+  }
+
+  /** {@code EDGE_NATIVE_TRANSPORT}: Netty's native epoll where it loads (Linux), else Java NIO. */
+  static boolean nativeTransport(Map<String, String> env) {
+    return GatewayConfig.resolve(new JsonObject(), env).getJsonObject("vertx").getBoolean("nativeTransport", true);
   }
 
   /** {@code EDGE_EVENT_LOOPS}, or Vert.x's own default (two per core) when unset or 0. */

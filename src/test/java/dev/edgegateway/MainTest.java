@@ -24,6 +24,22 @@ class MainTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EDGE_EVENT_LOOPS");
   }
 
+  @Test
+  void theNativeTransportIsPreferredUnlessTurnedOffAndLoadsHere() throws Exception {
+    assertThat(Main.nativeTransport(Map.of())).isTrue();
+    assertThat(Main.nativeTransport(Map.of("EDGE_NATIVE_TRANSPORT", "false"))).isFalse();
+    // the jar carries Netty's epoll library for Linux: on this Linux machine it must load, or the knob does nothing
+    if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)).build();
+      try {
+        assertThat(vertx.isNativeTransportEnabled()).as("native epoll: %s", vertx.unavailableNativeTransportCause())
+            .isTrue();
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /** Records what config() answered in start(). */
   static final class Probe extends ConfiguredVerticle {
     volatile JsonObject seen;
