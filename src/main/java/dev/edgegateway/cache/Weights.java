@@ -10,9 +10,11 @@ import java.util.Map;
  * Cheap estimates of the heap an in-memory cache entry keeps alive, in bytes, for the byte bound of
  * {@link MemoryCache}. Computed once when an entry is written (Caffeine weighs on put, never on a read), by one
  * walk of the value: no encoding, no allocation. The figures are those of a 64-bit JVM with compressed
- * references and compact (Latin-1) strings; they are an estimate, not a measurement: field-name strings that
- * Jackson interns are counted in every object that holds them, and text outside Latin-1 (two bytes a char)
- * is counted at one byte a char.
+ * references and compact (Latin-1) strings; they are an estimate, not a measurement. Field names are not counted:
+ * Jackson interns them when it decodes, so one copy serves every object. Text outside Latin-1 (two bytes a char)
+ * is counted at one byte a char. Checked against the heap: a decoded search answer of 1, 10 and 40 products
+ * (311, 2,436 and 9,696 bytes of JSON) retained 1,809, 11,600 and 44,640 bytes and is estimated at 1,821, 12,000
+ * and 46,080.
  */
 public final class Weights {
   /**
@@ -88,7 +90,7 @@ public final class Weights {
   private static long map(Map<?, ?> map) {
     long bytes = OBJECT;
     for (Map.Entry<?, ?> field : map.entrySet()) {
-      bytes += FIELD + of(field.getKey()) + of(field.getValue());
+      bytes += FIELD + of(field.getValue()); // the name is interned: shared, not counted
     }
     return bytes;
   }
