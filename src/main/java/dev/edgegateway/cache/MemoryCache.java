@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,6 +28,7 @@ public final class MemoryCache<V> implements Cache<V> {
   private final MemoryCacheOptions options;
   private final LongAdder sizeEvictions = new LongAdder();
   private final LongAdder expiredEvictions = new LongAdder();
+  private volatile BiConsumer<String, CacheEntry<V>> onEvicted = (key, entry) -> { };
 
   /** A store whose values are weighed by {@link Weights#of} (JSON trees, Strings, Buffers). */
   public MemoryCache(MemoryCacheOptions options) {
@@ -48,6 +50,9 @@ public final class MemoryCache<V> implements Cache<V> {
             sizeEvictions.increment();
           } else if (cause == RemovalCause.EXPIRED) {
             expiredEvictions.increment();
+          }
+          if (cause.wasEvicted()) {
+            onEvicted.accept(key, entry);
           }
         });
     if (options.getMaxBytes() > 0) {
@@ -100,6 +105,11 @@ public final class MemoryCache<V> implements Cache<V> {
     return entry != null && entry.isFresh(System.currentTimeMillis()) ? entry : null;
   }
 
+  /** The entry held for the key, whatever its age, without counting as a read (W-TinyLFU's frequencies). */
+  CacheEntry<V> peek(String key) {
+    return store.policy().getIfPresentQuietly(key);
+  }
+
   /** Removes the key only while it still maps to {@code entry} (a newer value written meanwhile stays). */
   public void removeIf(String key, CacheEntry<V> entry) {
     store.asMap().remove(key, entry);
@@ -149,6 +159,14 @@ public final class MemoryCache<V> implements Cache<V> {
   /** Runs pending upkeep (evictions) now; Caffeine otherwise does it on the next few reads or writes. */
   public void cleanUp() {
     store.cleanUp();
+  }
+
+  /**
+   * Called with each entry the store evicts (bounds or keep time), on the thread that ran the upkeep; so that
+   * whoever indexes this store's entries (TieredCache's hold times) lets go of them too. One listener.
+   */
+  void onEvicted(BiConsumer<String, CacheEntry<V>> listener) {
+    this.onEvicted = listener;
   }
 
   public MemoryCacheOptions options() {

@@ -203,4 +203,18 @@ class MemoryCacheBoundsTest {
     assertThat(factory.memoryOptions("segments").getMaxBytes()).isZero();
     assertThat(factory.memoryOptions("segments").getMaxEntries()).isEqualTo(MemoryCacheOptions.DEFAULT_MAX_ENTRIES);
   }
+
+  @Test
+  void withRedisTheHoldTimesLetGoOfWhatL1Evicts(Vertx vertx) {
+    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions().setMaxBytes(BUDGET));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "holds", l1, new MemoryCache<>(new MemoryCacheOptions()),
+        new TieredCacheOptions().setL1MaxTtlMs(60_000));
+    String big = "x".repeat(4_000);
+    for (int i = 0; i < 100; i++) {
+      tiered.put("big:" + i, entry(big + i));
+    }
+    l1.cleanUp();
+    assertThat(l1.evictions(RemovalCause.SIZE)).isPositive();
+    assertThat(tiered.heldEntries()).as("no hold keeps an evicted entry alive").isEqualTo(l1.estimatedSize());
+  }
 }
