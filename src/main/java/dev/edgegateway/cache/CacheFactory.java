@@ -41,14 +41,16 @@ public final class CacheFactory {
   public static final long DEFAULT_MEMORY_MAX_BYTES = 128L << 20;
 
   /**
-   * Percent of {@code memory.maxBytes} each cache gets, by what one entry weighs and how many of them a busy
-   * storefront keeps hot: searches (product lists, the largest values, one per page context) and banners (a page
-   * body plus its banner, one per page and segment set) take most; sessions are small but one per shopper, and
-   * they decide whether a page takes the fast path; configs are one per page context but a few KB; customer
-   * links are short strings. A cache not listed (tests, tools) gets {@link #OTHER_SHARE_PERCENT}.
+   * Percent of {@code memory.maxBytes} each cache gets, from what its entries weigh and how many a storefront keeps
+   * hot. Measured with the simulator's answers: a search entry (product list) about 15 KB, a banner (page body)
+   * 4 KB, a config 3.5 KB, a shopper's session under 1 KB. One page context needs a config, a search and a banner,
+   * so search takes most; sessions are one per shopper and decide whether a page takes the fast path, so they get
+   * the next largest share (about 45,000 shoppers of the default); customer links are short strings. With the
+   * defaults that is about 3,600 page contexts' searches, 3,800 configs and 5,000 banners. A cache not listed
+   * (tests, tools) gets {@link #OTHER_SHARE_PERCENT}.
    */
   public static final Map<String, Integer> BYTE_SHARES =
-      Map.of("segments", 20, "links", 5, "config", 15, "search", 30, "banners", 30);
+      Map.of("segments", 30, "links", 5, "config", 10, "search", 40, "banners", 15);
   static final int OTHER_SHARE_PERCENT = 10;
 
   private final Vertx vertx;

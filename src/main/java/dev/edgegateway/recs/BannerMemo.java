@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * memoised: they go the full way, which refreshes them.
  *
  * <p>Bounded like the caches ({@link MemoryCacheOptions}): by entries, and by estimated heap bytes, each banner
- * weighed when remembered by its encoded page body plus its banner's JSON ({@link #weigh}).
+ * weighed when remembered by its encoded page body ({@link #weigh}).
  *
  * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}, and the
  * store's {@code edge_cache_memory_bytes|entries|max_bytes{cache="banners"}},
@@ -134,13 +134,13 @@ public final class BannerMemo {
   }
 
   /**
-   * Estimated heap bytes of a memoised banner: its encoded page body, plus the banner's metadata and products. Those
-   * are often the same objects as the config and search cache entries they came from (then counted twice while
-   * both are cached), but a banner keeps them alive on its own once those entries are evicted.
+   * Estimated heap bytes a memoised banner keeps alive on its own: its encoded page body and the records around it.
+   * Its metadata and products are the very objects of the config and search entries it was built from, which are
+   * kept far longer (their stale and keep windows) than a banner, which goes with the first input to stop being
+   * fresh; they are weighed there, not twice.
    */
   static long weigh(FreshBanner banner) {
-    return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.of(banner.result().metadata())
-        + Weights.of(banner.result().products()) + Weights.string(banner.result().skipped());
+    return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.string(banner.result().skipped());
   }
 
   /** The memo's store (tests). */

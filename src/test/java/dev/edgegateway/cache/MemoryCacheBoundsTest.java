@@ -165,7 +165,7 @@ class MemoryCacheBoundsTest {
     JsonObject defaults = GatewayConfig.resolve(new JsonObject(), Map.of());
     assertThat(GatewayConfig.get(defaults, "cache.memory.maxBytes")).isEqualTo(CacheFactory.DEFAULT_MEMORY_MAX_BYTES);
     assertThat(new CacheFactory(vertx, GatewayConfig.section(defaults, "cache")).memoryOptions("search").getMaxBytes())
-        .isEqualTo(CacheFactory.DEFAULT_MEMORY_MAX_BYTES / 100 * 30);
+        .isEqualTo(CacheFactory.DEFAULT_MEMORY_MAX_BYTES / 100 * 40);
 
     JsonObject config = GatewayConfig.resolve(
         new JsonObject().put("cache", new JsonObject().put("caches", new JsonObject()
@@ -187,7 +187,7 @@ class MemoryCacheBoundsTest {
     assertThat(factory.memoryOptions("links").getMaxEntries()).isEqualTo(7);
 
     Cache<String> search = factory.create("search", ValueCodecs.string());
-    assertThat(((MemoryCache<String>) search).options().getMaxBytes()).isEqualTo(3_000_000);
+    assertThat(((MemoryCache<String>) search).options().getMaxBytes()).isEqualTo(4_000_000);
     search.put("search:a", entry("x".repeat(1_000)))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertThat(Metrics.of(vertx).get("edge_cache_memory_bytes").tag("cache", "search").gauge().value())
