@@ -1,27 +1,58 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gateway's caches from the {@code cache} configuration, all sharing one Redis client (one
  * connection pool) when Redis is configured:
  * <pre>
  * {
- *   "memory":     { "maxEntries": 100000 },          // L1, or the only store without Redis
+ *   "memory":     { "maxEntries": 100000,            // L1, or the only store without Redis: entries of each cache
+ *                   "maxBytes": 134217728 },         // estimated heap bytes of all of them, split by BYTE_SHARES
  *   "l1MaxTtlMs": 10000,                             // TieredCacheOptions
  *   "redis":      { "connectionString": "redis://127.0.0.1:6379", "commandTimeoutMs": 50, ... },
  *   "lease":      { "enabled": true, "ttlMs": 2000, "waitMs": 300, "pollMs": 15 },   // LeaseOptions
- *   "caches":     { "segments": { "maxEntries": 20000, "l1MaxTtlMs": 5000 } }   // per-cache overrides
+ *   "caches":     { "segments": { "maxEntries": 20000, "maxBytes": 8388608, "l1MaxTtlMs": 5000 } }   // per-cache overrides
  * }
  * </pre>
+ * {@code memory.maxBytes} is one budget for every in-memory cache of the process, shared out by
+ * {@link #BYTE_SHARES}; {@code caches.<name>.maxBytes} sets one cache's own budget in bytes instead.
  * Without a {@code redis.connectionString} (or {@code redis.endpoints}) a cache is a {@link MemoryCache};
  * with one, a {@link TieredCache} of a MemoryCache over a {@link RedisCache}, whose misses are loaded under
  * a {@link RedisLoadLease} unless {@code lease.enabled} is false.
  */
 public final class CacheFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(CacheFactory.class);
+
+  /**
+   * Default of {@code cache.memory.maxBytes}: 128 MiB of estimated heap for all the in-memory caches together. A
+   * fixed figure rather than a fraction of -Xmx, so the bound reads the same in the table and the metrics on every
+   * machine; it is a quarter of the 512 MB heap the load tests run with, which leaves room for the estimate
+   * being low (it counts the JSON trees, not GC headroom) and for the rest of the gateway. Before the byte bound,
+   * 100,000 entries a cache of about 4 KB each (unique product pages) allowed about 2 GB and filled that heap.
+   */
+  public static final long DEFAULT_MEMORY_MAX_BYTES = 128L << 20;
+
+  /**
+   * Percent of {@code memory.maxBytes} each cache gets, from what its entries weigh and how many a storefront keeps
+   * hot. Measured with the simulator's answers: a search entry (product list) about 15 KB, a banner (page body)
+   * 4 KB, a config 3.5 KB, a shopper's session under 1 KB. One page context needs a config, a search and a banner,
+   * so search takes most; sessions are one per shopper and decide whether a page takes the fast path, so they get
+   * the next largest share (about 45,000 shoppers of the default); customer links are short strings. With the
+   * defaults that is about 3,600 page contexts' searches, 3,800 configs and 5,000 banners. A cache not listed
+   * (tests, tools) gets {@link #OTHER_SHARE_PERCENT}.
+   */
+  public static final Map<String, Integer> BYTE_SHARES =
+      Map.of("segments", 30, "links", 5, "config", 10, "search", 40, "banners", 15);
+  static final int OTHER_SHARE_PERCENT = 10;
+
   private final Vertx vertx;
   private final JsonObject config;
   private final RedisBackend redis;
@@ -36,17 +67,38 @@ public final class CacheFactory {
         : null;
     LeaseOptions leaseOptions = new LeaseOptions(this.config.getJsonObject("lease"));
     this.lease = redis != null && leaseOptions.isEnabled() ? new RedisLoadLease(redis, leaseOptions) : LoadLease.none();
+    long budget = memoryMaxBytes();
+    long heap = Runtime.getRuntime().maxMemory();
+    if (budget > heap / 2 && heap != Long.MAX_VALUE) {
+      LOG.warn("cache.memory.maxBytes is {} bytes, more than half of the {} byte heap: the caches may fill it", budget,
+          heap);
+    }
+  }
+
+  /**
+   * The options of the in-memory store of cache {@code name}: {@code caches.<name>} overrides, else
+   * {@code memory.maxEntries} and the cache's share of {@code memory.maxBytes} ({@link #BYTE_SHARES}).
+   * {@code banners} is the recommendations' banner memo, which is not built here but is bounded the same way.
+   */
+  public MemoryCacheOptions memoryOptions(String name) {
+    JsonObject own = config.getJsonObject("caches", new JsonObject()).getJsonObject(name, new JsonObject());
+    JsonObject memory = config.getJsonObject("memory", new JsonObject());
+    long maxEntries = own.getLong("maxEntries", memory.getLong("maxEntries", MemoryCacheOptions.DEFAULT_MAX_ENTRIES));
+    long share = BYTE_SHARES.getOrDefault(name, OTHER_SHARE_PERCENT);
+    long maxBytes = own.getLong("maxBytes", memoryMaxBytes() / 100 * share);
+    return new MemoryCacheOptions().setMaxEntries(maxEntries).setMaxBytes(maxBytes);
+  }
+
+  /** {@code memory.maxBytes}: the byte budget of all in-memory caches together; 0 = entry bounds only. */
+  public long memoryMaxBytes() {
+    return config.getJsonObject("memory", new JsonObject()).getLong("maxBytes", DEFAULT_MEMORY_MAX_BYTES);
   }
 
   /** A cache for {@code name} (a metric tag, e.g. {@code segments}); values stored in Redis via {@code codec}. */
   public <V> Cache<V> create(String name, ValueCodec<V> codec) {
     JsonObject own = config.getJsonObject("caches", new JsonObject()).getJsonObject(name, new JsonObject());
-    JsonObject memory = config.getJsonObject("memory", new JsonObject()).copy();
-    if (own.containsKey("maxEntries")) {
-      memory.put("maxEntries", own.getValue("maxEntries"));
-    }
-    MemoryCacheOptions memoryOptions = new MemoryCacheOptions(memory);
-    MemoryCache<V> l1 = new MemoryCache<>(memoryOptions);
+    MemoryCacheOptions memoryOptions = memoryOptions(name);
+    MemoryCache<V> l1 = new MemoryCache<V>(memoryOptions).bindMetrics(Metrics.of(vertx), name);
     if (redis == null) {
       return l1;
     }
@@ -56,9 +108,9 @@ public final class CacheFactory {
     return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease), tiered);
   }
 
-  /** Bound of each in-memory cache. */
+  /** Entry bound of each in-memory cache. */
   public long memoryMaxEntries() {
-    return new MemoryCacheOptions(config.getJsonObject("memory", new JsonObject())).getMaxEntries();
+    return config.getJsonObject("memory", new JsonObject()).getLong("maxEntries", MemoryCacheOptions.DEFAULT_MAX_ENTRIES);
   }
 
   /** With Redis, how long L1 may answer on its own (0 without Redis: memory is the only tier). */

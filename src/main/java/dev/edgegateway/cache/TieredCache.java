@@ -50,6 +50,10 @@ public final class TieredCache<V> implements Cache<V> {
         .maximumSize(options.getL1TrackedEntries())
         .expireAfterWrite(options.getL1MaxTtlMs(), TimeUnit.MILLISECONDS)
         .<String, CacheEntry<V>>build();
+    if (l1Holds != null) {
+      // a hold refers to its entry: dropped with it, or an entry L1 evicted for bytes stays alive until its hold ends
+      l1.onEvicted((key, entry) -> l1Holds.asMap().remove(key, entry));
+    }
     MeterRegistry registry = Metrics.of(vertx);
     this.l2GetErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "get");
     this.l2PutErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "put");
@@ -100,7 +104,7 @@ public final class TieredCache<V> implements Cache<V> {
         if (ar.failed()) {
           l2GetErrors.increment();
           revalidationFailed.increment();
-          l1Holds.put(key, local);
+          hold(key, local);
         } else if (ar.result() == null) {
           revalidationDropped.increment();
           l1.removeIf(key, local);
@@ -110,7 +114,7 @@ public final class TieredCache<V> implements Cache<V> {
           fillL1(key, ar.result().entry());
         } else {
           revalidationKept.increment();
-          l1Holds.put(key, local);
+          hold(key, local);
         }
       } finally {
         revalidating.remove(key);
@@ -151,6 +155,15 @@ public final class TieredCache<V> implements Cache<V> {
     });
   }
 
+  /** Hold times tracked (tests). */
+  long heldEntries() {
+    if (l1Holds == null) {
+      return 0;
+    }
+    l1Holds.cleanUp();
+    return l1Holds.estimatedSize();
+  }
+
   /** Whether L1 may still answer with this entry: no cap, or filled less than l1MaxTtlMs ago. */
   private boolean isHeld(String key, CacheEntry<V> entry) {
     return l1Holds == null || l1Holds.getIfPresent(key) == entry;
@@ -162,7 +175,15 @@ public final class TieredCache<V> implements Cache<V> {
     }
     l1.putNow(key, entry);
     if (l1Holds != null) {
-      l1Holds.put(key, entry);
+      hold(key, entry);
+    }
+  }
+
+  /** Starts the hold of an entry, unless L1 no longer has it (evicted meanwhile, even as it was written). */
+  private void hold(String key, CacheEntry<V> entry) {
+    l1Holds.put(key, entry);
+    if (l1.peek(key) != entry) {
+      l1Holds.asMap().remove(key, entry);
     }
   }
 

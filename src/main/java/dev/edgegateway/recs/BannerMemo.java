@@ -5,6 +5,7 @@ import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
+import dev.edgegateway.cache.Weights;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +23,12 @@ import java.util.function.Consumer;
  * encoding. The recs verticle writes; any event loop reads. Stale, negative and degraded answers are never
  * memoised: they go the full way, which refreshes them.
  *
- * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}.
+ * <p>Bounded like the caches ({@link MemoryCacheOptions}): by entries, and by estimated heap bytes, each banner
+ * weighed when remembered by its encoded page body ({@link #weigh}).
+ *
+ * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}, and the
+ * store's {@code edge_cache_memory_bytes|entries|max_bytes{cache="banners"}},
+ * {@code edge_cache_memory_evictions_total{cache="banners",cause}}.
  */
 public final class BannerMemo {
   /**
@@ -44,13 +50,27 @@ public final class BannerMemo {
   private final Map<String, Long> nextRecheck;
   private volatile Consumer<RecsRequest> recheck = page -> { };
 
+  /** Metric tag of the memo's store, and its name in {@code cache.caches} overrides. */
+  public static final String CACHE_NAME = "banners";
+  /** The FreshBanner and RecsResult records around a banner's parts. */
+  static final long RECORDS_BYTES = 64;
+
   /**
-   * @param maxEntries bound on memoised banners
+   * @param maxEntries bound on memoised banners (with the default byte budget of one store)
    * @param maxAgeMs longest a banner is kept whatever its inputs say; 0 for no bound beyond their freshness
    */
   public BannerMemo(long maxEntries, long maxAgeMs, MeterRegistry registry) {
-    this.banners = new MemoryCache<>(new MemoryCacheOptions().setMaxEntries(maxEntries));
+    this(new MemoryCacheOptions().setMaxEntries(maxEntries), maxAgeMs, registry);
+  }
+
+  /**
+   * @param bounds entries and estimated bytes the memo may hold (e.g. {@code CacheFactory.memoryOptions("banners")})
+   * @param maxAgeMs longest a banner is kept whatever its inputs say; 0 for no bound beyond their freshness
+   */
+  public BannerMemo(MemoryCacheOptions bounds, long maxAgeMs, MeterRegistry registry) {
+    this.banners = new MemoryCache<>(bounds, BannerMemo::weigh).bindMetrics(registry, CACHE_NAME);
     this.maxAgeMs = maxAgeMs;
+    long maxEntries = bounds.getMaxEntries();
     this.nextRecheck = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(1))
         .executor(Runnable::run).<String, Long>build().asMap();
     this.hits = registry.counter("edge_recs_memo_total", "result", "hit");
@@ -111,6 +131,21 @@ public final class BannerMemo {
     banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs)),
         freshUntil - now, 0, 0));
     nextRecheck.remove(key);
+  }
+
+  /**
+   * Estimated heap bytes a memoised banner keeps alive on its own: its encoded page body and the records around it.
+   * Its metadata and products are the very objects of the config and search entries it was built from, which are
+   * kept far longer (their stale and keep windows) than a banner, which goes with the first input to stop being
+   * fresh; they are weighed there, not twice.
+   */
+  static long weigh(FreshBanner banner) {
+    return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.string(banner.result().skipped());
+  }
+
+  /** The memo's store (tests). */
+  MemoryCache<FreshBanner> store() {
+    return banners;
   }
 
   /** When a banner is next checked against the shared store: the hold bound, never past its inputs' freshness. */

@@ -2,7 +2,10 @@ package dev.edgegateway.recs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.edgegateway.cache.CacheStatus;
+import dev.edgegateway.cache.MemoryCacheOptions;
+import io.vertx.core.buffer.Buffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -102,5 +105,44 @@ class BannerMemoTest {
     assertThat(BannerMemo.memoisable(CacheStatus.STALE)).isFalse();
     assertThat(BannerMemo.memoisable(CacheStatus.NEGATIVE)).isFalse();
     assertThat(BannerMemo.memoisable(CacheStatus.BYPASS)).isFalse();
+  }
+
+  /** A banner of {@code n} products, as a search answers it. */
+  private static RecsResult banner(int n) {
+    JsonArray products = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      products.add(new JsonObject().put("id", String.valueOf(i)).put("name", "Soft Sock Pack " + i).put("price", "9.99")
+          .put("url", "https://shop.example/products/" + i));
+    }
+    return new RecsResult(new JsonObject().put("title", "Picked for you"), products, true, null, CacheStatus.MISS);
+  }
+
+  @Test
+  void aBannerWeighsItsPageBodyAndGrowsWithIt() {
+    RecsResult result = banner(2);
+    long small = BannerMemo.weigh(new BannerMemo.FreshBanner(result, Buffer.buffer(new byte[100]), 0));
+    long large = BannerMemo.weigh(new BannerMemo.FreshBanner(result, Buffer.buffer(new byte[10_100]), 0));
+    assertThat(large - small).as("the body's bytes, one for one").isEqualTo(10_000);
+    assertThat(BannerMemo.weigh(new BannerMemo.FreshBanner(banner(20), Buffer.buffer(new byte[100]), 0)))
+        .as("its products are the search entry's, weighed there").isEqualTo(small);
+  }
+
+  @Test
+  void bannersOverTheByteBudgetAreEvicted() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long budget = 64 * 1024;
+    BannerMemo memo = new BannerMemo(new MemoryCacheOptions().setMaxEntries(100_000).setMaxBytes(budget), 0, registry);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 50; i++) { // 50 pages of a 40-product banner: several KB each, far more than 64 KiB
+      memo.remember(new RecsRequest("api", "k-pdp", List.of(), "p" + i, null, null), banner(40), now + 60_000);
+    }
+    memo.store().cleanUp();
+    assertThat(memo.store().weightedBytes()).isPositive().isLessThanOrEqualTo(budget);
+    assertThat(memo.store().estimatedSize()).isLessThan(50);
+    assertThat(memo.store().evictions(RemovalCause.SIZE)).isPositive();
+    assertThat(registry.get("edge_cache_memory_evictions_total").tags("cache", "banners", "cause", "size")
+        .functionCounter().count()).isPositive();
+    assertThat(registry.get("edge_cache_memory_bytes").tag("cache", "banners").gauge().value())
+        .isEqualTo((double) memo.store().weightedBytes());
   }
 }
