@@ -118,6 +118,26 @@ class FaultsAndControlSimTest extends SimTestBase {
     })));
   }
 
+  /** Gateway tests rely on this: a call held under a fault keeps its answer when the upstream is healed meanwhile. */
+  @Test
+  void aHeldRequestKeepsTheSettingsItArrivedUnder(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("visitor", new JsonObject().put("fault", "error").put("latencyMs", 1000)))
+        .compose(c -> {
+          Future<HttpResponse<Buffer>> held = session();
+          return dev.edgegateway.Awaits.until(vertx, () -> sim.state().count(SimCounter.SESSION) == 1, 5_000, 2)
+              .compose(counted -> setConfig(new JsonObject().put("visitor",
+                  new JsonObject().put("fault", "none").put("latencyMs", 0))))
+              .compose(healed -> session())
+              .compose(after -> held.map(h -> List.of(h.statusCode(), after.statusCode())));
+        })
+        .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+          assertThat(statuses).as("held call, then a call after the heal").containsExactly(500, 200);
+          assertThat(sim.state().count(SimCounter.SESSION)).isEqualTo(2);
+          assertThat(sim.state().count(SimCounter.FAULTED)).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void downClosesTheConnectionWithoutAnswer(VertxTestContext ctx) {
     setConfig(new JsonObject().put("config", new JsonObject().put("fault", "down")))
