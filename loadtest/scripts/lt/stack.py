@@ -243,11 +243,11 @@ class Stack:
             # the in-memory cache with every step over the event bus: what the fast path saves
             env["EDGE_CACHE_MODE"] = "memory"
             env["EDGE_HTTP_FAST_PATH"] = "false"
-        if mode == "memory-shared":
-            # the in-memory cache with one segments and one recs instance, reached from any event loop:
-            # what co-locating them with each event loop saves
+        if mode == "memory-colocated":
+            # the in-memory cache with a segments and a recs instance on every event loop, reached from the
+            # caller's own thread: what co-location saves or costs
             env["EDGE_CACHE_MODE"] = "memory"
-            env["EDGE_HTTP_COLOCATE_CAPABILITIES"] = "false"
+            env["EDGE_HTTP_COLOCATE_CAPABILITIES"] = "true"
         if mode == "redis":
             if not self.redis_url:
                 raise RuntimeError("redis mode without a redis")

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -70,9 +71,11 @@ public final class BareServer extends VerticleBase {
       headers.add(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     int instances = a.intOpt("--instances", Runtime.getRuntime().availableProcessors());
-    Vertx vertx = Vertx.vertx();
+    // the same transport as the gateway (native epoll where it loads), or the baseline would pay for Java NIO
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     vertx.deployVerticle(() -> new BareServer(port, body, headers), new DeploymentOptions().setInstances(instances))
-        .onSuccess(id -> System.out.println("bare server on 127.0.0.1:" + port + " instances=" + instances + " body=" + body.length() + "B"))
+        .onSuccess(id -> System.out.println("bare server on 127.0.0.1:" + port + " instances=" + instances + " body=" + body.length()
+            + "B transport=" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio")))
         .onFailure(err -> {
           err.printStackTrace();
           System.exit(1);

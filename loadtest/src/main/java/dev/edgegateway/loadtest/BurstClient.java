@@ -44,6 +44,7 @@ public final class BurstClient {
     int status;
     String xcache;
     String outcome;
+    String serverTiming;
     int headerEnd = -1;
     long contentLength = -1;
     boolean chunked;
@@ -128,6 +129,8 @@ public final class BurstClient {
       TreeMap<String, Integer> statuses = new TreeMap<>();
       TreeMap<String, Integer> caches = new TreeMap<>();
       TreeMap<String, Integer> outcomes = new TreeMap<>();
+      // how each answer was made, by the phase names in its Server-Timing (coalesced, memory, segments, ...)
+      TreeMap<String, Integer> phases = new TreeMap<>();
       long[] doneOffsetsUs = new long[n];
       int completed = 0;
       String sampleBody = null;
@@ -141,6 +144,7 @@ public final class BurstClient {
         statuses.merge(Integer.toString(c.status), 1, Integer::sum);
         caches.merge(c.xcache == null ? "none" : c.xcache.toUpperCase(Locale.ROOT), 1, Integer::sum);
         outcomes.merge(c.outcome == null ? "none" : c.outcome.toLowerCase(Locale.ROOT), 1, Integer::sum);
+        phases.merge(phaseNames(c.serverTiming), 1, Integer::sum);
         firstDone = Math.min(firstDone, c.doneNs);
         lastDone = Math.max(lastDone, c.doneNs);
         firstFb = Math.min(firstFb, c.firstByteNs);
@@ -160,6 +164,7 @@ public final class BurstClient {
           .put("status", new JsonObject(new java.util.HashMap<>(statuses)))
           .put("x_cache", new JsonObject(new java.util.HashMap<>(caches)))
           .put("outcome", new JsonObject(new java.util.HashMap<>(outcomes)))
+          .put("server_timing_phases", new JsonObject(new java.util.HashMap<>(phases)))
           .put("latency", LatencyRecorder.percentiles(hist))
           .put("leader_ms", completed == 0 ? null : (firstDone - t0) / 1e6)
           .put("last_ms", completed == 0 ? null : (lastDone - t0) / 1e6)
@@ -305,6 +310,7 @@ public final class BurstClient {
           case "transfer-encoding" -> c.chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
           case "x-cache" -> c.xcache = value;
           case "x-edge-outcome" -> c.outcome = value;
+          case "server-timing" -> c.serverTiming = value;
           default -> { }
         }
       }
@@ -358,5 +364,19 @@ public final class BurstClient {
       return i;
     }
     return -1;
+  }
+
+  /** "identity,coalesced,total" for {@code identity;dur=0.1, coalesced;dur=3.2, total;dur=3.4}. */
+  static String phaseNames(String serverTiming) {
+    if (serverTiming == null || serverTiming.isBlank()) {
+      return "none";
+    }
+    StringBuilder names = new StringBuilder();
+    for (String metric : serverTiming.split(",")) {
+      String name = metric.trim();
+      int semi = name.indexOf(';');
+      names.append(names.length() == 0 ? "" : ",").append(semi < 0 ? name : name.substring(0, semi));
+    }
+    return names.toString();
   }
 }
