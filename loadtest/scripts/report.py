@@ -122,7 +122,7 @@ COLUMNS = {
                    ("recovered", "recovered", "{:.0f}")],
 }
 
-MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "redis": "redis", "sdk-direct": "browser SDK, direct",
+MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "redis": "redis", "sdk-direct": "browser SDK, direct",
               # redis-down phases
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)"}

@@ -32,7 +32,7 @@ DEFAULTS = {
     # rate = measured pairs (one gateway page + the same three calls direct) per second, one at a time;
     # warm = pairs before that (JIT of gateway and client; as fast as they go, at most warm_rate);
     # the simulator answers at once (sim_latency_ms), so what is left is what the gateway adds
-    "cold": {"modes": "off,memory,memory-colocated", "rate": 150, "pairs": 2000, "warm": 8000, "warm_rate": 400, "sim_latency_ms": 0},
+    "cold": {"modes": "off,memory,memory-shared", "rate": 150, "pairs": 2000, "warm": 8000, "warm_rate": 400, "sim_latency_ms": 0},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
     # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)

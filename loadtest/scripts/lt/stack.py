@@ -243,6 +243,10 @@ class Stack:
             # the in-memory cache with every step over the event bus: what the fast path saves
             env["EDGE_CACHE_MODE"] = "memory"
             env["EDGE_HTTP_FAST_PATH"] = "false"
+        if mode == "memory-shared":
+            # the in-memory cache with one segments and one recs instance, reached from any event loop
+            env["EDGE_CACHE_MODE"] = "memory"
+            env["EDGE_HTTP_COLOCATE_CAPABILITIES"] = "false"
         if mode == "memory-colocated":
             # the in-memory cache with a segments and a recs instance on every event loop, reached from the
             # caller's own thread: what co-location saves or costs

@@ -85,8 +85,10 @@ public final class Gateway {
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
     int perLoop = new HttpOptions(config).colocateCapabilities ? eventLoops(vertx) : 1;
-    SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, perLoop);
-    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, banners, perLoop);
+    // pages reach Klevu through the instances on the HTTP loops: they split the connection budget between them
+    int senders = Math.min(perLoop, httpInstances);
+    SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, senders);
+    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, banners, senders);
     // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)
     DeploymentOptions bare = new DeploymentOptions();
     DeploymentOptions everyLoop = new DeploymentOptions().setInstances(perLoop);

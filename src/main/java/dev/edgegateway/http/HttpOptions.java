@@ -64,6 +64,6 @@ public final class HttpOptions {
     tlsKeyPath = tls.getString("keyPath", "");
     fastPath = http.getBoolean("fastPath", true);
     coalescePages = http.getBoolean("coalescePages", true);
-    colocateCapabilities = http.getBoolean("colocateCapabilities", false);
+    colocateCapabilities = http.getBoolean("colocateCapabilities", true);
   }
 }

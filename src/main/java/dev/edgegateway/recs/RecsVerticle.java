@@ -56,7 +56,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     private final Cache<JsonObject> configStore;
     private final Cache<JsonObject> searchStore;
     private final BannerMemo memo;
-    private final int instances;
+    private final int senders;
     private RecsOptions options;
     private UpstreamClient.Guard config;
     private UpstreamClient.Guard search;
@@ -64,12 +64,16 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     private ReadThroughCache<JsonObject> searches;
     private Counter searchRefused;
 
-    /** @param memo where fresh banners are memoised for the HTTP front's in-place reads */
-    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo, int instances) {
+    /**
+     * @param memo where fresh banners are memoised for the HTTP front's in-place reads
+     * @param senders the instances that send pages' calls (those on the HTTP event loops): each gets its share
+     *     of each upstream's connection budget
+     */
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo, int senders) {
       this.configStore = configStore;
       this.searchStore = searchStore;
       this.memo = memo;
-      this.instances = instances;
+      this.senders = senders;
     }
 
     /** True for the first instance to start: it also runs the memo's background checks. */
@@ -78,8 +82,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
         return false;
       }
       options = new RecsOptions(settings);
-      config = new UpstreamClient.Guard(vertx, "config", options.configUpstream, instances);
-      search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream, instances);
+      config = new UpstreamClient.Guard(vertx, "config", options.configUpstream, senders);
+      search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream, senders);
       configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
       searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
       searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");

@@ -46,16 +46,20 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
    */
   public static final class Shared {
     private final Cache<JsonObject> store;
-    private final int instances;
+    private final int senders;
     private SegmentsOptions options;
     private UpstreamClient.Guard visitor;
     private ReadThroughCache<JsonObject> sessions;
     private DistributionSummary ttlSeconds;
 
-    /** @param store where sessions live: memory, or memory in front of Redis */
-    public Shared(Cache<JsonObject> store, int instances) {
+    /**
+     * @param store where sessions live: memory, or memory in front of Redis
+     * @param senders the instances that send pages' calls (those on the HTTP event loops): each gets its share
+     *     of the visitor service's connection budget
+     */
+    public Shared(Cache<JsonObject> store, int senders) {
       this.store = store;
-      this.instances = instances;
+      this.senders = senders;
     }
 
     private synchronized void init(Vertx vertx, JsonObject config) {
@@ -63,7 +67,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
         return;
       }
       options = new SegmentsOptions(config);
-      visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream, instances);
+      visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream, senders);
       sessions = new ReadThroughCache<>(vertx, "segments", store, options.singleFlight, options.cacheDisabled);
       ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
           .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
