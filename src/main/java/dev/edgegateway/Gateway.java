@@ -84,7 +84,8 @@ public final class Gateway {
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
-    int perLoop = new HttpOptions(config).colocateCapabilities ? eventLoops(vertx) : 1;
+    int loops = eventLoops(vertx);
+    int perLoop = new HttpOptions(config).colocateCapabilities ? loops : 1;
     // pages reach Klevu through the instances on the HTTP loops: they split the connection budget between them
     int senders = Math.min(perLoop, httpInstances);
     SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, senders);
@@ -111,7 +112,7 @@ public final class Gateway {
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
             new HttpOptions(config).host, httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
             caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
-        .onSuccess(v -> LOG.info("segments and recs: {} instance(s) each, {} event loop(s)", perLoop, eventLoops(vertx)))
+        .onSuccess(v -> LOG.info("segments and recs: {} instance(s) each, {} event loop(s)", perLoop, loops))
         .mapEmpty();
   }
 

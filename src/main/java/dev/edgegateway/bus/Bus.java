@@ -100,11 +100,6 @@ public final class Bus {
     return address + "@" + Thread.currentThread().getId();
   }
 
-  /** Whether a handler for {@code address} is bound on the current thread. */
-  public static boolean boundOnThisThread(String address) {
-    return ON_THREAD.containsKey(onThisThread(address));
-  }
-
   public static <R> Future<R> request(Vertx vertx, String address, Object body, Deadline deadline) {
     long remaining = deadline.remainingMillis();
     if (remaining <= 0) {

@@ -108,11 +108,6 @@ public final class CacheFactory {
     return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease), tiered);
   }
 
-  /** Entry bound of each in-memory cache. */
-  public long memoryMaxEntries() {
-    return config.getJsonObject("memory", new JsonObject()).getLong("maxEntries", MemoryCacheOptions.DEFAULT_MAX_ENTRIES);
-  }
-
   /** With Redis, how long L1 may answer on its own (0 without Redis: memory is the only tier). */
   public long l1HoldMs() {
     return redis == null ? 0 : config.getLong("l1MaxTtlMs", TieredCacheOptions.DEFAULT_L1_MAX_TTL_MS);
