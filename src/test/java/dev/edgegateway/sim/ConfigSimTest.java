@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -25,15 +26,21 @@ class ConfigSimTest extends SimTestBase {
   /** Sends exact bytes (no client-side URI encoding) and returns the whole HTTP response. */
   Future<String> raw(String requestTarget) {
     Promise<String> p = Promise.promise();
-    vertx.createNetClient().connect(port(), HOST).onComplete(ar -> {
+    // referenced until the answer is in: Vert.x closes an unreferenced client's sockets at the next GC
+    NetClient client = vertx.createNetClient();
+    client.connect(port(), HOST).onComplete(ar -> {
       if (ar.failed()) {
+        client.close();
         p.fail(ar.cause());
         return;
       }
       NetSocket s = ar.result();
       Buffer acc = Buffer.buffer();
       s.handler(acc::appendBuffer);
-      s.closeHandler(v -> p.tryComplete(acc.toString()));
+      s.closeHandler(v -> {
+        p.tryComplete(acc.toString());
+        client.close();
+      });
       s.write("GET " + requestTarget + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
     });
     return p.future();
