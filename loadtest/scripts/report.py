@@ -10,6 +10,7 @@ Nothing in BENCHMARKS.md is typed by hand: edit this script instead.
 import glob
 import json
 import os
+import statistics
 import sys
 
 ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down"]
@@ -24,7 +25,11 @@ WHAT = {
             "Each is paired with the same three calls made by the same client (`ColdClient`, Vert.x HttpClient, "
             "keep-alive) straight at the simulator, in sequence, for another new shopper, recsKey and product; which of "
             "the two goes first in a pair is random. The simulator answers at once, so the difference is what the "
-            "gateway adds on top of its upstream calls: the loopback hop to it and its own work around the calls.",
+            "gateway adds on top of its upstream calls: the loopback hop to it and its own work around the calls. "
+            "A third arm, in the same random order, loads the page through `BareProxy`: plain Vert.x making the same "
+            "three calls with the same client code and nothing else (no identity, cache, single-flight, breaker, bus "
+            "or metrics), so `bare proxy − direct` is what the extra hop alone costs on this machine and `gateway − "
+            "bare proxy` is the gateway's own work.",
     "shoppers": "Open-loop page loads at a constant arrival rate (Gatling `constantUsersPerSec`) from many distinct "
                 "identified shoppers picked by Zipf popularity. Latency (µs HdrHistogram), hit ratio (`X-Cache`), "
                 "upstream calls per 1,000 page loads (simulator counters), gateway RSS sampled every second.",
@@ -69,13 +74,17 @@ COLUMNS = {
               ("send_span_ms", "burst send span (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
               ("ok_responses", "200 responses", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}")],
     "cold": [("gateway_p50_ms", "gateway page p50 (ms)", "{:.3f}"), ("direct_p50_ms", "3 calls direct p50 (ms)", "{:.3f}"),
-             ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"), ("gateway_p90_ms", "gateway p90 (ms)", "{:.3f}"),
+             ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"),
+             ("bare_proxy_p50_ms", "bare proxy p50 (ms)", "{:.3f}"), ("hop_p50_ms", "bare proxy − direct p50 (ms)", "{:+.3f}"),
+             ("over_bare_p50_ms", "gateway − bare proxy p50 (ms)", "{:+.3f}"),
+             ("gateway_work_mean_ms", "gateway's own work beside its calls, mean (ms)", "{:.3f}"),
+             ("gateway_p90_ms", "gateway p90 (ms)", "{:.3f}"),
              ("direct_p90_ms", "direct p90 (ms)", "{:.3f}"), ("delta_p90_ms", "Δ p90 (ms)", "{:+.3f}"),
              ("gateway_p99_ms", "gateway p99 (ms)", "{:.2f}"), ("direct_p99_ms", "direct p99 (ms)", "{:.2f}"),
              ("server_total_p50_ms", "gateway's own Server-Timing total p50 (ms)", "{:.3f}"),
              ("upstream_calls_per_page", "upstream calls / page", "{:.2f}"), ("not_miss", "pages not a miss", "{:.0f}"),
              ("gateway_cpu_ms_per_page", "gateway CPU ms / page", "{:.2f}"), ("errors", "errors", "{:.0f}"),
-             ("pairs", "pairs measured", "{:.0f}")],
+             ("pairs", "rounds measured", "{:.0f}")],
     "shoppers": [("achieved_rps", "req/s", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p90_ms", "p90 (ms)", "{:.2f}"),
                  ("p99_ms", "p99 (ms)", "{:.1f}"), ("p999_ms", "p99.9 (ms)", "{:.1f}"), ("max_ms", "max (ms)", "{:.1f}"),
                  ("hit_ratio", "hit ratio", "{:.1%}"), ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.0f}"),
@@ -286,6 +295,30 @@ def render(root, docs, old=None):
     return "\n".join(L)
 
 
+def cold_breakdown(d):
+    """Where a cold page's time goes, per mode: medians over the runs of the Server-Timing phases (p50), the
+    gateway's upstream calls (means, its own timers) and the direct side's calls (p50)."""
+    lines = [""]
+    for mode in d["modes"]:
+        infos = [s["info"] for s in d["samples"] if s["mode"] == mode]
+
+        def med(get):
+            vals = [v for v in (get(i) for i in infos) if v is not None]
+            return statistics.median(vals) if vals else None
+
+        def fmt(names, get):
+            parts = [f"{n} {v:.3f}" for n, v in ((n, med(lambda i, n=n: get(i, n))) for n in names) if v is not None]
+            return ", ".join(parts) if parts else "n/a"
+        phases = fmt(["identity", "segments", "recs", "total"],
+                     lambda i, n: ((i.get("server_timing_phases") or {}).get(n) or {}).get("p50_ms"))
+        gateway_calls = fmt(["visitor", "config", "search"], lambda i, n: (i.get("gateway_upstream_mean_ms") or {}).get(n))
+        direct_calls = fmt(["session", "config", "search"],
+                           lambda i, n: ((i.get("direct_calls") or {}).get(n) or {}).get("p50_ms"))
+        lines.append(f"- where a `{mode}` page's time goes: Server-Timing p50 (ms): {phases}; the gateway's calls as it timed them, mean (ms): "
+                     f"{gateway_calls}; the direct side's calls p50 (ms): {direct_calls}.")
+    return lines
+
+
 def scenario_notes(sc, d):
     o = d["options"]
     if sc == "burst":
@@ -302,12 +335,15 @@ def scenario_notes(sc, d):
                 "gateway's leader minus the k-th follower's lag behind bare's leader, for every rank k: what the "
                 "single-flight and the gateway's work add to releasing each follower."]
     if sc == "cold":
-        return [f"{o['pairs']} measured pairs at {o['rate']:.0f} pairs/s, after {o['warm']} pairs of warm-up (not "
-                f"recorded; up to {o['warm_rate']:.0f} pairs/s) that let the JIT of both the gateway and the client "
-                f"settle. Simulated upstream latency {o['sim_latency_ms']} ms for this scenario. One page in flight at a "
-                "time, latency from the actual send. Gateway CPU / page = the gateway's user + system CPU over warm-up "
+        return [f"{o['pairs']} measured rounds at {o['rate']:.0f} rounds/s, after {o['warm']} rounds of warm-up (not "
+                f"recorded; up to {o['warm_rate']:.0f} rounds/s) that let the JIT of the gateway, the bare proxy and the "
+                f"client settle. Simulated upstream latency {o['sim_latency_ms']} ms for this scenario. One page in flight "
+                "at a time, latency from the actual send. Gateway CPU / page = the gateway's user + system CPU over warm-up "
                 "and measurement divided by its pages (JIT compilation included). `off` = cache and single-flight off "
-                "(`X-Cache: BYPASS`); `memory` = every lookup misses and the answers are stored."]
+                "(`X-Cache: BYPASS`); `memory` = every lookup misses and the answers are stored. The gateway's own work "
+                "= its `Server-Timing` total minus its three upstream calls as its own timers "
+                "(`edge_upstream_request_seconds`, read at the start and end of the measurement) saw them, in means."] \
+            + cold_breakdown(d)
     if sc == "shoppers":
         return [f"{o['shoppers']} shoppers, Zipf exponent {o['zipf']}, {o['rate']} pages/s for {o['duration']} s per run "
                 "(new shopper ids every run, so every run starts cold; 2 s of JIT warm-up at up to 100 pages/s on 200 "

@@ -279,6 +279,15 @@ class Stack:
         procs.wait_http(f"http://127.0.0.1:{port}/health", proc, timeout=60)
         return proc, port
 
+    def start_bare_proxy(self, name):
+        """BareProxy: plain Vert.x turning one page request into the same three simulator calls (cold's floor)."""
+        port = procs.free_port()
+        cmd = ["java", "-Xmx512m", "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.BareProxy",
+               "--port", str(port), "--sim-port", str(self.sim_port), "--api-key", self.api_key]
+        proc = procs.Proc(name, cmd, log_path=self.log(name))
+        procs.wait_http(f"http://127.0.0.1:{port}/health", proc, timeout=60)
+        return proc, port
+
     def stop(self):
         self.resume_redis()  # a stopped redis-server would only act on SIGTERM once continued
         for p in (self.sim, self.redis):

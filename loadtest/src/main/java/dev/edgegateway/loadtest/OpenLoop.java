@@ -225,6 +225,22 @@ final class OpenLoop implements AutoCloseable {
     }
   }
 
+  /** Every metric of a {@code Server-Timing} header that has a {@code dur}, in µs, in header order. */
+  static java.util.Map<String, Long> serverTimingPhasesUs(String header) {
+    java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    if (header == null) {
+      return phases;
+    }
+    for (String part : header.split(",")) {
+      String name = part.trim().split(";")[0].trim();
+      long us = serverTimingUs(part, name);
+      if (!name.isEmpty() && us >= 0) {
+        phases.put(name, us);
+      }
+    }
+    return phases;
+  }
+
   /** The {@code dur} of one metric of a {@code Server-Timing} header, in µs; -1 when absent. */
   static long serverTimingUs(String header, String metric) {
     if (header == null) {
