@@ -158,4 +158,88 @@ class BusTest {
       await(vertx.close());
     }
   }
+
+  /** Binds {@code address} to {@code handler} on its own context. */
+  static final class Binder extends VerticleBase {
+    final String address;
+    final java.util.function.BiFunction<Ping, Deadline, Future<String>> handler;
+
+    Binder(String address, java.util.function.BiFunction<Ping, Deadline, Future<String>> handler) {
+      this.address = address;
+      this.handler = handler;
+    }
+
+    @Override
+    public Future<?> start() {
+      Bus.install(vertx);
+      return Bus.bind(vertx, address, handler).completion();
+    }
+  }
+
+  /** Asks {@code address} once at start, from its own context, and keeps the outcome (a failure too). */
+  static final class OneCall extends VerticleBase {
+    final String address;
+    final long deadlineMs;
+    final java.util.concurrent.CompletableFuture<io.vertx.core.AsyncResult<String>> outcome =
+        new java.util.concurrent.CompletableFuture<>();
+    volatile String callbackDeployment;
+
+    OneCall(String address, long deadlineMs) {
+      this.address = address;
+      this.deadlineMs = deadlineMs;
+    }
+
+    @Override
+    public Future<?> start() {
+      Bus.<String>request(vertx, address, new Ping("?"), Deadline.in(deadlineMs)).onComplete(ar -> {
+        callbackDeployment = Vertx.currentContext().deploymentID();
+        outcome.complete(ar);
+      });
+      return Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aHandlerOnTheCallersThreadRunsOnItsOwnContextAndAnswersOnTheCallers() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      String handlerDeployment = await(vertx.deployVerticle(new Binder("t.ctx", (ping, deadline) ->
+          Future.succeededFuture(Vertx.currentContext().deploymentID()))));
+      OneCall call = new OneCall("t.ctx", 2_000);
+      String callerDeployment = await(vertx.deployVerticle(call));
+      io.vertx.core.AsyncResult<String> answer = call.outcome.get(10, TimeUnit.SECONDS);
+      assertThat(answer.succeeded()).isTrue();
+      // timers, clients and promises the handler makes belong to its verticle, not to whoever called it
+      assertThat(answer.result()).isEqualTo(handlerDeployment);
+      assertThat(call.callbackDeployment).isEqualTo(callerDeployment);
+      Counter own = Metrics.of(vertx).find("edge_bus_requests_total").tags("address", "t.ctx", "target", "own_loop").counter();
+      assertThat(own).isNotNull();
+      assertThat(own.count()).isEqualTo(1);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void aHandlerOnTheCallersThreadIsHeldToTheDeadlineAndKeepsItsOutcomes() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    try {
+      await(vertx.deployVerticle(new Binder("t.never", (ping, deadline) -> io.vertx.core.Promise.<String>promise().future())));
+      await(vertx.deployVerticle(new Binder("t.throttled", (ping, deadline) ->
+          Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, "slow down", 7)))));
+      OneCall hanging = new OneCall("t.never", 150);
+      OneCall throttled = new OneCall("t.throttled", 2_000);
+      await(vertx.deployVerticle(hanging));
+      await(vertx.deployVerticle(throttled));
+      io.vertx.core.AsyncResult<String> late = hanging.outcome.get(10, TimeUnit.SECONDS);
+      assertThat(late.failed()).isTrue();
+      assertThat(OutcomeException.outcomeOf(late.cause())).isEqualTo(Outcome.TIMEOUT);
+      io.vertx.core.AsyncResult<String> refused = throttled.outcome.get(10, TimeUnit.SECONDS);
+      assertThat(refused.cause()).isInstanceOf(OutcomeException.class);
+      assertThat(((OutcomeException) refused.cause()).outcome()).isEqualTo(Outcome.UPSTREAM_THROTTLED);
+      assertThat(((OutcomeException) refused.cause()).retryAfterSeconds()).isEqualTo(7);
+    } finally {
+      await(vertx.close());
+    }
+  }
 }
