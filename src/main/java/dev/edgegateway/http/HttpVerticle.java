@@ -241,18 +241,18 @@ public final class HttpVerticle extends VerticleBase {
     String cp = bounded(query.get("cp"));
     PhaseTimer timing = new PhaseTimer();
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
-    Identity resolved = resolveIdentity(cookies, query);
+    IdentityResolver.Unsealed unsealed = resolveUnsealed(cookies, query);
+    Identity resolved = unsealed.identity();
     timing.mark("identity");
     String sessionCookie = cookies.get(SESSION_COOKIE);
     // read once: a page whose banner is not memoised still uses it below, and counts one segments hit, not two
     SegmentResult inMemory = inPlaceReads() ? localReads.segments().lookupNow(segmentRequest(resolved, sessionCookie))
         : null;
-    if (inMemory != null && answerInPlace(ctx, recsKey, resolved, sessionCookie, inMemory, pid, gpid, cp, timing)) {
+    if (inMemory != null && answerInPlace(ctx, recsKey, unsealed, sessionCookie, inMemory, pid, gpid, cp, timing)) {
       return;
     }
     Deadline deadline = Deadline.in(options.requestTimeoutMs);
     List<String> degraded = new ArrayList<>(2);
-    setIdentityCookie(ctx, resolved);
     Future<Assembled> assembled;
     SingleFlight<CoalescedPage> pages = inMemory == null && resolved.identified() && localReads != null
         && options.coalescePages ? localReads.pages() : null;
@@ -284,6 +284,8 @@ public final class HttpVerticle extends VerticleBase {
             return assemble(resolved, null, sessionCookie, recsKey, pid, gpid, cp, deadline, degraded, timing);
           });
     }
+    // a new shopper's cookie is sealed while the first upstream call is in flight, and set before the answer below
+    setIdentityCookie(ctx, sealDue(unsealed));
     assembled.recover(unexpected -> {
       // every step above recovers on its own; this only guards against a bug: still no 5xx, still a page
       degrade(degraded, "recs", unexpected);
@@ -361,7 +363,7 @@ public final class HttpVerticle extends VerticleBase {
    * The page of a shopper whose session and banner are fresh in this process's memory, written on this event
    * loop with no bus hop; false (nothing written) when any step needs its verticle.
    */
-  private boolean answerInPlace(RoutingContext ctx, String recsKey, Identity shopper, String sessionCookie,
+  private boolean answerInPlace(RoutingContext ctx, String recsKey, IdentityResolver.Unsealed shopper, String sessionCookie,
       SegmentResult seg, String pid, String gpid, String cp, PhaseTimer timing) {
     BannerMemo.FreshBanner banner = localReads.banners()
         .lookupNow(new RecsRequest(options.apiKey, recsKey, seg.segments(), pid, gpid, cp));
@@ -369,7 +371,7 @@ public final class HttpVerticle extends VerticleBase {
       return false;
     }
     timing.mark("memory");
-    setIdentityCookie(ctx, shopper);
+    setIdentityCookie(ctx, sealDue(shopper));
     setSessionCookie(ctx, sessionCookie, seg.klevuSessionId());
     ctx.response()
         .putHeader("X-Cache", banner.result().cacheStatus().worst(seg.cacheStatus()).header())
@@ -380,6 +382,25 @@ public final class HttpVerticle extends VerticleBase {
 
   private boolean inPlaceReads() {
     return localReads != null && options.fastPath;
+  }
+
+  /** As {@link #resolveIdentity}, with the seal of a new gateway cookie left to {@link #sealDue}. */
+  private IdentityResolver.Unsealed resolveUnsealed(Map<String, String> cookies, QueryParams query) {
+    try {
+      return resolver.resolveUnsealed(new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
+          query.get("_kx"), cookies.get(IDENTITY_COOKIE)));
+    } catch (RuntimeException e) {
+      return new IdentityResolver.Unsealed(Identity.ANONYMOUS, false);
+    }
+  }
+
+  /** The shopper with its due gateway cookie; without one when sealing fails (the next page tries again). */
+  private Identity sealDue(IdentityResolver.Unsealed shopper) {
+    try {
+      return resolver.sealDue(shopper);
+    } catch (RuntimeException e) {
+      return shopper.identity();
+    }
   }
 
   /** Identity is best effort: whatever goes wrong, the shopper is served anonymously. */

@@ -54,4 +54,21 @@ class IdentityResolverTest {
     assertThat(cookies.open(later)).isPresent();
     assertThat(cookies.open(issued)).isEmpty();
   }
+
+  @Test
+  void anUnsealedResolutionKeysTheShopperAtOnceAndSealsTheDueCookieLater() {
+    IdentityResolver.Unsealed unsealed = resolver.resolveUnsealed(kx(ALICE, null));
+
+    assertThat(unsealed.cookieDue()).isTrue();
+    assertThat(unsealed.identity().gatewayCookie()).as("nothing sealed yet").isNull();
+    assertThat(unsealed.identity().exchangeIdHash()).isEqualTo(new ShopperHash("pepper").exchangeId(ALICE));
+    Identity sealed = resolver.sealDue(unsealed);
+    assertThat(sealed.exchangeIdHash()).isEqualTo(unsealed.identity().exchangeIdHash());
+    assertThat(cookies.open(sealed.gatewayCookie())).get().extracting(SealedCookie.Contents::exchangeId).isEqualTo(ALICE);
+
+    IdentityResolver.Unsealed returning = resolver.resolveUnsealed(new IdentityRequest(null, null, null, sealed.gatewayCookie()));
+    assertThat(returning.cookieDue()).as("a current cookie is not due again").isFalse();
+    assertThat(resolver.sealDue(returning).gatewayCookie()).isNull();
+    assertThat(resolver.resolveUnsealed(kx(null, null)).cookieDue()).as("anonymous").isFalse();
+  }
 }
