@@ -13,12 +13,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
@@ -38,7 +39,7 @@ public final class Bus {
   public static final long DEFAULT_DEADLINE_MS = 2_000;
 
   /** The handlers bound on each {@code address@thread} (thread ids are unique within the JVM), oldest first. */
-  private static final ConcurrentHashMap<String, java.util.List<InThread>> ON_THREAD = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, List<InThread>> ON_THREAD = new ConcurrentHashMap<>();
 
   /** A handler and the context it was bound on, to be called on that context from its own thread. */
   private record InThread(ContextInternal context, BiFunction<Object, Deadline, Future<Object>> handler) {
@@ -61,8 +62,8 @@ public final class Bus {
   }
 
   /**
-   * Binds {@code handler} to {@code address} and, when called on an event loop, to that thread's own address
-   * too. Unregistering the returned consumer (or undeploying its verticle) removes both.
+   * Binds {@code handler} to {@code address} and, when called on an event loop, lists it for the callers on that
+   * thread. Unregistering the returned consumer (or undeploying its verticle) removes both.
    */
   @SuppressWarnings("unchecked")
   public static <Q, R> MessageConsumer<Q> bind(Vertx vertx, String address, BiFunction<Q, Deadline, Future<R>> handler) {
@@ -87,7 +88,7 @@ public final class Bus {
     AtomicBoolean listed = new AtomicBoolean();
     shared.completion().onSuccess(v -> {
       if (listed.compareAndSet(false, true)) {
-        ON_THREAD.computeIfAbsent(own, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(bound);
+        ON_THREAD.computeIfAbsent(own, k -> new CopyOnWriteArrayList<>()).add(bound);
       }
     });
     // called on unregister, and on undeploy (which unregisters every consumer of the verticle)
@@ -110,7 +111,7 @@ public final class Bus {
     }
   }
 
-  /** The address a handler bound on the current thread also answers on. */
+  /** The key of the handlers of {@code address} bound on the current thread. */
   static String onThisThread(String address) {
     return address + "@" + Thread.currentThread().getId();
   }
@@ -120,7 +121,7 @@ public final class Bus {
     if (remaining <= 0) {
       return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, "deadline spent before " + address));
     }
-    java.util.List<InThread> here = ON_THREAD.get(onThisThread(address));
+    List<InThread> here = ON_THREAD.get(onThisThread(address));
     InThread local = here == null || here.isEmpty() ? null : here.get(0);
     if (local == null) {
       count(vertx, address, 1);
@@ -135,7 +136,7 @@ public final class Bus {
     @SuppressWarnings("unchecked")
     Future<R> result = (Future<R>) answer.future()
         .timeout(remaining, TimeUnit.MILLISECONDS)
-        .recover(t -> Future.failedFuture(t instanceof java.util.concurrent.TimeoutException
+        .recover(t -> Future.failedFuture(t instanceof TimeoutException
             ? new OutcomeException(Outcome.TIMEOUT, "no answer from " + address + " in time")
             : OutcomeException.of(t)));
     return result;
