@@ -384,11 +384,16 @@ public final class HttpVerticle extends VerticleBase {
     return localReads != null && options.fastPath;
   }
 
+  /** What identifies a shopper on a request: the Klaviyo cookies, {@code _kx} and the gateway's cookie. */
+  private static IdentityRequest identityRequest(Map<String, String> cookies, QueryParams query) {
+    return new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE), query.get("_kx"),
+        cookies.get(IDENTITY_COOKIE));
+  }
+
   /** As {@link #resolveIdentity}, with the seal of a new gateway cookie left to {@link #sealDue}. */
   private IdentityResolver.Unsealed resolveUnsealed(Map<String, String> cookies, QueryParams query) {
     try {
-      return resolver.resolveUnsealed(new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
-          query.get("_kx"), cookies.get(IDENTITY_COOKIE)));
+      return resolver.resolveUnsealed(identityRequest(cookies, query));
     } catch (RuntimeException e) {
       return new IdentityResolver.Unsealed(Identity.ANONYMOUS, false);
     }
@@ -406,8 +411,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Identity is best effort: whatever goes wrong, the shopper is served anonymously. */
   private Identity resolveIdentity(Map<String, String> cookies, QueryParams query) {
     try {
-      return resolver.resolve(new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
-          query.get("_kx"), cookies.get(IDENTITY_COOKIE)));
+      return resolver.resolve(identityRequest(cookies, query));
     } catch (RuntimeException e) {
       return Identity.ANONYMOUS;
     }
@@ -525,8 +529,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     QueryParams query = QueryParams.parse(ctx.request().query());
-    IdentityRequest seen = new IdentityRequest(cookies.get(KLA_ID_COOKIE), cookies.get(KLA_OFF_COOKIE),
-        query.get("_kx"), cookies.get(IDENTITY_COOKIE));
+    IdentityRequest seen = identityRequest(cookies, query);
     identity.identify(new dev.edgegateway.identity.IdentifyRequest(tokenText, seen), Deadline.in(options.requestTimeoutMs))
         .onSuccess(result -> {
           setIdentityCookie(ctx, result.identity());

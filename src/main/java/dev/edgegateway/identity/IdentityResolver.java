@@ -117,7 +117,7 @@ public final class IdentityResolver {
       return identity;
     }
     return new Identity(identity.exchangeId(), identity.exchangeIdHash(), identity.clientId(), identity.emailHash(),
-        identity.source(), issue(identity.exchangeId()).value());
+        identity.source(), issue(identity.exchangeId(), identity.exchangeIdHash()).value());
   }
 
   /** Marks, inside this class only, an identity whose cookie is due but not sealed (compared by reference). */
@@ -188,18 +188,23 @@ public final class IdentityResolver {
       String idHash = same ? gateway.exchangeIdHash() : hash.exchangeId(exchangeId);
       return new Identity(exchangeId, idHash, clientId, emailHash, source, SEAL_LATER);
     }
-    IssuedCookie fresh = issue(exchangeId);
+    IssuedCookie fresh = issue(exchangeId, null);
     return new Identity(exchangeId, fresh.opened().exchangeIdHash(), clientId, emailHash, source, fresh.value());
   }
 
-  /** A gateway cookie for this shopper: one sealed in the last minute, else a new one. */
-  private IssuedCookie issue(String exchangeId) {
+  /**
+   * A gateway cookie for this shopper: one sealed in the last minute, else a new one.
+   *
+   * @param exchangeIdHash the id's hash when the caller has it already, else null
+   */
+  private IssuedCookie issue(String exchangeId, String exchangeIdHash) {
     IssuedCookie known = issued.getIfPresent(exchangeId);
     if (known != null && cookies.isWithinAge(known.opened().contents().issuedAtSeconds())) {
       return known;
     }
     SealedCookie.Sealed sealed = cookies.sealNow(exchangeId);
-    IssuedCookie fresh = new IssuedCookie(sealed.value(), new Opened(sealed.contents(), hash.exchangeId(exchangeId)));
+    IssuedCookie fresh = new IssuedCookie(sealed.value(), new Opened(sealed.contents(),
+        exchangeIdHash != null ? exchangeIdHash : hash.exchangeId(exchangeId)));
     issued.put(exchangeId, fresh);
     opened.put(sealed.value(), fresh.opened());
     return fresh;
