@@ -99,6 +99,10 @@ public final class Main {
             // the same for Vert.x's per-request server meters (a gauge and summaries registered per request):
             // edge_http_request_seconds{route,outcome} counts and times every request the API answers
             .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+            // and for its per-request client meters (a tag lookup per meter, about 12 µs an upstream call):
+            // edge_upstream_request_seconds{upstream,outcome} times every call and edge_upstream_in_flight{upstream}
+            // shows how much of the connection budget is in use
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();

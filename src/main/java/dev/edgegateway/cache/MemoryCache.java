@@ -42,9 +42,7 @@ public final class MemoryCache<V> implements Cache<V> {
   public MemoryCache(MemoryCacheOptions options, ToLongFunction<? super V> valueBytes) {
     this.options = options;
     Caffeine<String, CacheEntry<V>> builder = Caffeine.newBuilder()
-        // upkeep on the calling thread: handing it to the common pool after every few reads of a hot key costs a
-        // thread wake-up each time, more than the upkeep itself
-        .executor(Runnable::run)
+        .executor(LoopUpkeep.INSTANCE)
         .<String, CacheEntry<V>>removalListener((key, entry, cause) -> {
           if (cause == RemovalCause.SIZE) {
             sizeEvictions.increment();

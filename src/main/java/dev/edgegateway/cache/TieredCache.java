@@ -46,7 +46,7 @@ public final class TieredCache<V> implements Cache<V> {
     this.l1 = l1;
     this.l2 = l2;
     this.l1Holds = options.getL1MaxTtlMs() <= 0 ? null : Caffeine.newBuilder()
-        .executor(Runnable::run) // see MemoryCache
+        .executor(LoopUpkeep.INSTANCE)
         .maximumSize(options.getL1TrackedEntries())
         .expireAfterWrite(options.getL1MaxTtlMs(), TimeUnit.MILLISECONDS)
         .<String, CacheEntry<V>>build();

@@ -87,7 +87,7 @@ public final class Settings {
       new Setting("EDGE_UPSTREAM_MAX_RETRIES", "upstream.defaults.maxRetries", 1, "Retries of a failed upstream call (5xx, 429, timeout), when the deadline allows.", "`edge_upstream_retries_total`"),
       new Setting("EDGE_BREAKER_MAX_FAILURES", "upstream.defaults.breakerMaxFailures", 10, "Failures in the window that open an upstream's circuit.", "`edge_upstream_circuit_open`"),
       new Setting("EDGE_BREAKER_RESET_MS", "upstream.defaults.breakerResetMs", 5_000L, "How long an open circuit stays open before a trial call.", "`edge_upstream_circuit_open`"),
-      new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream, in total: split between the instances of its verticle (one per event loop, see `EDGE_HTTP_COLOCATE_CAPABILITIES`), as is `maxWaitQueue`.", "`vertx_http_client_active_connections`"));
+      new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream, in total: split between the instances of its verticle (one per event loop, see `EDGE_HTTP_COLOCATE_CAPABILITIES`), as is `maxWaitQueue`.", "`edge_upstream_in_flight{upstream}`"));
 
   /** The README table. */
   public static String markdownTable() {

@@ -7,6 +7,7 @@ import dev.edgegateway.bus.OutcomeException;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
+import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -213,8 +214,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   private void send(OutboxBatch batch) {
     Buffer body = new JsonArray(batch.events()).toBuffer();
     long budget = options.getStats().getTimeoutMs() * (options.getStats().getMaxRetries() + 1L);
-    stats.send(client -> client.postAbs(options.getStatsUrl()).putHeader("Content-Type", "application/json"),
-            body, Deadline.in(budget))
+    stats.send(UpstreamRequest.postJson(options.getStatsUrl(), body), Deadline.in(budget))
         .onComplete(ar -> {
           inFlight--;
           if (ar.succeeded()) {

@@ -2,6 +2,7 @@ package dev.edgegateway.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.edgegateway.cache.LoopUpkeep;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class IdentityResolver {
    * shopper's browser sends the same value on every page, and decrypting it is most of resolving them.
    */
   private final Cache<String, Opened> opened = Caffeine.newBuilder()
-      .executor(Runnable::run) // upkeep on the caller, as in MemoryCache
+      .executor(LoopUpkeep.INSTANCE)
       .maximumSize(OPENED_COOKIES_MAX).expireAfterWrite(Duration.ofMinutes(10)).build();
 
   private record Opened(SealedCookie.Contents contents, String exchangeIdHash) {
@@ -49,7 +50,7 @@ public final class IdentityResolver {
    * opened memo, so the shopper's next page does not decrypt it.
    */
   private final Cache<String, IssuedCookie> issued = Caffeine.newBuilder()
-      .executor(Runnable::run)
+      .executor(LoopUpkeep.INSTANCE)
       .maximumSize(SEALED_MAX).expireAfterWrite(SEALED_REUSE).build();
 
   private record IssuedCookie(String value, Opened opened) {

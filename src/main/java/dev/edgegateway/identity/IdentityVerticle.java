@@ -10,6 +10,7 @@ import dev.edgegateway.cache.CacheHit;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
+import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -23,7 +24,6 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.ext.web.client.HttpRequest;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -292,11 +292,11 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     return deadline.cap(Math.max(0, remaining - reserve));
   }
 
-  private HttpRequest<Buffer> withHeaders(HttpRequest<Buffer> request) {
+  private UpstreamRequest withHeaders(UpstreamRequest request) {
     return request
-        .putHeader("Authorization", "Klaviyo-API-Key " + options.getKlaviyoPrivateKey())
-        .putHeader("revision", options.getKlaviyoRevision())
-        .putHeader("Accept", JSON_API);
+        .header("Authorization", "Klaviyo-API-Key " + options.getKlaviyoPrivateKey())
+        .header("revision", options.getKlaviyoRevision())
+        .header("Accept", JSON_API);
   }
 
   /** {@code POST /api/profile-import} with email and {@code _kx}, so Klaviyo links the two on its side. */
@@ -306,7 +306,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
             .put("attributes", new JsonObject().put("email", email).put("_kx", exchangeId)))
         .toBuffer();
     String url = options.getKlaviyoUrl() + "/api/profile-import";
-    return klaviyo.send(client -> withHeaders(client.postAbs(url)).putHeader("Content-Type", JSON_API), body,
+    return klaviyo.send(withHeaders(UpstreamRequest.postJson(url, body)).header("Content-Type", JSON_API),
             klaviyoBudget(deadline))
         .<Void>map(response -> {
           LOG.debug("identify: klaviyo profile import done for customer={} profile={}", customerHash,
@@ -327,10 +327,8 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
   private Future<Void> lookupProfile(String email, String customerHash, Deadline deadline) {
     String filter = "equals(email," + Json.encode(email.trim().toLowerCase(Locale.ROOT)) + ")";
     String url = options.getKlaviyoUrl() + "/api/profiles";
-    return klaviyo.send(client -> withHeaders(client.getAbs(url))
-                .addQueryParam("filter", filter)
-                .addQueryParam("page[size]", "1"),
-            null, klaviyoBudget(deadline))
+    return klaviyo.send(withHeaders(UpstreamRequest.get(UpstreamRequest.withQuery(url, "filter", filter, "page[size]", "1"))),
+            klaviyoBudget(deadline))
         .<Void>map(response -> {
           String profile = profileId(response.bodyAsString(), true);
           LOG.info("identify: customer={} not linked; klaviyo profile={}", customerHash,

@@ -3,6 +3,7 @@ package dev.edgegateway.recs;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheStatus;
+import dev.edgegateway.cache.LoopUpkeep;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
 import dev.edgegateway.cache.Weights;
@@ -72,7 +73,7 @@ public final class BannerMemo {
     this.maxAgeMs = maxAgeMs;
     long maxEntries = bounds.getMaxEntries();
     this.nextRecheck = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(1))
-        .executor(Runnable::run).<String, Long>build().asMap();
+        .executor(LoopUpkeep.INSTANCE).<String, Long>build().asMap();
     this.hits = registry.counter("edge_recs_memo_total", "result", "hit");
     this.misses = registry.counter("edge_recs_memo_total", "result", "miss");
     this.rechecks = registry.counter("edge_recs_memo_rechecks_total");

@@ -12,6 +12,7 @@ import dev.edgegateway.cache.ReadThroughCache;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
+import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -174,9 +175,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     String path = request.path() == null || request.path().isEmpty() ? DEFAULT_SEARCH_PATH : request.path();
     String url = options.searchScheme + "://" + request.host() + path;
     String key = CacheKeys.digest("srch", request.host(), path, body.toString());
-    return searches.get(key, deadline, flightDeadline -> searchClient.send(client -> client.requestAbs(HttpMethod.POST, url)
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Accept", "application/json"), body, flightDeadline)
+    return searches.get(key, deadline, flightDeadline -> searchClient.send(
+                UpstreamRequest.postJson(url, body).header("Accept", "application/json"), flightDeadline)
             .compose(response -> parseJson(response.body(), "search"))
             .map(json -> options.ttl.entry(json, options.searchTtlSeconds)))
         .map(loaded -> new SearchAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
@@ -190,7 +190,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     String key = CacheKeys.digest("cfg", page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
     String url = configUrl(page, sids);
     return configs.get(key, deadline, flightDeadline -> configClient.send(
-                client -> client.requestAbs(HttpMethod.GET, url).putHeader("Accept", "application/json"), null, flightDeadline)
+                UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)
             .compose(response -> parseJson(response.body(), "config"))
             .map(json -> options.ttl.entry(json, options.configTtlSeconds))
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED

@@ -12,6 +12,7 @@ import dev.edgegateway.cache.ReadThroughCache;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
+import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -169,9 +170,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
     }
     body.put("sessionInfo", new JsonObject().put("connectorInfo", connectors));
     String url = options.visitorUrl + "/" + URLEncoder.encode(request.apiKey(), StandardCharsets.UTF_8) + "/session";
-    return visitor.send(client -> client.requestAbs(HttpMethod.POST, url)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Accept", "application/json"), body.toBuffer(), deadline)
+    return visitor.send(UpstreamRequest.postJson(url, body.toBuffer()).header("Accept", "application/json"), deadline)
         .compose(response -> parseSession(response.body()));
   }
 

@@ -8,8 +8,14 @@ import dev.edgegateway.bus.OutcomeException;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
+import io.micrometer.core.instrument.Gauge;
+import dev.edgegateway.metrics.Metrics;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +50,7 @@ class UpstreamClientTest {
 
   private Outcome call(UpstreamClient client) throws Exception {
     String url = "http://127.0.0.1:" + failing.actualPort() + "/x";
-    return await(client.send(web -> web.requestAbs(HttpMethod.GET, url), null, Deadline.in(2_000))
+    return await(client.send(UpstreamRequest.get(url), Deadline.in(2_000))
         .map(ok -> Outcome.OK)
         .otherwise(OutcomeException::outcomeOf));
   }
@@ -83,5 +89,48 @@ class UpstreamClientTest {
     assertThat(tripped.circuitState()).isEqualTo(CircuitBreakerState.OPEN);
     assertThat(other.circuitState()).isEqualTo(CircuitBreakerState.CLOSED);
     assertThat(call(other)).isEqualTo(Outcome.UPSTREAM_ERROR);
+  }
+
+  @Test
+  void aCallHeldByTheUpstreamCountsAsInFlightUntilItIsAnswered() throws Exception {
+    Promise<HttpServerRequest> arrived = Promise.promise();
+    HttpServer holding = await(vertx.createHttpServer()
+        .requestHandler(arrived::tryComplete)
+        .listen(0, "127.0.0.1"));
+    UpstreamClient client = new UpstreamClient(vertx, "held", new UpstreamOptions().setMaxRetries(0));
+    Gauge inFlight = Metrics.of(vertx).get("edge_upstream_in_flight").tag("upstream", "held").gauge();
+    assertThat(inFlight.value()).isZero();
+
+    Future<UpstreamResponse> answer = client.send(
+        UpstreamRequest.get("http://127.0.0.1:" + holding.actualPort() + "/slow"), Deadline.in(5_000));
+    HttpServerRequest held = await(arrived.future());
+    assertThat(inFlight.value()).as("sent, not answered").isEqualTo(1.0);
+
+    held.response().end("{}");
+    assertThat(await(answer).statusCode()).isEqualTo(200);
+    assertThat(inFlight.value()).as("answered").isZero();
+  }
+
+  @Test
+  void aRetrySendsTheSameMethodHeadersAndBodyAsTheFirstAttempt() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer flaky = await(vertx.createHttpServer()
+        .requestHandler(request -> request.body().onSuccess(body -> {
+          seen.add(request.method() + " " + request.uri() + " " + request.getHeader("Content-Type") + " "
+              + request.getHeader("X-Test") + " " + request.getHeader("User-Agent") + " " + body);
+          request.response().setStatusCode(seen.size() == 1 ? 503 : 200).end("{\"ok\":true}");
+        }))
+        .listen(0, "127.0.0.1"));
+    UpstreamClient client = new UpstreamClient(vertx, "flaky", new UpstreamOptions().setMaxRetries(1).setRetryBackoffMs(2));
+    String url = UpstreamRequest.withQuery("http://127.0.0.1:" + flaky.actualPort() + "/p", "filter", "equals(email,\"a b\")");
+
+    UpstreamResponse answer = await(client.send(
+        UpstreamRequest.postJson(url, Buffer.buffer("{\"n\":1}")).header("X-Test", "yes"), Deadline.in(5_000)));
+
+    assertThat(answer.bodyAsString()).isEqualTo("{\"ok\":true}");
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0))
+        .isEqualTo("POST /p?filter=equals%28email%2C%22a%20b%22%29 application/json yes edge-gateway {\"n\":1}")
+        .isEqualTo(seen.get(1));
   }
 }
