@@ -84,7 +84,7 @@ COLUMNS = {
              ("server_total_p50_ms", "gateway's own Server-Timing total p50 (ms)", "{:.3f}"),
              ("upstream_calls_per_page", "upstream calls / page", "{:.2f}"), ("not_miss", "pages not a miss", "{:.0f}"),
              ("gateway_cpu_ms_per_page", "gateway CPU ms / page", "{:.2f}"), ("errors", "errors", "{:.0f}"),
-             ("pairs", "rounds measured", "{:.0f}")],
+             ("pairs", "rounds measured", "{:.0f}"), ("warm_rounds", "rounds of warm-up", "{:.0f}")],
     "shoppers": [("achieved_rps", "req/s", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p90_ms", "p90 (ms)", "{:.2f}"),
                  ("p99_ms", "p99 (ms)", "{:.1f}"), ("p999_ms", "p99.9 (ms)", "{:.1f}"), ("max_ms", "max (ms)", "{:.1f}"),
                  ("hit_ratio", "hit ratio", "{:.1%}"), ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.0f}"),
@@ -335,9 +335,11 @@ def scenario_notes(sc, d):
                 "gateway's leader minus the k-th follower's lag behind bare's leader, for every rank k: what the "
                 "single-flight and the gateway's work add to releasing each follower."]
     if sc == "cold":
-        return [f"{o['pairs']} measured rounds at {o['rate']:.0f} rounds/s, after {o['warm']} rounds of warm-up (not "
-                f"recorded; up to {o['warm_rate']:.0f} rounds/s) that let the JIT of the gateway, the bare proxy and the "
-                f"client settle. Simulated upstream latency {o['sim_latency_ms']} ms for this scenario. One page in flight "
+        return [f"{o['pairs']} measured rounds at {o['rate']:.0f} rounds/s, after a warm-up (not recorded; up to "
+                f"{o['warm_rate']:.0f} rounds/s) that lets the JIT of the gateway, the bare proxy and the client settle: "
+                f"{o['warm']} rounds, then blocks of 2,000 while the gateway's JIT compiled for more than "
+                f"{o.get('jit_quiet_ms', 100)} ms in the block before (its `jvm_compilation_time_ms_total`), up to "
+                f"{o.get('warm_max', o['warm'])} rounds; a JIT still compiling takes a CPU from the pages. Simulated upstream latency {o['sim_latency_ms']} ms for this scenario. One page in flight "
                 "at a time, latency from the actual send. Gateway CPU / page = the gateway's user + system CPU over warm-up "
                 "and measurement divided by its pages (JIT compilation included). `off` = cache and single-flight off "
                 "(`X-Cache: BYPASS`); `memory` = every lookup misses and the answers are stored. The gateway's own work "

@@ -32,7 +32,8 @@ DEFAULTS = {
     # rate = measured pairs (one gateway page + the same three calls direct) per second, one at a time;
     # warm = pairs before that (JIT of gateway and client; as fast as they go, at most warm_rate);
     # the simulator answers at once (sim_latency_ms), so what is left is what the gateway adds
-    "cold": {"modes": "off,memory,memory-shared", "rate": 150, "pairs": 2000, "warm": 8000, "warm_rate": 400, "sim_latency_ms": 0},
+    "cold": {"modes": "off,memory,memory-shared", "rate": 150, "pairs": 2000, "warm": 8000, "warm_max": 30000,
+             "jit_quiet_ms": 100, "warm_rate": 400, "sim_latency_ms": 0},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
     # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)
@@ -263,12 +264,14 @@ def run_cold(ctx, run, mode):
         tag = f"cold-{mode}-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
         pairs, warm, rate, warm_rate = int(o["pairs"]), int(o["warm"]), float(o["rate"]), float(o["warm_rate"])
-        budget = 90 + int(pairs * 3 / rate + warm * 3 / warm_rate)
+        warm_max = max(warm, int(o["warm_max"]))
+        budget = 90 + int(pairs * 3 / rate + warm_max * 3 / warm_rate)
         cpu0 = proc_cpu_s(gw.proc.pid)
         rc, text = procs.run(["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.ColdClient",
                               "--gateway-port", str(gw.port), "--sim", st.sim_url, "--api-key", st.api_key,
                               "--pairs", str(pairs), "--warm", str(warm), "--rate", str(rate),
-                              "--warm-rate", str(warm_rate), "--run-id", new_run_id(), "--out", out,
+                              "--warm-rate", str(warm_rate), "--warm-max", str(warm_max),
+                              "--jit-quiet-ms", str(o["jit_quiet_ms"]), "--run-id", new_run_id(), "--out", out,
                               "--bare-proxy-port", str(bare_port), "--metrics", gw.ops_url + "/metrics"],
                              timeout=budget, log_path=st.log(tag), name="cold-client")
         cpu1 = proc_cpu_s(gw.proc.pid)
@@ -288,6 +291,8 @@ def run_cold(ctx, run, mode):
     upstream = res.get("gateway_upstream_mean_ms") or {}
     m = {
         "pairs": gl["count"],
+        # rounds of warm-up before the gateway's JIT went quiet (or warm_max)
+        "warm_rounds": res.get("warm_rounds"),
         "gateway_p50_ms": gl["p50_ms"], "direct_p50_ms": dl["p50_ms"], "delta_p50_ms": gl["p50_ms"] - dl["p50_ms"],
         "gateway_p90_ms": gl["p90_ms"], "direct_p90_ms": dl["p90_ms"], "delta_p90_ms": gl["p90_ms"] - dl["p90_ms"],
         "gateway_p99_ms": gl["p99_ms"], "direct_p99_ms": dl["p99_ms"], "delta_p99_ms": gl["p99_ms"] - dl["p99_ms"],

@@ -88,6 +88,7 @@ public final class Main {
 
   static Vertx createVertx() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.bindJvm(registry);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv()))
             .setPreferNativeTransport(nativeTransport(System.getenv()))

@@ -1,6 +1,14 @@
 package dev.edgegateway.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -19,6 +27,21 @@ public final class Metrics {
 
   public static synchronized void bind(Vertx vertx, MeterRegistry registry) {
     REGISTRIES.put(vertx, registry);
+  }
+
+  /**
+   * The JVM under the gateway: heap and GC pauses, threads, JIT compile time, CPU, uptime, open files
+   * ({@code jvm_*}, {@code process_*}, {@code system_*}).
+   */
+  public static void bindJvm(MeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry); // lives as long as the process: never closed
+    new JvmThreadMetrics().bindTo(registry);
+    new JvmCompilationMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
   }
 
   public static synchronized MeterRegistry of(Vertx vertx) {

@@ -31,18 +31,21 @@ import org.HdrHistogram.Histogram;
  * the gateway costs: the loopback hop to it (bare proxy − direct), and its own work around the three calls
  * (gateway − bare proxy). One request sequence is in flight at a time, so no arm ever queues behind another.
  * Rounds wait for their slot ({@code --rate} rounds per second); latency is measured from the actual send. The
- * first {@code --warm} rounds (JIT of the servers and of this client) are not recorded. With {@code --metrics}
+ * first {@code --warm} rounds (JIT of the servers and of this client) are not recorded; with {@code --metrics}, more
+ * blocks of warm-up follow, up to {@code --warm-max} rounds, while the gateway's JIT is still busy. With {@code --metrics}
  * (the gateway's ops {@code /metrics}) it also reports the gateway's own mean time per upstream call over the
  * measurement, and always the gateway's {@code Server-Timing} phases and the direct side's time per call.
  *
  * <pre>java -cp loadtest.jar dev.edgegateway.loadtest.ColdClient --gateway-port 18080 --sim http://127.0.0.1:8099
- *      --api-key klevu-1 --pairs 2000 --warm 8000 --warm-rate 400 --rate 150 --out cold.json
+ *      --api-key klevu-1 --pairs 2000 --warm 8000 [--warm-max 30000 --jit-quiet-ms 100] --warm-rate 400 --rate 150 --out cold.json
  *      [--bare-proxy-port 18082] [--metrics http://127.0.0.1:19090/metrics]</pre>
  */
 public final class ColdClient {
   private static final int GATEWAY = 0;
   private static final int DIRECT = 1;
   private static final String[] ARM_NAMES = {"gateway", "direct", "bare proxy"};
+  private static final String JIT_METER = "jvm_compilation_time_ms_total";
+  private static final int WARM_BLOCK = 2_000;
 
   private ColdClient() {
   }
@@ -54,6 +57,10 @@ public final class ColdClient {
     String apiKey = a.opt("--api-key", "klevu-170000000000000001");
     int pairs = a.intOpt("--pairs", 2000);
     int warm = a.intOpt("--warm", 2000);
+    // with --metrics: warm-up goes on, a block of rounds at a time up to --warm-max, while the gateway's JIT
+    // compiled for more than --jit-quiet-ms in the last block (a JIT still at work slows the pages it shares a CPU with)
+    int warmMax = Math.max(warm, a.intOpt("--warm-max", warm));
+    double jitQuietMs = a.doubleOpt("--jit-quiet-ms", 100);
     double rate = a.doubleOpt("--rate", 150);
     double warmRate = a.doubleOpt("--warm-rate", Math.max(rate, 400));
     String runId = a.opt("--run-id", Shoppers.newRunId());
@@ -80,7 +87,8 @@ public final class ColdClient {
     java.util.Map<String, Histogram> directCalls = new java.util.TreeMap<>();
     SplittableRandom random = new SplittableRandom(runId.hashCode());
     JsonObject extra = new JsonObject().put("client", "ColdClient").put("params", new JsonObject()
-        .put("pairs", pairs).put("warm", warm).put("rate", rate).put("warm_rate", warmRate)
+        .put("pairs", pairs).put("warm", warm).put("warm_max", warmMax).put("jit_quiet_ms", jitQuietMs)
+        .put("rate", rate).put("warm_rate", warmRate)
         .put("run_id", runId));
     int gatewayFirst = 0;
     UpstreamTimers upstreamAtStart = UpstreamTimers.read(metrics);
@@ -89,9 +97,20 @@ public final class ColdClient {
       long interval = Math.round(1e9 / rate);
       long warmInterval = Math.round(1e9 / warmRate);
       long next = System.nanoTime();
-      for (int k = 0; k < warm + pairs; k++) {
-        boolean measured = k >= warm;
-        if (k == warm) {
+      int warmEnd = warm;
+      double jitAtBlockStart = OpsScrape.value(OpsScrape.text(metrics), JIT_METER);
+      for (int k = 0; k < warmEnd + pairs; k++) {
+        if (k == warmEnd && warmEnd < warmMax && jitAtBlockStart >= 0) {
+          double jitNow = OpsScrape.value(OpsScrape.text(metrics), JIT_METER);
+          extra.put("warm_last_block_jit_ms", jitNow - jitAtBlockStart);
+          if (jitNow - jitAtBlockStart > jitQuietMs) {
+            warmEnd = Math.min(warmMax, warmEnd + WARM_BLOCK);
+          }
+          jitAtBlockStart = jitNow;
+        }
+        boolean measured = k >= warmEnd;
+        if (k == warmEnd) {
+          extra.put("warm_rounds", warmEnd);
           extra.put("sim_start", SimStats.snapshot(sim));
           upstreamAtStart = UpstreamTimers.read(metrics);
           extra.put("measure_start_ms", System.currentTimeMillis());

@@ -1,11 +1,6 @@
 package dev.edgegateway.loadtest;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -17,7 +12,6 @@ import java.util.regex.Pattern;
  * split into the upstream calls and the gateway's work around them. Blocking, for phase boundaries only.
  */
 final class UpstreamTimers {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern LINE = Pattern.compile(
       "^edge_upstream_request_seconds_(sum|count)\\{outcome=\"ok\",upstream=\"([a-z]+)\"} ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
@@ -30,19 +24,9 @@ final class UpstreamTimers {
   /** Empty when {@code metricsUrl} is empty or cannot be read. */
   static UpstreamTimers read(String metricsUrl) {
     Map<String, double[]> parsed = new TreeMap<>();
-    if (metricsUrl == null || metricsUrl.isEmpty()) {
-      return new UpstreamTimers(parsed);
-    }
-    OpenLoop.checkLoopback(URI.create(metricsUrl).getHost());
-    try {
-      String text = CLIENT.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(3)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = LINE.matcher(text);
-      while (m.find()) {
-        parsed.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
-      }
-    } catch (Exception e) {
-      parsed.clear();
+    Matcher m = LINE.matcher(OpsScrape.text(metricsUrl));
+    while (m.find()) {
+      parsed.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(3));
     }
     return new UpstreamTimers(parsed);
   }
