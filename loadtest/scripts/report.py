@@ -232,10 +232,15 @@ def render(root, docs, old=None):
         L.append(f"| [{sc}](#{sc}) | {d['timestamp']} | `{d['versions']['gateway_commit']}` | {d['runs']} × "
                  f"{', '.join(d['modes'])} | {d['elapsed_s']:.0f} s | {' '.join(ma['loadavg_at_start'])} → "
                  f"{' '.join(ma.get('loadavg_at_end', []))} | `{d['command']}` |")
-    sim = any_doc.get("simulator", {})
+    # the default latencies come from a scenario that keeps them (cold sets its own, 0 ms, and says so below)
+    sim_doc = next((d for d in docs.values() if "sim_latency_ms" not in d.get("options", {})), None)
+    sim = sim_doc.get("simulator", {}) if sim_doc else {}
     if sim:
         lat = ", ".join(f"{k} {sim[k]['latencyMs']} ms" for k in ("visitor", "config", "search", "stats", "klaviyo") if k in sim)
-        L += ["", f"Simulated upstream latency (cross-internet, per call): {lat}. Gateway JVM options: "
+        L += ["", f"Simulated upstream latency (cross-internet, per call) unless a scenario says otherwise: {lat}. "
+              f"Gateway JVM options: `{any_doc.get('gateway_java_opts') or '-Xmx512m'}`. Everything on 127.0.0.1."]
+    else:
+        L += ["", f"Simulated upstream latency: as each scenario's section says. Gateway JVM options: "
               f"`{any_doc.get('gateway_java_opts') or '-Xmx512m'}`. Everything on 127.0.0.1."]
     L += ["", "Cells: median over the runs, with (min–max) when they differ. Targets are checked on the median "
           "unless the target says *every run*.", ""]
