@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -136,8 +137,10 @@ public final class UpstreamClient {
     }
     long started = System.nanoTime();
     Future<UpstreamResponse> call = breaker.<UpstreamResponse>execute(() -> {
+      // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
+      RequestOptions sending = request.toOptions(budget);
       guard.inFlight.incrementAndGet();
-      return exchange(request, budget)
+      return exchange(sending, request.body())
           .andThen(done -> guard.inFlight.decrementAndGet())
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
@@ -159,10 +162,9 @@ public final class UpstreamClient {
   }
 
   /** One HTTP exchange: the request sent, the answer's status, headers and whole body. */
-  private Future<UpstreamResponse> exchange(UpstreamRequest request, long timeoutMs) {
-    Buffer body = request.body();
-    return client.request(request.toOptions(timeoutMs))
-        .compose(sending -> body == null ? sending.send() : sending.send(body))
+  private Future<UpstreamResponse> exchange(RequestOptions sending, Buffer body) {
+    return client.request(sending)
+        .compose(request -> body == null ? request.send() : request.send(body))
         .compose((HttpClientResponse answer) -> answer.body()
             .map(read -> new UpstreamResponse(answer.statusCode(), answer.headers(), read)));
   }

@@ -133,4 +133,14 @@ class UpstreamClientTest {
         .isEqualTo("POST /p?filter=equals%28email%2C%22a%20b%22%29 application/json yes edge-gateway {\"n\":1}")
         .isEqualTo(seen.get(1));
   }
+
+  @Test
+  void aMalformedUrlFailsTheCallWithoutCountingItInFlight() throws Exception {
+    UpstreamClient client = new UpstreamClient(vertx, "malformed", new UpstreamOptions().setMaxRetries(0));
+    Outcome outcome = await(client.send(UpstreamRequest.get("no-scheme/x"), Deadline.in(2_000))
+        .map(ok -> Outcome.OK)
+        .otherwise(OutcomeException::outcomeOf));
+    assertThat(outcome).isNotEqualTo(Outcome.OK);
+    assertThat(Metrics.of(vertx).get("edge_upstream_in_flight").tag("upstream", "malformed").gauge().value()).isZero();
+  }
 }
