@@ -88,9 +88,7 @@ public final class IdentityResolver {
 
   /** Resolves and counts the resolution by source. */
   public Identity resolve(IdentityRequest request) {
-    Identity identity = inspect(request);
-    resolutions.get(identity.source()).increment();
-    return identity;
+    return sealDue(resolveUnsealed(request));
   }
 
   /**
@@ -102,13 +100,9 @@ public final class IdentityResolver {
 
   /** As {@link #resolve}, with the seal of a due gateway cookie left to {@link #sealDue}. */
   public Unsealed resolveUnsealed(IdentityRequest request) {
-    Identity identity = inspect(request, false);
-    resolutions.get(identity.source()).increment();
-    if (identity.gatewayCookie() != SEAL_LATER) {
-      return new Unsealed(identity, false);
-    }
-    return new Unsealed(new Identity(identity.exchangeId(), identity.exchangeIdHash(), identity.clientId(),
-        identity.emailHash(), identity.source(), null), true);
+    Unsealed resolved = examine(request);
+    resolutions.get(resolved.identity().source()).increment();
+    return resolved;
   }
 
   /** The shopper with the gateway cookie it was due, sealed now (the same shopper when none was due). */
@@ -121,10 +115,6 @@ public final class IdentityResolver {
         identity.source(), issue(identity.exchangeId(), identity.exchangeIdHash()).value());
   }
 
-  /** Marks, inside this class only, an identity whose cookie is due but not sealed (compared by reference). */
-  @SuppressWarnings("StringOperationCanBeSimplified")
-  private static final String SEAL_LATER = new String("seal later");
-
   /**
    * Precedence: {@code __kla_off=true}, then a valid {@code _kx}, then the cookie's {@code $exchange_id},
    * then the sealed gateway cookie, else anonymous (with the client id and email hash the cookie gave).
@@ -132,15 +122,16 @@ public final class IdentityResolver {
    * past half its life), a fresh sealed cookie is issued so later pages stay identified.
    */
   Identity inspect(IdentityRequest request) {
-    return inspect(request, true);
+    return sealDue(examine(request));
   }
 
-  private Identity inspect(IdentityRequest request, boolean seal) {
+  /** As {@link #inspect}, with the gateway cookie the shopper is due not sealed yet. */
+  private Unsealed examine(IdentityRequest request) {
     if (request == null) {
-      return Identity.ANONYMOUS;
+      return new Unsealed(Identity.ANONYMOUS, false);
     }
     if (KlaviyoCookie.isOptedOut(request.klaOffCookie())) {
-      return Identity.OPTED_OUT;
+      return new Unsealed(Identity.OPTED_OUT, false);
     }
     String kx = null;
     if (request.kxParam() != null && !request.kxParam().isEmpty()) {
@@ -162,41 +153,34 @@ public final class IdentityResolver {
     }
     String emailHash = hash.email(cookie.email());
     if (kx != null) {
-      return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway, seal);
+      return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway);
     }
     if (cookie.exchangeId() != null) {
-      return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway, seal);
+      return identified(cookie.exchangeId(), IdentitySource.KLA_COOKIE, cookie.clientId(), emailHash, gateway);
     }
     if (gateway != null) {
       return identified(gateway.contents().exchangeId(), IdentitySource.GATEWAY_COOKIE, cookie.clientId(), emailHash,
-          gateway, seal);
+          gateway);
     }
     if (cookie.clientId() == null && emailHash == null) {
-      return Identity.ANONYMOUS;
+      return new Unsealed(Identity.ANONYMOUS, false);
     }
-    return new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
+    return new Unsealed(new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null), false);
   }
 
-  private Identity identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
-      Opened gateway, boolean seal) {
+  /** An identified shopper, due a fresh gateway cookie unless the one it sent holds the same id and is current. */
+  private Unsealed identified(String exchangeId, IdentitySource source, String clientId, String emailHash,
+      Opened gateway) {
     boolean same = gateway != null && gateway.contents().exchangeId().equals(exchangeId);
     boolean current = same
         && System.currentTimeMillis() / 1000 - gateway.contents().issuedAtSeconds() < cookies.maxAgeSeconds() / 2;
-    if (current) {
-      return new Identity(exchangeId, gateway.exchangeIdHash(), clientId, emailHash, source, null);
-    }
-    if (!seal) {
-      String idHash = same ? gateway.exchangeIdHash() : hash.exchangeId(exchangeId);
-      return new Identity(exchangeId, idHash, clientId, emailHash, source, SEAL_LATER);
-    }
-    IssuedCookie fresh = issue(exchangeId, null);
-    return new Identity(exchangeId, fresh.opened().exchangeIdHash(), clientId, emailHash, source, fresh.value());
+    String idHash = same ? gateway.exchangeIdHash() : hash.exchangeId(exchangeId);
+    return new Unsealed(new Identity(exchangeId, idHash, clientId, emailHash, source, null), !current);
   }
 
   /**
-   * A gateway cookie for this shopper: one sealed in the last minute, else a new one.
-   *
-   * @param exchangeIdHash the id's hash when the caller has it already, else null
+   * A gateway cookie for this shopper (whose id hashes to {@code exchangeIdHash}): one sealed in the last minute,
+   * else a new one.
    */
   private IssuedCookie issue(String exchangeId, String exchangeIdHash) {
     IssuedCookie known = issued.getIfPresent(exchangeId);
@@ -204,8 +188,7 @@ public final class IdentityResolver {
       return known;
     }
     SealedCookie.Sealed sealed = cookies.sealNow(exchangeId);
-    IssuedCookie fresh = new IssuedCookie(sealed.value(), new Opened(sealed.contents(),
-        exchangeIdHash != null ? exchangeIdHash : hash.exchangeId(exchangeId)));
+    IssuedCookie fresh = new IssuedCookie(sealed.value(), new Opened(sealed.contents(), exchangeIdHash));
     issued.put(exchangeId, fresh);
     opened.put(sealed.value(), fresh.opened());
     return fresh;
