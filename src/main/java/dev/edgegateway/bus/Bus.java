@@ -85,12 +85,10 @@ public final class Bus {
     String own = onThisThread(address);
     InThread bound = new InThread((ContextInternal) vertx.getOrCreateContext(),
         (BiFunction<Object, Deadline, Future<Object>>) (BiFunction<?, Deadline, ?>) handler);
-    AtomicBoolean listed = new AtomicBoolean();
-    shared.completion().onSuccess(v -> {
-      if (listed.compareAndSet(false, true)) {
-        ON_THREAD.computeIfAbsent(own, k -> new CopyOnWriteArrayList<>()).add(bound);
-      }
-    });
+    // listed at once: an in-thread call needs no event-bus registration, and a page that arrives before the
+    // consumer's registration completes would otherwise cross to another thread
+    AtomicBoolean listed = new AtomicBoolean(true);
+    ON_THREAD.computeIfAbsent(own, k -> new CopyOnWriteArrayList<>()).add(bound);
     // called on unregister, and on undeploy (which unregisters every consumer of the verticle)
     shared.endHandler(v -> {
       if (listed.compareAndSet(true, false)) {
