@@ -12,6 +12,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -47,6 +51,12 @@ public final class SingleFlight<V> {
     final Promise<V> promise = Promise.promise();
     final long startedNanos = System.nanoTime();
     final AtomicInteger followers = new AtomicInteger();
+    /** Timed waiters not answered yet, in arrival order; null once the flight has settled. Guarded by this. */
+    List<Waiter<V>> waiters = new ArrayList<>();
+  }
+
+  /** A caller waiting under its own deadline, woken on its own context. */
+  private record Waiter<V>(Context context, Promise<V> promise, long timer) {
   }
 
   /**
@@ -120,8 +130,40 @@ public final class SingleFlight<V> {
     }
     loading.onComplete(ar -> {
       flights.remove(key, flight);
-      flight.promise.handle(ar);
+      release(flight, ar);
     });
+  }
+
+  /**
+   * Wakes every waiter. Those on other event loops are handed their result first, one task per loop, so they
+   * are released in parallel instead of after this thread has written its own callers' answers; then the
+   * untimed leader, and this thread's own waiters.
+   */
+  private void release(Flight<V> flight, AsyncResult<V> result) {
+    List<Waiter<V>> waiting;
+    synchronized (flight) {
+      waiting = flight.waiters;
+      flight.waiters = null;
+    }
+    if (waiting.isEmpty()) {
+      // most flights: a leader alone, nothing to sort out per loop
+      flight.promise.handle(result);
+      return;
+    }
+    Context here = Vertx.currentContext();
+    Map<Context, List<Waiter<V>>> elsewhere = new LinkedHashMap<>();
+    List<Waiter<V>> local = new ArrayList<>(waiting.size());
+    for (Waiter<V> waiter : waiting) {
+      vertx.cancelTimer(waiter.timer());
+      if (waiter.context() == null || waiter.context() == here) {
+        local.add(waiter);
+      } else {
+        elsewhere.computeIfAbsent(waiter.context(), c -> new ArrayList<>()).add(waiter);
+      }
+    }
+    elsewhere.forEach((context, theirs) -> context.runOnContext(v -> theirs.forEach(w -> complete(w.promise(), result))));
+    flight.promise.handle(result);
+    local.forEach(w -> complete(w.promise(), result));
   }
 
   private Future<V> waitFor(Flight<V> flight, Deadline deadline) {
@@ -134,27 +176,30 @@ public final class SingleFlight<V> {
       waiterTimeouts.increment();
       return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, "deadline spent before the flight settled"));
     }
-    Context context = Vertx.currentContext();
     Promise<V> mine = Promise.promise();
     long timer = vertx.setTimer(waitMillis, id -> {
       if (mine.tryFail(new OutcomeException(Outcome.TIMEOUT, "flight still in the air at the waiter's deadline"))) {
         waiterTimeouts.increment();
       }
     });
+    Context context = Vertx.currentContext();
+    synchronized (flight) {
+      if (flight.waiters != null) {
+        flight.waiters.add(new Waiter<>(context, mine, timer));
+        return mine.future();
+      }
+    }
+    // released between the check above and now: the promise has (or is about to have) the result, and this
+    // waiter still wakes on its own event loop
     shared.onComplete(ar -> {
       vertx.cancelTimer(timer);
-      settle(context, mine, ar);
+      if (context == null || Vertx.currentContext() == context) {
+        complete(mine, ar);
+      } else {
+        context.runOnContext(v -> complete(mine, ar));
+      }
     });
     return mine.future();
-  }
-
-  /** Wakes a waiter on its own event loop, so its continuation never runs on the leader's thread. */
-  private static <V> void settle(Context context, Promise<V> waiter, AsyncResult<V> result) {
-    if (context == null || Vertx.currentContext() == context) {
-      complete(waiter, result);
-    } else {
-      context.runOnContext(v -> complete(waiter, result));
-    }
   }
 
   private static <V> void complete(Promise<V> waiter, AsyncResult<V> result) {

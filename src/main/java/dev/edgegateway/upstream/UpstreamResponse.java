@@ -3,7 +3,7 @@ package dev.edgegateway.upstream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
-/** A 2xx answer of an upstream, read whole. */
+/** An upstream's answer, read whole ({@link UpstreamClient#send} fails the call unless it is a 2xx). */
 public record UpstreamResponse(int statusCode, MultiMap headers, Buffer body) {
   public String header(String name) {
     return headers.get(name);

@@ -9,10 +9,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,8 +255,9 @@ class SingleFlightTest {
   @Test
   void aFollowerWakesOnItsOwnEventLoop(VertxTestContext ctx) {
     SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
-    Context leaderContext = vertx.getOrCreateContext();
-    Context followerContext = vertx.getOrCreateContext();
+    // two event loops (getOrCreateContext would give this test thread's one sticky context twice)
+    Context leaderContext = ((VertxInternal) vertx).createEventLoopContext();
+    Context followerContext = ((VertxInternal) vertx).createEventLoopContext();
     leaderContext.runOnContext(v -> {
       flights.run("seg:k", longDeadline(), controlled());
       followerContext.runOnContext(w -> flights.run("seg:k", longDeadline(), controlled())
@@ -267,6 +271,46 @@ class SingleFlightTest {
         double followers = dev.edgegateway.metrics.Metrics.of(vertx)
             .counter("edge_singleflight_calls_total", "flight", "t", "role", "follower").count();
         if (followers == 1.0 && vertx.cancelTimer(id)) {
+          leaderContext.runOnContext(x -> pending.get(0).complete("v"));
+        }
+      });
+    });
+  }
+
+  @Test
+  void followersOnOtherEventLoopsAreHandedTheResultBeforeThisLoopAnswersItsOwn(VertxTestContext ctx) {
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    Context leaderContext = ((VertxInternal) vertx).createEventLoopContext();
+    Context otherContext = ((VertxInternal) vertx).createEventLoopContext();
+    CountDownLatch otherLoopWoken = new CountDownLatch(1);
+    leaderContext.runOnContext(v -> {
+      flights.run("seg:k", longDeadline(), controlled());
+      // joins first, on the leader's loop: it holds that loop until the other loop's follower has its result,
+      // which it only can if its hand-off was made before this one ran
+      flights.run("seg:k", longDeadline(), controlled()).onComplete(ctx.succeeding(value -> {
+        boolean handedOffFirst;
+        try {
+          handedOffFirst = otherLoopWoken.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          handedOffFirst = false;
+        }
+        boolean released = handedOffFirst;
+        ctx.verify(() -> {
+          assertThat(released).as("the other loop's follower woke while this loop's was still running").isTrue();
+          ctx.completeNow();
+        });
+      }));
+      Thread leaderThread = Thread.currentThread();
+      otherContext.runOnContext(w -> {
+        ctx.verify(() -> assertThat(Thread.currentThread()).isNotSameAs(leaderThread));
+        flights.run("seg:k", longDeadline(), controlled())
+            .onComplete(ctx.succeeding(value -> otherLoopWoken.countDown()));
+      });
+      vertx.setPeriodic(5, id -> {
+        double followers = dev.edgegateway.metrics.Metrics.of(vertx)
+            .counter("edge_singleflight_calls_total", "flight", "t", "role", "follower").count();
+        if (followers == 2.0 && vertx.cancelTimer(id)) {
           leaderContext.runOnContext(x -> pending.get(0).complete("v"));
         }
       });
