@@ -119,13 +119,16 @@ def checks(scenario, summary, opts):
 
     for mode in summary:
         if scenario == "burst":
-            add(mode, "ok_responses", "all answered 200 in every run", lambda v: v == int(opts.get("n", 200)), "min")
+            add(mode, "ok_responses", "all answered 200 in every burst", lambda v: v == int(opts.get("n", 200)), "min")
         if scenario == "burst" and mode != "off":
-            add(mode, "degraded_share", "= 0 (none degraded) in every run", lambda v: v == 0, "max")
-            add(mode, "session_calls", "= 1 in every run", lambda v: v == 1, "max")
-            add(mode, "config_calls", "= 1 in every run", lambda v: v == 1, "max")
+            add(mode, "degraded_share", "= 0 (none degraded) in every burst", lambda v: v == 0, "max")
+            add(mode, "session_calls", "at most 1 in every burst", lambda v: v == 1, "max")
+            add(mode, "session_calls_min", "at least 1 in every burst (each burst was cold)", lambda v: v == 1, "min")
+            add(mode, "config_calls", "at most 1 in every burst", lambda v: v == 1, "max")
+            add(mode, "config_calls_min", "at least 1 in every burst (each burst was cold)", lambda v: v == 1, "min")
             add(mode, "lag_over_bare_p50_ms", "<= +1 ms (issue 2: followers answered within 1 ms of the leader, over "
-                "what bare Vert.x needs to answer the same burst)", lambda v: v <= 1.0)
+                "what bare Vert.x needs to release as many held requests at once)", lambda v: v <= 1.0)
+            add(mode, "small_lag_over_bare_p50_ms", "<= +1 ms (the same for a burst of small_n)", lambda v: v <= 1.0)
         if scenario == "cold" and mode not in ("memory-colocated", "memory-shared"):  # comparisons for co-location
             add(mode, "delta_p50_ms", "<= +0.5 ms (issue 2: a cold page costs at most 0.5 ms at p50 on top of its "
                 "upstream calls)", lambda v: v <= 0.5)
@@ -172,6 +175,7 @@ def main():
     ap.add_argument("--rate", type=float, help="page loads per second (Gatling scenarios, l2-hit, redis-down)")
     ap.add_argument("--shoppers", type=int, help="distinct shoppers (shoppers, ttl-expiry, browser-flow, redis-down; l2-hit: measured ones)")
     ap.add_argument("--n", type=int, help="burst size")
+    ap.add_argument("--pairs", type=int, help="burst: measured pairs of bursts per run and size")
     ap.add_argument("--warmup", type=int, help="seconds of full-speed warm-up before a measured run (ceiling)")
     ap.add_argument("--standin", action="store_true", help="self-test against the harness's StandIn, not the gateway")
     ap.add_argument("--no-report", action="store_true", help="do not regenerate BENCHMARKS.md")
@@ -187,7 +191,7 @@ def main():
 
     procs.install_cleanup()
     opts = dict(DEFAULTS[a.scenario])
-    for k in ("duration", "rate", "shoppers", "n", "warmup"):
+    for k in ("duration", "rate", "shoppers", "n", "pairs", "warmup"):
         v = getattr(a, k)
         if v is not None:
             opts[k] = v

@@ -18,8 +18,9 @@ ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "
 WHAT = {
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
              "fired at once on N pre-opened connections by `BurstClient` (plain NIO, every response timestamped on "
-             "arrival). Counts the Klevu session/config/search calls the burst caused (simulator counters) and the "
-             "spread between the first and the last completed response.",
+             "arrival), next to bare Vert.x releasing the same number of held requests at once. Counts the Klevu "
+             "session/config/search calls each burst caused (simulator counters) and how long after the first answer "
+             "the others came.",
     "cold": "Cold page loads, one at a time: a shopper never seen before on a recsKey and product never seen "
             "before, so the gateway makes all three Klevu calls (session, config, search) and nothing it holds helps. "
             "Each is paired with the same three calls made by the same client (`ColdClient`, Vert.x HttpClient, "
@@ -59,20 +60,25 @@ WHAT = {
 
 # metric -> (label, format)
 COLUMNS = {
-    "burst": [("session_calls", "Klevu session calls", "{:.0f}"), ("config_calls", "config calls", "{:.0f}"),
-              ("search_calls", "search calls", "{:.0f}"), ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.1f}"),
+    "burst": [("session_calls", "Klevu session calls (most in a burst)", "{:.0f}"),
+              ("config_calls", "config calls (most in a burst)", "{:.0f}"),
+              ("search_calls", "search calls (most in a burst)", "{:.0f}"),
+              ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.1f}"),
               ("leader_ms", "first response (ms)", "{:.1f}"), ("last_ms", "last response (ms)", "{:.1f}"),
               ("spread_ms", "spread first→last (ms)", "{:.2f}"),
-              ("warm_spread_ms", "same burst when cached: spread (ms)", "{:.2f}"),
-              ("bare_spread_ms", "same burst at bare Vert.x: spread (ms)", "{:.2f}"),
-              ("spread_over_bare_ms", "spread over bare (ms)", "{:+.2f}"),
+              ("bare_spread_ms", "bare, held: spread (ms)", "{:.2f}"),
               ("follower_lag_p50_ms", "follower lag behind the leader p50 (ms)", "{:.2f}"),
-              ("bare_follower_lag_p50_ms", "bare: follower lag p50 (ms)", "{:.2f}"),
+              ("bare_follower_lag_p50_ms", "bare, held: follower lag p50 (ms)", "{:.2f}"),
               ("lag_over_bare_p50_ms", "lag over bare, per rank, p50 (ms)", "{:+.2f}"),
               ("lag_over_bare_p90_ms", "lag over bare p90 (ms)", "{:+.2f}"),
               ("lag_over_bare_max_ms", "lag over bare max (ms)", "{:+.2f}"),
+              ("small_follower_lag_p50_ms", "burst of small_n: follower lag p50 (ms)", "{:.2f}"),
+              ("small_bare_follower_lag_p50_ms", "burst of small_n, bare: follower lag p50 (ms)", "{:.2f}"),
+              ("small_lag_over_bare_p50_ms", "burst of small_n: lag over bare p50 (ms)", "{:+.2f}"),
+              ("warm_spread_ms", "same burst when cached: spread (ms)", "{:.2f}"),
               ("send_span_ms", "burst send span (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
-              ("ok_responses", "200 responses", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}")],
+              ("ok_responses", "200 responses (fewest in a burst)", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}"),
+              ("warm_bursts", "bursts of JIT warm-up", "{:.0f}")],
     "cold": [("gateway_p50_ms", "gateway page p50 (ms)", "{:.3f}"), ("direct_p50_ms", "3 calls direct p50 (ms)", "{:.3f}"),
              ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"),
              ("bare_proxy_p50_ms", "bare proxy p50 (ms)", "{:.3f}"), ("hop_p50_ms", "bare proxy − direct p50 (ms)", "{:+.3f}"),
@@ -327,18 +333,27 @@ def cold_breakdown(d):
 def scenario_notes(sc, d):
     o = d["options"]
     if sc == "burst":
-        return [f"N = {o['n']}. `off` = cache and single-flight off (plain proxy): every request goes upstream. "
-                "The N connections are opened and each carries one request for another shopper's cached page first "
-                "(primed), so the burst measures how the followers of one flight are released, not how a server sets "
-                "up N new connections. First/last response are measured from the moment the burst began to be "
-                "written (send span: writing N requests takes this client that long on this machine); spread = last − "
-                "first completed response, as seen by one client thread reading all sockets; follower lag = a "
-                "follower's completion − the leader's. The same burst is then fired at the now cached page, and at "
-                "`BareServer` (plain Vert.x answering the captured page at once, primed the same way; one burst of "
-                "warm-up, then the measured one): the floor this machine (server, client, loopback) puts under "
-                "answering N requests that arrive together. `lag over bare` = the k-th follower's lag behind the "
-                "gateway's leader minus the k-th follower's lag behind bare's leader, for every rank k: what the "
-                "single-flight and the gateway's work add to releasing each follower."]
+        return [f"N = {o['n']} and small_n = {o.get('small_n', '-')}. Per run, first bursts of N at the gateway alone "
+                f"(new shoppers and recsKeys; at least {o.get('warm_min')}, at most {o.get('warm_max')}) until its JIT "
+                f"compiled for at most {o.get('jit_quiet_ms')} ms during the last one (its `jvm_compilation_time_ms_total`): "
+                "the first bursts run the coalesced path through the JIT, whose compiler threads would take a CPU from "
+                f"the release being measured. Then {o.get('pairs', 1)} measured pairs per size after one pair of "
+                "warm-up (bare server and client): a burst at the "
+                "gateway, each time a new shopper on a recsKey never seen (all three Klevu calls cold), and the same "
+                "burst at `BareServer` holding every request until one timer fires "
+                f"{o.get('hold_ms', 100)} ms after the first arrived, then answering them all with the captured page, "
+                "each on its own event loop: bare Vert.x releasing N requests that waited on one flight. The two "
+                "alternate which goes first and run while both servers are up, so they share the machine's state. "
+                "`off` = cache and single-flight off (plain proxy): every request goes upstream. Every connection "
+                "first carries requests for another shopper's cached page (primed), so a burst measures how the "
+                "followers are released, not how a server sets up N connections. Times are from the moment the burst "
+                "began to be written, as seen by one client thread reading all sockets; follower lag = a follower's "
+                "completion − the leader's; `lag over bare` = the k-th follower's lag behind the gateway's leader "
+                "minus the k-th follower's lag behind bare's leader, for every rank k (a pair's p50 over the ranks; "
+                "the cell is the median over the pairs, then over the runs): what the single-flight and the "
+                "gateway's work add to releasing each follower. Klevu calls are per burst (simulator counters read "
+                "after the priming and after the burst): the most and the fewest any burst caused are checked. "
+                "`same burst when cached` = the last burst's page again, answered from the cache."]
     if sc == "cold":
         return [f"{o['pairs']} measured rounds at {o['rate']:.0f} rounds/s, after a warm-up (not recorded; up to "
                 f"{o['warm_rate']:.0f} rounds/s) that lets the JIT of the gateway, the bare proxy and the client settle: "

@@ -76,6 +76,13 @@ def burst(doc, plots_dir, artifacts):
         plots.append(f"${name} using 1:2 with steps lw 2 lc rgb '{COLORS.get(s['mode'], '#000')}' "
                      f"title '{s['mode']}: spread {s['metrics']['spread_ms']:.2f} ms, "
                      f"{s['metrics']['session_calls']} session / {s['metrics']['config_calls']} config calls'")
+        bare = s["series"].get("bare_done_offsets_ms")
+        if bare:
+            # bare's leader drawn at the gateway's, so the two curves compare the followers' release
+            shift = s["series"]["done_offsets_ms"][0] - bare[0]
+            parts.append(_block("bare_" + name, [[i + 1, v + shift] for i, v in enumerate(bare)]))
+            plots.append(f"$bare_{name} using 1:2 with steps lw 1 dt 2 lc rgb '{COLORS.get(s['mode'], '#000')}' "
+                         f"title 'bare Vert.x, held, next to {s['mode']} (leader aligned)'")
     n = doc["options"].get("n", 200)
     script = "\n".join(parts) + f"""
 set title "{_title(doc, f'burst: {n} simultaneous first page loads of one new shopper, run {run}')}"

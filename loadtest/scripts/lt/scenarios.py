@@ -23,8 +23,13 @@ def env_num(name, default, cast=int):
 
 # Scenario defaults: sized so that --runs 3 with the default modes stays under 3 minutes on 2 cores.
 DEFAULTS = {
-    # prime_rounds: requests per connection for another shopper's cached page before the burst (JIT of client and server)
-    "burst": {"modes": "off,memory,redis", "n": 200, "prime_rounds": 20},
+    # prime_rounds: requests per connection for another shopper's cached page before the burst (JIT of client and server);
+    # pairs: measured pairs of bursts (gateway, held bare server) per run and size, after one pair of warm-up;
+    # hold_ms: how long the bare server holds a burst before releasing it (the gateway's flight takes ~150 ms)
+    # warm_min..warm_max: bursts at the gateway alone before the pairs, until its JIT compiled for at most jit_quiet_ms
+    # during the last one
+    "burst": {"modes": "off,memory,redis", "n": 200, "small_n": 20, "pairs": 5, "prime_rounds": 20, "hold_ms": 100,
+              "warm_min": 3, "warm_max": 15, "jit_quiet_ms": 150},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
     "ceiling": {"modes": "memory,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
@@ -142,12 +147,14 @@ def lat_metrics(lat, prefix=""):
 
 
 # ---------------------------------------------------------------------------------------------- burst
-def burst_client(ctx, port, cookie, n, out, log_tag, prime_cookie, sim=None):
-    """One BurstClient burst of n requests for the load-test page at 127.0.0.1:port; its JSON goes to out. Every
-    connection first carries one request with prime_cookie (a page the server answers at once), so the burst
-    measures how the followers are released, not how a server sets up 200 new connections."""
+def burst_client(ctx, port, cookie, n, out, log_tag, prime_cookie, sim=None, path=None):
+    """One BurstClient burst of n requests at 127.0.0.1:port (for path, default the load-test page); its JSON goes
+    to out. Every connection first carries prime rounds of the load-test page with prime_cookie (a page the server
+    answers at once), so the burst measures how the followers are released, not how a server sets up n new
+    connections."""
+    page = f"/v1/recommendations/{ctx.stack.recs_key}"
     return procs.run(["java", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.BurstClient",
-                      "--port", str(port), "--path", f"/v1/recommendations/{ctx.stack.recs_key}",
+                      "--port", str(port), "--path", path or page, "--prime-path", page,
                       "--cookie", cookie, "--prime-cookie", prime_cookie, "--prime-rounds", str(ctx.opts.get("prime_rounds", 20)),
                       "--n", str(n), "--out", out]
                      + (["--sim", sim] if sim else []),
@@ -161,94 +168,183 @@ def follower_lags(offsets_ms):
 
 def lag_over_bare(burst, bare):
     """Follower k's lag behind its leader minus bare Vert.x's follower k's lag, for every rank k: what the gateway
-    adds to releasing the k-th follower over what this machine needs to answer k+1 requests at once anyway."""
+    adds to releasing the k-th follower over what this machine needs to release k+1 held requests anyway."""
     a, b = follower_lags(burst.get("done_offsets_ms") or []), follower_lags(bare.get("done_offsets_ms") or [])
     k = min(len(a), len(b))
     return [a[i] - b[i] for i in range(k)]
 
 
-def run_burst(ctx, run, mode):
+def read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def burst_pair(ctx, gw, bare_port, n, shopper_cookie, prime, recs_key, tag, gateway_first):
+    """One burst of n requests at the gateway (a new shopper on a recsKey never seen: every Klevu call cold) and the
+    same burst at the held bare server, back to back in the given order; the gateway's burst, bare's and the Klevu
+    calls the gateway's caused."""
     st = ctx.stack
-    n = int(ctx.opts["n"])
+    g_out, b_out = os.path.join(ctx.artifacts, f"{tag}.json"), os.path.join(ctx.artifacts, f"{tag}-bare.json")
+
+    def gateway():
+        burst_client(ctx, gw.port, shopper_cookie, n, g_out, tag, prime, st.sim_url, path=f"/v1/recommendations/{recs_key}")
+        return st.sim_stats()
+
+    def bare():
+        burst_client(ctx, bare_port, BARE_HOLD_COOKIE, n, b_out, f"{tag}-bare", "x=2")
+
+    if gateway_first:
+        after = gateway()
+        bare()
+    else:
+        bare()
+        after = gateway()
+    g, b = read_json(g_out), read_json(b_out)
+    if g is None or b is None:
+        raise RuntimeError(f"burst client wrote no result for {tag} (see its log)")
+    return g, b, delta(after, g.get("sim_before_burst"))
+
+
+# the bare server holds requests carrying this cookie until its release timer fires
+BARE_HOLD_COOKIE = "hold=1"
+
+
+def run_burst(ctx, run, mode):
+    """Pairs of bursts, the gateway's (a new shopper on a new recsKey each time) and bare Vert.x releasing as many
+    held requests at once, alternating which goes first; the first pair warms both up and is not measured. Each pair
+    at n (200) and at small_n (20)."""
+    st, o = ctx.stack, ctx.opts
+    n, small_n, pairs = int(o["n"]), int(o["small_n"]), int(o["pairs"])
     gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    bare = None
     try:
         jit_warmup(ctx, gw)
         shopper = Shoppers(new_run_id())
         # the priming page: another shopper, loaded once here, so the priming requests are answered at once
-        prime = shopper.cookie(1)
-        procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": prime})
-        time.sleep(0.5)
-        out = os.path.join(ctx.artifacts, f"burst-{mode}-r{run}.json")
-        rc, text = burst_client(ctx, gw.port, shopper.cookie(0), n, out, f"burst-{mode}-r{run}", prime, st.sim_url)
-        time.sleep(0.5)
-        after = st.sim_stats()
-        # the same burst again, now that the page is cached: how long 200 immediate answers take to come
-        # back through this machine (server + client), the floor under the cold burst's spread
+        prime = shopper.cookie(10_000)
+        page = procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": prime})
+        if page[0] != 200:
+            raise RuntimeError(f"the priming page answered {page[0]}")
+        bare, bare_port = start_held_bare(ctx, run, mode, page)
+        warm_bursts = warm_until_jit_quiet(ctx, gw, shopper, prime, mode, run)
+        samples = {n: [], small_n: []}
+        for i in range(pairs + 1):
+            for size in (n, small_n):
+                k = 2 * i + (size == small_n)
+                g, b, calls = burst_pair(ctx, gw, bare_port, size, shopper.cookie(k), prime,
+                                         f"{st.recs_key}-burst{k}", f"burst-{mode}-r{run}-p{i}-n{size}", i % 2 == 0)
+                if i > 0:  # pair 0 warms up the bare server and the client at both sizes
+                    samples[size].append((g, b, calls))
+        # the last pair's page again, now cached: 200 immediate answers from the gateway itself
         warm_out = os.path.join(ctx.artifacts, f"burst-warm-{mode}-r{run}.json")
-        burst_client(ctx, gw.port, shopper.cookie(0), n, warm_out, f"burst-warm-{mode}-r{run}", prime)
+        burst_client(ctx, gw.port, shopper.cookie(2 * pairs), n, warm_out, f"burst-warm-{mode}-r{run}", prime,
+                     path=f"/v1/recommendations/{st.recs_key}-burst{2 * pairs}")
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-        page = procs.http("GET", gw.url + f"/v1/recommendations/{st.recs_key}", headers={"Cookie": shopper.cookie(0)})
     finally:
+        if bare is not None:
+            bare.stop()
         gw.stop()
-    warm = {}
-    if os.path.exists(warm_out):
-        with open(warm_out) as f:
-            warm = json.load(f)
-    bare = burst_bare(ctx, run, mode, page, n) if page[0] == 200 else {}
-    if not os.path.exists(out):
-        raise RuntimeError(f"burst client failed (rc={rc}): {text[-1500:]}")
-    with open(out) as f:
-        b = json.load(f)
-    calls = delta(after, b.get("sim_before_burst"))
-    ok = b["status"].get("200", 0)
-    over = sorted(lag_over_bare(b, bare))
-    m = {
-        "session_calls": calls["session"], "config_calls": calls["config"], "search_calls": calls["search"],
-        "profiles_calls": calls["profiles"], "upstream_calls": sum(calls.values()),
-        "upstream_per_1000": sum(calls.values()) * 1000.0 / n,
-        "ok_responses": ok, "leader_ms": b.get("leader_ms"), "last_ms": b.get("last_ms"),
-        "spread_ms": b.get("spread_ms"), "first_byte_spread_ms": b.get("first_byte_spread_ms"),
-        "send_span_ms": b.get("send_span_ms"),
-        "warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"),
-        "bare_spread_ms": bare.get("spread_ms"), "bare_last_ms": bare.get("last_ms"),
-        "spread_over_bare_ms": (b["spread_ms"] - bare["spread_ms"]) if bare.get("spread_ms") is not None and b.get("spread_ms") is not None else None,
-        "follower_lag_p50_ms": (b.get("follower_lag") or {}).get("p50_ms"),
-        "bare_follower_lag_p50_ms": (bare.get("follower_lag") or {}).get("p50_ms"),
-        "lag_over_bare_p50_ms": percentile(over, 50) if over else None,
-        "lag_over_bare_p90_ms": percentile(over, 90) if over else None,
-        "lag_over_bare_max_ms": max(over) if over else None,
-        "degraded_share": degraded_share(b.get("outcome", {})),
-        "sim_rejected": after.get("rejected", 0) - (b.get("sim_before_burst") or {}).get("rejected", 0),
-        **lat_metrics(b["latency"]),
-    }
+    warm = read_json(warm_out) or {}
+    m = burst_metrics(samples[n], n)
+    m.update({f"small_{k}": v for k, v in burst_metrics(samples[small_n], small_n).items()
+              if k in ("lag_over_bare_p50_ms", "follower_lag_p50_ms", "bare_follower_lag_p50_ms", "session_calls",
+                       "config_calls", "ok_responses")})
+    m.update({"warm_spread_ms": warm.get("spread_ms"), "warm_last_ms": warm.get("last_ms"), "pairs": pairs,
+              "warm_bursts": warm_bursts})
+    last_g, last_b, _ = samples[n][-1]
     return [{"run": run, "mode": mode, "metrics": m,
-             "series": {"done_offsets_ms": b.get("done_offsets_ms", [])},
-             "info": {"status": b["status"], "x_cache": b["x_cache"], "outcome": b.get("outcome"), "server_timing_phases": b.get("server_timing_phases"), "prometheus": prom,
-                      "warm_x_cache": warm.get("x_cache")}}]
+             "series": {"done_offsets_ms": last_g.get("done_offsets_ms", []),
+                        "bare_done_offsets_ms": last_b.get("done_offsets_ms", [])},
+             "info": {"status": last_g["status"], "x_cache": last_g["x_cache"], "outcome": last_g.get("outcome"),
+                      "server_timing_phases": last_g.get("server_timing_phases"), "prometheus": prom,
+                      "warm_x_cache": warm.get("x_cache"),
+                      "pairs": [{"n": size, "lag_over_bare_p50_ms": percentile(sorted(lag_over_bare(g, b)), 50),
+                                 "follower_lag_p50_ms": (g.get("follower_lag") or {}).get("p50_ms"),
+                                 "bare_follower_lag_p50_ms": (b.get("follower_lag") or {}).get("p50_ms"),
+                                 "calls": calls}
+                                for size in (n, small_n) for g, b, calls in samples[size]]}}]
 
 
-def burst_bare(ctx, run, mode, page, n):
-    """The same burst against a bare Vert.x server answering the same page at once, on primed connections too: the
-    floor this machine puts under answering n requests that arrive together (server and client)."""
-    status, headers, body = page
-    body_path = os.path.join(ctx.artifacts, f"burst-page-{mode}-r{run}.json")
-    hdr_path = os.path.join(ctx.artifacts, f"burst-page-headers-{mode}-r{run}.txt")
+def gateway_compile_ms(gw):
+    """The gateway JVM's JIT compilation time so far (its ops /metrics), or None when it has no such meter."""
+    return sum_metric(parse_prometheus(gw.scrape()), "jvm_compilation_time_ms_total")
+
+
+def warm_until_jit_quiet(ctx, gw, shopper, prime, mode, run):
+    """Bursts at the gateway alone (new shoppers, new recsKeys) until its JIT compiled for at most jit_quiet_ms
+    during the last one, at least warm_min and at most warm_max: the first bursts run the coalesced path through
+    the JIT, whose compiler threads then take a CPU from the release being measured. Returns the bursts made."""
+    o = ctx.opts
+    before = gateway_compile_ms(gw)
+    made = 0
+    while made < int(o["warm_max"]):
+        k = 1_000 + made
+        burst_client(ctx, gw.port, shopper.cookie(k), int(o["n"]), os.path.join(ctx.artifacts, f"burst-jit-{mode}-r{run}-{made}.json"),
+                     f"burst-jit-{mode}-r{run}-{made}", prime, path=f"/v1/recommendations/{ctx.stack.recs_key}-jit{k}")
+        made += 1
+        after = gateway_compile_ms(gw)
+        if made >= int(o["warm_min"]) and (before is None or after is None or after - before <= float(o["jit_quiet_ms"])):
+            break
+        before = after
+    return made
+
+
+def burst_metrics(samples, n):
+    """A run's figures from its measured pairs: Klevu calls as the least and the most any burst caused, the rest as
+    the median over the pairs (lag over bare: each pair's p50 over its ranks, then the median of those)."""
+    med = lambda xs: percentile(sorted(x for x in xs if x is not None), 50) if any(x is not None for x in xs) else None
+    per = []
+    for g, b, calls in samples:
+        over = sorted(lag_over_bare(g, b))
+        per.append({
+            "calls": calls, "ok": g["status"].get("200", 0),
+            "degraded": degraded_share(g.get("outcome", {})),
+            "leader_ms": g.get("leader_ms"), "last_ms": g.get("last_ms"), "spread_ms": g.get("spread_ms"),
+            "bare_spread_ms": b.get("spread_ms"), "send_span_ms": g.get("send_span_ms"),
+            "follower_lag_p50_ms": (g.get("follower_lag") or {}).get("p50_ms"),
+            "bare_follower_lag_p50_ms": (b.get("follower_lag") or {}).get("p50_ms"),
+            "lag_over_bare_p50_ms": percentile(over, 50) if over else None,
+            "lag_over_bare_p90_ms": percentile(over, 90) if over else None,
+            "lag_over_bare_max_ms": max(over) if over else None,
+            "p99_ms": g["latency"].get("p99_ms"),
+        })
+    calls = [p["calls"] for p in per]
+    m = {
+        "session_calls": max(c["session"] for c in calls), "session_calls_min": min(c["session"] for c in calls),
+        "config_calls": max(c["config"] for c in calls), "config_calls_min": min(c["config"] for c in calls),
+        "search_calls": max(c["search"] for c in calls), "profiles_calls": max(c["profiles"] for c in calls),
+        "upstream_per_1000": med([sum(c.values()) * 1000.0 / n for c in calls]),
+        "ok_responses": min(p["ok"] for p in per), "degraded_share": max(p["degraded"] for p in per),
+    }
+    for k in ("leader_ms", "last_ms", "spread_ms", "bare_spread_ms", "send_span_ms", "follower_lag_p50_ms",
+              "bare_follower_lag_p50_ms", "lag_over_bare_p50_ms", "lag_over_bare_p90_ms", "lag_over_bare_max_ms", "p99_ms"):
+        m[k] = med([p[k] for p in per])
+    if m["spread_ms"] is not None and m["bare_spread_ms"] is not None:
+        m["spread_over_bare_ms"] = med([p["spread_ms"] - p["bare_spread_ms"] for p in per
+                                        if p["spread_ms"] is not None and p["bare_spread_ms"] is not None])
+    return m
+
+
+def write_page(ctx, headers, body, body_name, headers_name, leave_out=()):
+    """A captured gateway page as BareServer reads it (--body, --headers): the two files' paths in the artifacts."""
+    body_path, hdr_path = os.path.join(ctx.artifacts, body_name), os.path.join(ctx.artifacts, headers_name)
     with open(body_path, "wb") as f:
         f.write(body)
     with open(hdr_path, "w") as f:
-        f.write("".join(f"{k}: {v}\n" for k, v in headers.items() if k not in ("set-cookie", "content-length")))
-    proc, port = ctx.stack.start_bare(body_path, hdr_path, f"bare-burst-{mode}-r{run}")
-    try:
-        out = os.path.join(ctx.artifacts, f"burst-bare-{mode}-r{run}.json")
-        # twice, measuring the second: the gateway had its JIT warm-up, the bare server gets one burst of it
-        for target in (os.path.join(ctx.artifacts, f"burst-bare-warmup-{mode}-r{run}.json"), out):
-            burst_client(ctx, port, "x=1", n, target, f"burst-bare-{mode}-r{run}", "x=2")
-    finally:
-        proc.stop()
-    if not os.path.exists(out):
-        return {}
-    with open(out) as f:
-        return json.load(f)
+        f.write("".join(f"{k}: {v}\n" for k, v in headers.items() if k not in leave_out))
+    return body_path, hdr_path
+
+
+def start_held_bare(ctx, run, mode, page):
+    """BareServer answering the captured page, holding requests with BARE_HOLD_COOKIE until one timer fires
+    hold_ms after the first of them: bare Vert.x releasing a burst that waited on one flight."""
+    status, headers, body = page
+    body_path, hdr_path = write_page(ctx, headers, body, f"burst-page-{mode}-r{run}.json",
+                                     f"burst-page-headers-{mode}-r{run}.txt", leave_out=("set-cookie", "content-length"))
+    return ctx.stack.start_bare(body_path, hdr_path, f"bare-burst-{mode}-r{run}",
+                                hold=(int(ctx.opts["hold_ms"]), BARE_HOLD_COOKIE))
 
 
 # ---------------------------------------------------------------------------------------------- cold
@@ -474,12 +570,7 @@ def run_ceiling(ctx, run, modes):
                 if status != 200:
                     raise RuntimeError(f"gateway answered {status} to the ceiling page")
                 if bare is None:
-                    body_path = os.path.join(ctx.artifacts, f"page-body-r{run}.json")
-                    hdr_path = os.path.join(ctx.artifacts, f"page-headers-r{run}.txt")
-                    with open(body_path, "wb") as f:
-                        f.write(body)
-                    with open(hdr_path, "w") as f:
-                        f.write("".join(f"{k}: {v}\n" for k, v in headers.items()))
+                    body_path, hdr_path = write_page(ctx, headers, body, f"page-body-r{run}.json", f"page-headers-r{run}.txt")
                     bare = st.start_bare(body_path, hdr_path, f"bare-r{run}", cpus=srv_cpu)
                     wrk(ctx, f"http://127.0.0.1:{bare[1]}/v1/recommendations/{st.recs_key}", warm, conns, cookie,
                         f"bare-warm-r{run}", cpus=load_cpu)

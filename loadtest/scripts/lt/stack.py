@@ -268,13 +268,15 @@ class Stack:
             procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
         return gw
 
-    def start_bare(self, body_path, headers_path, name, cpus=None, instances=None):
+    def start_bare(self, body_path, headers_path, name, cpus=None, instances=None, hold=None):
         port = procs.free_port()
         cmd = (["taskset", "-c", cpus] if cpus else []) + [
             "java", "-Xmx512m", "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.BareServer",
             "--port", str(port), "--body", body_path, "--headers", headers_path]
         if instances:
             cmd += ["--instances", str(instances)]
+        if hold:
+            cmd += ["--hold-ms", str(hold[0]), "--hold-cookie", hold[1]]
         proc = procs.Proc(name, cmd, log_path=self.log(name))
         procs.wait_http(f"http://127.0.0.1:{port}/health", proc, timeout=60)
         return proc, port

@@ -72,6 +72,8 @@ public final class BurstClient {
     // one request per connection before the burst (another shopper's cached page): the server has then set up
     // every connection and run its first request, so the burst measures the single-flight, not connection set-up
     String primeCookie = a.opt("--prime-cookie", null);
+    // the primed page's path (default: the burst's): a burst on a recsKey never seen primes on one already cached
+    String primePath = a.opt("--prime-path", path);
     // priming rounds also warm this client's JIT (a fresh JVM reads 200 answers several times slower than a
     // warm one) and the server's, so the burst's spread is not the speed of interpreted code
     int primeRounds = a.intOpt("--prime-rounds", 1);
@@ -93,7 +95,7 @@ public final class BurstClient {
       long primeMs = -1;
       if (primeCookie != null) {
         long p0 = System.nanoTime();
-        byte[] primeRequest = request(host, port, path, primeCookie);
+        byte[] primeRequest = request(host, port, primePath, primeCookie);
         for (int round = 0; round < Math.max(1, primeRounds); round++) {
           Conn[] primed = new Conn[n];
           for (int i = 0; i < n; i++) {
