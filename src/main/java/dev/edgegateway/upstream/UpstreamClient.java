@@ -13,11 +13,13 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.PoolOptions;
@@ -140,7 +142,7 @@ public final class UpstreamClient {
       // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
       RequestOptions sending = request.toOptions(budget);
       guard.inFlight.incrementAndGet();
-      return exchange(sending, request.body())
+      return new BoundedExchange(budget).run(sending, request.body())
           .andThen(done -> guard.inFlight.decrementAndGet())
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
@@ -161,12 +163,51 @@ public final class UpstreamClient {
         });
   }
 
-  /** One HTTP exchange: the request sent, the answer's status, headers and whole body. */
-  private Future<UpstreamResponse> exchange(RequestOptions sending, Buffer body) {
-    return client.request(sending)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose((HttpClientResponse answer) -> answer.body()
-            .map(read -> new UpstreamResponse(answer.statusCode(), answer.headers(), read)));
+  /**
+   * One HTTP exchange (the request sent, the answer's status, headers and whole body) that ends within its budget
+   * whatever the upstream does. Vert.x's own request timeout is an idle timeout: an upstream that trickles a byte
+   * now and then would hold the call, and the single flight waiting on it, for as long as it likes.
+   */
+  private final class BoundedExchange implements Handler<Long> {
+    private final Promise<UpstreamResponse> answered = Promise.promise();
+    private final long timer;
+    // set once the pool hands out the request: the timer resets it, which frees the connection
+    private volatile HttpClientRequest request;
+
+    BoundedExchange(long budgetMs) {
+      this.timer = vertx.setTimer(budgetMs, this);
+    }
+
+    Future<UpstreamResponse> run(RequestOptions sending, Buffer body) {
+      client.request(sending)
+          .compose(obtained -> {
+            request = obtained;
+            if (answered.future().isComplete()) { // the budget ran out while waiting for a connection
+              obtained.reset();
+              return Future.failedFuture(answered.future().cause());
+            }
+            return body == null ? obtained.send() : obtained.send(body);
+          })
+          .compose((HttpClientResponse answer) -> answer.body()
+              .map(read -> new UpstreamResponse(answer.statusCode(), answer.headers(), read)))
+          .onComplete(done -> {
+            if (done.succeeded() ? answered.tryComplete(done.result()) : answered.tryFail(done.cause())) {
+              vertx.cancelTimer(timer);
+            }
+          });
+      return answered.future();
+    }
+
+    /** The budget ran out. */
+    @Override
+    public void handle(Long timerId) {
+      if (answered.tryFail(new OutcomeException(Outcome.TIMEOUT, name + " timed out"))) {
+        HttpClientRequest sent = request;
+        if (sent != null) {
+          sent.reset();
+        }
+      }
+    }
   }
 
   /** Milliseconds to wait before the next attempt, or -1 for no retry. */

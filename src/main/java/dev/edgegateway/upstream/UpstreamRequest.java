@@ -61,7 +61,9 @@ public final class UpstreamRequest {
     return body;
   }
 
-  RequestOptions toOptions(long timeoutMs) {
-    return new RequestOptions().setMethod(method).setAbsoluteURI(url).setHeaders(headers).setTimeout(timeoutMs);
+  /** Waits at most {@code connectTimeoutMs} for a pooled connection; the exchange itself is bounded by its caller. */
+  RequestOptions toOptions(long connectTimeoutMs) {
+    return new RequestOptions().setMethod(method).setAbsoluteURI(url).setHeaders(headers)
+        .setConnectTimeout(connectTimeoutMs);
   }
 }

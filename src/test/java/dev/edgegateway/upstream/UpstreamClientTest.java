@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -142,5 +143,43 @@ class UpstreamClientTest {
         .otherwise(OutcomeException::outcomeOf));
     assertThat(outcome).isNotEqualTo(Outcome.OK);
     assertThat(Metrics.of(vertx).get("edge_upstream_in_flight").tag("upstream", "malformed").gauge().value()).isZero();
+  }
+
+  @Test
+  void anUpstreamThatTricklesItsAnswerIsCutOffWhenTheBudgetRunsOut() throws Exception {
+    Promise<Void> connectionClosed = Promise.promise();
+    HttpServer trickling = await(vertx.createHttpServer()
+        .requestHandler(request -> {
+          // a byte every 50 ms: an idle timeout of 300 ms never fires
+          HttpServerResponse response = request.response().setChunked(true);
+          long drip = vertx.setPeriodic(50, id -> response.write(" "));
+          request.connection().closeHandler(closed -> {
+            vertx.cancelTimer(drip);
+            connectionClosed.tryComplete();
+          });
+        })
+        .listen(0, "127.0.0.1"));
+    UpstreamClient client = new UpstreamClient(vertx, "trickle", new UpstreamOptions().setMaxRetries(0).setTimeoutMs(300));
+
+    Outcome outcome = await(client.send(
+            UpstreamRequest.get("http://127.0.0.1:" + trickling.actualPort() + "/slow"), Deadline.in(5_000))
+        .map(ok -> Outcome.OK)
+        .otherwise(OutcomeException::outcomeOf));
+
+    assertThat(outcome).isEqualTo(Outcome.TIMEOUT);
+    await(connectionClosed.future()); // the request was reset: the upstream's connection is not left busy
+    assertThat(Metrics.of(vertx).get("edge_upstream_in_flight").tag("upstream", "trickle").gauge().value()).isZero();
+  }
+
+  @Test
+  void everyCallMadeOffTheConnectionsEventLoopReadsItsWholeAnswer() throws Exception {
+    // the test thread is not the pooled connection's event loop: on vertx-core 5.0.8 about 1 such call in 150
+    // lost its answer's end (eclipse-vertx/vert.x#6038) and, once bounded, would time out instead
+    UpstreamClient client = new UpstreamClient(vertx, "offloop",
+        new UpstreamOptions().setMaxRetries(0).setBreakerMaxFailures(Integer.MAX_VALUE));
+    for (int i = 0; i < 500; i++) {
+      assertThat(call(client)).as("call %d", i).isEqualTo(Outcome.UPSTREAM_ERROR);
+    }
+    assertThat(served.get()).isEqualTo(500);
   }
 }
