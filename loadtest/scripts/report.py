@@ -62,6 +62,8 @@ WHAT = {
 COLUMNS = {
     "burst": [("session_calls", "Klevu session calls (most in a burst)", "{:.0f}"),
               ("config_calls", "config calls (most in a burst)", "{:.0f}"),
+              ("session_calls_min", "Klevu session calls (fewest in a burst)", "{:.0f}"),
+              ("config_calls_min", "config calls (fewest in a burst)", "{:.0f}"),
               ("search_calls", "search calls (most in a burst)", "{:.0f}"),
               ("upstream_per_1000", "upstream calls / 1,000 pages", "{:.1f}"),
               ("leader_ms", "first response (ms)", "{:.1f}"), ("last_ms", "last response (ms)", "{:.1f}"),
