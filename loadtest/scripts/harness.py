@@ -201,7 +201,10 @@ def main():
             ap.error(f"unknown mode {m}")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    results_dir = os.path.join(paths.lt, "results", a.scenario)
+    # a trial (--no-report, --standin) keeps its result and plots apart: it must never become the newest result the
+    # report is made from, nor redraw the committed plots
+    trial = a.no_report or a.standin
+    results_dir = os.path.join(paths.lt, "results", *(["trials"] if trial else []), a.scenario)
     artifacts = os.path.join(results_dir, stamp)
     os.makedirs(artifacts, exist_ok=True)
     started = time.time()
@@ -272,7 +275,7 @@ def main():
                 "checks": checks(a.scenario, summary, opts), "samples": samples, "failures": failures,
                 "notes": notes, "elapsed_s": round(time.time() - started, 1)})
     try:
-        doc["plots"] = plots.make(a.scenario, doc, paths.plots, artifacts)
+        doc["plots"] = plots.make(a.scenario, doc, artifacts if trial else paths.plots, artifacts, paths.root)
     except Exception as e:
         doc["plots"] = []
         doc["notes"].append(f"plotting failed: {e!r}")

@@ -51,7 +51,7 @@ def _title(doc, what):
     return f"{what} ({sut}, {doc['timestamp']})"
 
 
-def make(scenario, doc, plots_dir, artifacts):
+def make(scenario, doc, plots_dir, artifacts, root):
     if not shutil.which("gnuplot"):
         raise RuntimeError("gnuplot not installed (apt-get install -y gnuplot-nox)")
     if not doc["samples"]:
@@ -61,7 +61,6 @@ def make(scenario, doc, plots_dir, artifacts):
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
-    root = os.path.dirname(os.path.dirname(plots_dir))
     return [os.path.relpath(p, root) for p in made]
 
 
