@@ -74,7 +74,10 @@ public final class Gateway {
     Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
-    BannerMemo banners = new BannerMemo(caches.memoryOptions(BannerMemo.CACHE_NAME), caches.l1HoldMs(), Metrics.of(vertx));
+    // with the fast path off the HTTP front never reads the memo: keeping one would encode every page twice
+    BannerMemo banners = new HttpOptions(config).fastPath
+        ? new BannerMemo(caches.memoryOptions(BannerMemo.CACHE_NAME), caches.l1HoldMs(), Metrics.of(vertx))
+        : BannerMemo.unread(Metrics.of(vertx));
     // page coalescing is a single-flight too: a plain proxy (cache mode off) has none
     SingleFlight<HttpVerticle.CoalescedPage> pages = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config))
         ? null

@@ -161,6 +161,9 @@ class FastPathTest {
           assertThat(second.getHeader("X-Cache")).isEqualTo("hit-l1");
           assertThat(second.getHeader("Server-Timing")).contains("segments;dur=", OVER_THE_BUS).doesNotContain(IN_PLACE);
           assertThat(memoHits()).isZero();
+          // nobody reads the memo, so nothing is encoded into it
+          assertThat(Metrics.of(env.vertx).get("edge_cache_memory_entries").tag("cache", "banners").gauge().value())
+              .isZero();
           assertThat(List.of(env.count(SimCounter.SESSION), env.count(SimCounter.CONFIG))).containsOnly(1L);
           ctx.completeNow();
         })));

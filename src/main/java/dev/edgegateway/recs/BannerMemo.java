@@ -50,6 +50,8 @@ public final class BannerMemo {
   /** When each banner past its hold may be checked again (bounded like the memo itself). */
   private final Map<String, Long> nextRecheck;
   private volatile Consumer<RecsRequest> recheck = page -> { };
+  /** False for a memo nobody reads (in-place reads off): remembering would only encode every page once more. */
+  private final boolean remembering;
 
   /** Metric tag of the memo's store, and its name in {@code cache.caches} overrides. */
   public static final String CACHE_NAME = "banners";
@@ -69,6 +71,16 @@ public final class BannerMemo {
    * @param maxAgeMs longest a banner is kept whatever its inputs say; 0 for no bound beyond their freshness
    */
   public BannerMemo(MemoryCacheOptions bounds, long maxAgeMs, MeterRegistry registry) {
+    this(bounds, maxAgeMs, registry, true);
+  }
+
+  /** A memo that keeps nothing, for a gateway whose HTTP front never reads it ({@code http.fastPath} false). */
+  public static BannerMemo unread(MeterRegistry registry) {
+    return new BannerMemo(new MemoryCacheOptions().setMaxEntries(1).setMaxBytes(0), 0, registry, false);
+  }
+
+  private BannerMemo(MemoryCacheOptions bounds, long maxAgeMs, MeterRegistry registry, boolean remembering) {
+    this.remembering = remembering;
     this.banners = new MemoryCache<>(bounds, BannerMemo::weigh).bindMetrics(registry, CACHE_NAME);
     this.maxAgeMs = maxAgeMs;
     long maxEntries = bounds.getMaxEntries();
@@ -122,7 +134,7 @@ public final class BannerMemo {
   /** Keeps a banner built from inputs fresh until {@code freshUntil} (epoch millis). */
   void remember(RecsRequest page, RecsResult result, long freshUntil) {
     long now = System.currentTimeMillis();
-    if (freshUntil <= now) {
+    if (!remembering || freshUntil <= now) {
       return;
     }
     RecsResult asHit = new RecsResult(result.metadata(), result.products(), result.personalized(), result.skipped(),

@@ -56,6 +56,14 @@ class BannerMemoTest {
   }
 
   @Test
+  void anUnreadMemoKeepsNothing() {
+    BannerMemo memo = BannerMemo.unread(new SimpleMeterRegistry());
+    memo.remember(PAGE, RESULT, System.currentTimeMillis() + 60_000);
+    assertThat(memo.lookupNow(PAGE)).isNull();
+    assertThat(memo.store().estimatedSize()).isZero();
+  }
+
+  @Test
   void nothingPastItsFreshnessIsRemembered() {
     BannerMemo memo = new BannerMemo(100, 0, new SimpleMeterRegistry());
     memo.remember(PAGE, RESULT, System.currentTimeMillis() - 1);
