@@ -49,7 +49,9 @@ public final class GatewayConfig {
     deepMerge(config, fromFile);
     for (Setting setting : Settings.ALL) {
       String value = env.get(setting.env());
-      if (value != null) {
+      // `EDGE_HTTP_PORT=` (a blank left in a manifest) means not set; a blank text or list is a value
+      // (`EDGE_REDIS_URL=` is no Redis)
+      if (value != null && !(value.isBlank() && setting.kind() != Setting.Kind.STRING && setting.kind() != Setting.Kind.LIST)) {
         put(config, setting.path(), parse(setting, value));
       }
     }
@@ -129,6 +131,15 @@ public final class GatewayConfig {
     }
   }
 
+  /** true/false, yes/no, on/off or 1/0, any case; anything else stops the start (it used to mean false). */
+  private static boolean parseBoolean(Setting setting, String raw, String value) {
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new IllegalArgumentException(setting.env() + " must be true or false, got '" + raw + "'");
+    };
+  }
+
   static Object parse(Setting setting, String raw) {
     String value = raw.trim();
     try {
@@ -136,7 +147,7 @@ public final class GatewayConfig {
         case INT -> Integer.parseInt(value);
         case LONG -> Long.parseLong(value);
         case DOUBLE -> Double.parseDouble(value);
-        case BOOLEAN -> Boolean.parseBoolean(value);
+        case BOOLEAN -> parseBoolean(setting, raw, value);
         case LIST -> new JsonArray(Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
         case STRING -> raw;
       };

@@ -58,6 +58,38 @@ class GatewayConfigTest {
   }
 
   @Test
+  void aBlankNumberOrSwitchInTheEnvironmentMeansNotSet() {
+    JsonObject fromFile = new JsonObject().put("http", new JsonObject().put("port", 7000));
+    JsonObject config = GatewayConfig.resolve(fromFile,
+        Map.of("EDGE_HTTP_PORT", "", "EDGE_HTTP_FAST_PATH", "  ", "EDGE_CACHE_LEASE_ENABLED", ""));
+    assertThat(config.getJsonObject("http").getInteger("port")).isEqualTo(7000);
+    assertThat(config.getJsonObject("http").getBoolean("fastPath")).isTrue();
+    assertThat(config.getJsonObject("cache").getJsonObject("lease").getBoolean("enabled")).isTrue();
+  }
+
+  @Test
+  void aBlankTextOrListInTheEnvironmentIsStillAValue() {
+    JsonObject fromFile = new JsonObject().put("cache", new JsonObject()
+        .put("redis", new JsonObject().put("connectionString", "redis://127.0.0.1:6379")));
+    JsonObject config = GatewayConfig.resolve(fromFile, Map.of("EDGE_REDIS_URL", "", "EDGE_SEARCH_ALLOWED_HOSTS", ""));
+    assertThat(config.getJsonObject("cache").getJsonObject("redis").getString("connectionString")).isEmpty();
+    assertThat(GatewayConfig.cacheMode(config)).isEqualTo(GatewayConfig.CACHE_MEMORY);
+    assertThat(config.getJsonObject("klevu").getJsonArray("searchAllowedHosts")).isEmpty();
+  }
+
+  @Test
+  void aSwitchTakesTheUsualSpellingsAndRefusesAnythingElse() {
+    Map<String, Boolean> spellings = Map.of("true", true, "YES", true, "on", true, "1", true,
+        "False", false, "no", false, "OFF", false, "0", false);
+    spellings.forEach((spelling, expected) -> assertThat(GatewayConfig.resolve(new JsonObject(),
+        Map.of("EDGE_HTTP_FAST_PATH", spelling)).getJsonObject("http").getBoolean("fastPath"))
+        .as(spelling).isEqualTo(expected));
+    // it used to read as false, silently switching the fast path off
+    assertThatThrownBy(() -> GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_HTTP_FAST_PATH", "enabled")))
+        .hasMessageContaining("EDGE_HTTP_FAST_PATH").hasMessageContaining("true or false");
+  }
+
+  @Test
   void everySettingHasAUniqueEnvironmentNameAndPathAndADocLine() {
     Set<String> envs = new HashSet<>();
     Set<String> paths = new HashSet<>();
