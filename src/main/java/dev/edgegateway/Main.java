@@ -6,6 +6,8 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
 import dev.edgegateway.sim.SimulatorOptions;
 import dev.edgegateway.sim.SimulatorVerticle;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -74,6 +76,10 @@ public final class Main {
         demoEnvironment(env, sim);
       }
       JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
+      WarmUpOptions warmUp = new WarmUpOptions(config);
+      if (!demo && warmUp.isEnabled()) {
+        warmUp(vertx, env, warmUp);
+      }
       Gateway gateway = await(Gateway.start(vertx, config));
       if (demo) {
         printDemo(gateway, sim);
@@ -84,6 +90,29 @@ public final class Main {
       vertx.close();
       System.exit(1);
     }
+  }
+
+  /**
+   * Runs {@link WarmUp} in a Vert.x of its own (same transport and event loops as the gateway's, so the same
+   * code gets compiled), then shows what it did as {@code edge_warmup_rounds} and {@code edge_warmup_seconds}.
+   */
+  static WarmUp.Result warmUp(Vertx gatewayVertx, Map<String, String> env, WarmUpOptions options) throws Exception {
+    Vertx warmUpVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops(env))
+        .setPreferNativeTransport(nativeTransport(env)));
+    WarmUp.Result result;
+    try {
+      result = await(WarmUp.run(warmUpVertx, options), options.getMaxMs() + 30_000);
+    } finally {
+      warmUpVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    LOG.info("warm-up: {} rounds of synthetic pages in {} ms before start ({} requests failed)",
+        result.rounds(), result.millis(), result.failedRequests());
+    MeterRegistry registry = Metrics.of(gatewayVertx);
+    Gauge.builder("edge_warmup_rounds", result, WarmUp.Result::rounds)
+        .description("Rounds of synthetic page loads run before the gateway started").register(registry);
+    Gauge.builder("edge_warmup_seconds", result, r -> r.millis() / 1000.0)
+        .description("Time the warm-up took before the gateway started").baseUnit("seconds").register(registry);
+    return result;
   }
 
   static Vertx createVertx() {
@@ -178,8 +207,12 @@ public final class Main {
   }
 
   static <T> T await(Future<T> future) throws Exception {
+    return await(future, 60_000);
+  }
+
+  static <T> T await(Future<T> future, long timeoutMs) throws Exception {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
