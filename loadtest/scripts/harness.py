@@ -148,6 +148,11 @@ def checks(scenario, summary, opts):
             add(mode, "delta_p99_ms", "<= +3 ms", lambda v: v <= 3.0)
         if scenario == "browser-flow" and mode not in ("off", "sdk-direct"):
             add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
+        if scenario == "startup":
+            add(mode, "errors", "= 0 in every run", lambda v: v == 0, "max")
+            if mode == "warmup":
+                add(mode, "first_vs_cold_start", "<= 0.5 (the first shopper after a start waits at most half as long "
+                    "as without the warm-up)", lambda v: v <= 0.5)
         if scenario == "l2-hit":
             add(mode, "delta_p50_ms", "<= +0.3 ms (issue 4: an L2 hit adds at most 0.3 ms at p50 over an L1 hit)",
                 lambda v: v <= 0.3)
@@ -197,7 +202,7 @@ def main():
             opts[k] = v
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
-        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "redis"):
+        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "redis", "no-warmup", "warmup"):
             ap.error(f"unknown mode {m}")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -13,7 +13,7 @@ import os
 import statistics
 import sys
 
-ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup"]
 
 WHAT = {
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
@@ -50,6 +50,13 @@ WHAT = {
               "shopper's first request on B, whose segments B can only find in Redis (**L2 hit**), interleaved with "
               "another shopper's second request on B, whose segments B now holds in memory (**L1 hit**); which of the "
               "two goes first in a pair is random. Every answer's `X-Cache` is checked (`hit-l2` resp. `hit-l1`).",
+    "startup": "The first shoppers after a deploy: a fresh gateway JVM (in-memory cache) started with its warm-up "
+               "switched off (`EDGE_WARMUP_PAGES=0`) and with its default warm-up (`WarmUp`: synthetic rounds through "
+               "a private copy of the gateway and the in-process simulator before the real one opens its ports), in "
+               "turn, the order alternating between runs. Time from starting the JVM to `/health/ready`, then cold "
+               "pages one at a time on one keep-alive connection (Python `http.client`), each a new identified shopper "
+               "on a new recsKey and product, so every page makes all three Klevu calls. The simulator answers at "
+               "once and stays up across runs, warmed first through a throwaway gateway, so only the gateway is cold.",
     "redis-down": "One gateway on the harness's private `redis-server`, a steady open-loop load (`SteadyLoad`: "
                   "constant arrival rate, Zipf shoppers, so new shoppers (misses) keep coming while most come back) "
                   "through five phases: Redis up; Redis killed (`SIGKILL`); Redis restarted (empty, same port); Redis "
@@ -128,6 +135,13 @@ COLUMNS = {
                ("xcache_mismatches", "X-Cache mismatches", "{:.0f}"), ("errors", "errors", "{:.0f}"),
                ("pairs", "requests per side", "{:.0f}"), ("gateway_cpu_ms_per_page", "B CPU ms / page", "{:.2f}"),
                ("machine_busy_pct", "machine CPU busy", "{:.0f}%")],
+    "startup": [("ready_s", "JVM start → ready (s)", "{:.1f}"), ("warmup_rounds", "warm-up rounds", "{:.0f}"),
+                ("first_ms", "first page (ms)", "{:.1f}"), ("first10_p50_ms", "pages 1-10 p50 (ms)", "{:.2f}"),
+                ("rest_p50_ms", "pages 11+ p50 (ms)", "{:.2f}"), ("max_ms", "slowest page (ms)", "{:.1f}"),
+                ("total_ms", "all measured pages together (ms)", "{:.0f}"),
+                ("first_vs_cold_start", "first page / without warm-up, same run", "{:.3f}"),
+                ("total_vs_cold_start", "all pages / without warm-up, same run", "{:.3f}"),
+                ("errors", "errors", "{:.0f}")],
     "redis-down": [("requests", "requests", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
                    ("max_ms", "max (ms)", "{:.1f}"), ("target_ms", "target p99 (ms)", "{:.0f}"),
                    ("http_5xx", "5xx", "{:.0f}"), ("errors", "non-200", "{:.0f}"),
@@ -142,7 +156,9 @@ COLUMNS = {
 MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "redis": "redis", "sdk-direct": "browser SDK, direct",
               # redis-down phases
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
-              "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)"}
+              "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
+              # startup
+              "no-warmup": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmup": "warm-up (default)"}
 
 
 def fmt(f, v):
@@ -334,6 +350,11 @@ def cold_breakdown(d):
 
 def scenario_notes(sc, d):
     o = d["options"]
+    if sc == "startup":
+        return [f"{o['pages']} measured pages per start; pages 1-10 and 11+ are summarised apart, since the first ones "
+                f"are where an interpreted JVM shows. Simulated upstream latency {o['sim_latency_ms']} ms, so a page's "
+                f"time is the gateway's own plus three loopback calls; the simulator got {o['sim_warm']} rounds before "
+                "run 1. `JVM start → ready` includes the warm-up: the price paid once per start."]
     if sc == "burst":
         return [f"N = {o['n']} and small_n = {o.get('small_n', '-')}. Per run, first bursts of N at the gateway alone "
                 f"(new shoppers and recsKeys; at least {o.get('warm_min')}, at most {o.get('warm_max')}) until its JIT "

@@ -1,5 +1,6 @@
 """The scenarios. Each run_* function measures one (run, mode) or one run and returns samples:
 {"run": i, "mode": m, "metrics": {flat numbers}, "series": {...for plots}, "info": {...}}."""
+import http.client
 import json
 import math
 import os
@@ -39,6 +40,9 @@ DEFAULTS = {
     # the simulator answers at once (sim_latency_ms), so what is left is what the gateway adds
     "cold": {"modes": "off,memory,memory-shared", "rate": 150, "pairs": 2000, "warm": 8000, "warm_max": 30000,
              "jit_quiet_ms": 100, "warm_rate": 400, "sim_latency_ms": 0},
+    # pages = cold pages (new shopper, recsKey and product each) measured one at a time right after a fresh gateway
+    # is ready; sim_warm = rounds through a throwaway gateway first, so that only the gateway starts cold
+    "startup": {"modes": "no-warmup,warmup", "pages": 40, "sim_warm": 4000, "sim_latency_ms": 0},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
     # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)
@@ -995,6 +999,70 @@ def procs_sleep_until(t):
         time.sleep(min(left, 0.05))
 
 
+# ---------------------------------------------------------------------------------------------- startup
+STARTUP_ENV = {"no-warmup": {"EDGE_WARMUP_PAGES": "0"}, "warmup": {}}  # warmup: the gateway's default
+
+
+def run_startup(ctx, run, modes):
+    """A fresh gateway (in-memory cache) with and without its warm-up, in turn (the order alternates per run): the
+    time from starting the JVM to ready, then cold pages one at a time on one keep-alive connection, each a new
+    shopper on a new recsKey and product. The simulator stays up and is warmed before run 1."""
+    st, o = ctx.stack, ctx.opts
+    if run == 1 and int(o["sim_warm"]) > 0:
+        gw = st.start_gateway("memory", "gateway-sim-warm", extra_env=STARTUP_ENV["no-warmup"])
+        try:
+            warm = int(o["sim_warm"])
+            procs.run(["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.ColdClient",
+                       "--gateway-port", str(gw.port), "--sim", st.sim_url, "--api-key", st.api_key,
+                       "--pairs", "1", "--warm", str(warm), "--warm-max", str(warm), "--rate", "100",
+                       "--warm-rate", "600", "--jit-quiet-ms", "100000", "--run-id", new_run_id(),
+                       "--out", os.path.join(ctx.artifacts, "sim-warm.json")],
+                      timeout=90 + warm // 100, log_path=st.log("startup-sim-warm"), name="cold-client")
+        finally:
+            gw.stop()
+    order = modes if run % 2 == 1 else list(reversed(modes))
+    shoppers = Shoppers(new_run_id(), company="StrtUp")
+    out = []
+    for mode in order:
+        t0 = time.time()
+        gw = st.start_gateway("memory", f"gateway-{mode}-r{run}", extra_env=STARTUP_ENV[mode])
+        ready_s = time.time() - t0
+        try:
+            times, errors = [], 0
+            conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=30)
+            try:
+                for i in range(int(o["pages"])):
+                    key = f"{mode}-r{run}-{i}"
+                    started = time.perf_counter()
+                    conn.request("GET", f"/v1/recommendations/{st.recs_key}-start-{key}?pid=p-{key}",
+                                 headers={"Cookie": shoppers.cookie(f"{mode}-{run}-{i}")})
+                    resp = conn.getresponse()
+                    resp.read()
+                    times.append((time.perf_counter() - started) * 1000.0)
+                    errors += resp.status != 200
+            finally:
+                conn.close()
+            save_metrics(ctx, gw, f"{mode}-r{run}")
+            with open(os.path.join(ctx.artifacts, f"metrics-{mode}-r{run}.prom")) as f:
+                rounds = sum_metric(parse_prometheus(f.read()), "edge_warmup_rounds")
+        finally:
+            gw.stop()
+        first10 = sorted(times[:10])
+        rest = sorted(times[10:])
+        out.append({"run": run, "mode": mode, "metrics": {
+            "ready_s": ready_s, "first_ms": times[0], "first10_p50_ms": percentile(first10, 50),
+            "rest_p50_ms": percentile(rest, 50) if rest else None, "max_ms": max(times), "total_ms": sum(times),
+            "errors": errors, "warmup_rounds": rounds or 0,
+        }, "series": {"pages": [[i + 1, t] for i, t in enumerate(times)]}, "info": {"order": order}})
+    base = next((x["metrics"] for x in out if x["mode"] == "no-warmup"), None)
+    for x in out:
+        if base and x["mode"] != "no-warmup":
+            m = x["metrics"]
+            m["first_vs_cold_start"] = m["first_ms"] / base["first_ms"]
+            m["total_vs_cold_start"] = m["total_ms"] / base["total_ms"]
+    return out
+
+
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
             "redis-down": run_redis_down}
-PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow}
+PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup}
