@@ -150,7 +150,7 @@ def checks(scenario, summary, opts):
             add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
         if scenario == "startup":
             add(mode, "errors", "= 0 in every run", lambda v: v == 0, "max")
-            if mode == "warmup":
+            if mode == "warmed":
                 add(mode, "first_vs_cold_start", "<= 0.5 (the first shopper after a start waits at most half as long "
                     "as without the warm-up)", lambda v: v <= 0.5)
         if scenario == "l2-hit":
@@ -202,7 +202,7 @@ def main():
             opts[k] = v
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
-        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "redis", "no-warmup", "warmup"):
+        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "redis", "unwarmed", "warmed"):
             ap.error(f"unknown mode {m}")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

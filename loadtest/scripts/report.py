@@ -158,7 +158,7 @@ MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "mem
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
               # startup
-              "no-warmup": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmup": "warm-up (default)"}
+              "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)"}
 
 
 def fmt(f, v):

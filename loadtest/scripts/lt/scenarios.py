@@ -42,7 +42,7 @@ DEFAULTS = {
              "jit_quiet_ms": 100, "warm_rate": 400, "sim_latency_ms": 0},
     # pages = cold pages (new shopper, recsKey and product each) measured one at a time right after a fresh gateway
     # is ready; sim_warm = rounds through a throwaway gateway first, so that only the gateway starts cold
-    "startup": {"modes": "no-warmup,warmup", "pages": 40, "sim_warm": 4000, "sim_latency_ms": 0},
+    "startup": {"modes": "unwarmed,warmed", "pages": 40, "sim_warm": 4000, "sim_latency_ms": 0},
     # rate = requests/s on gateway B (L2 and L1 hits together); shoppers = measured shoppers (each gives one of each)
     "l2-hit": {"modes": "redis", "rate": 400, "shoppers": 2000, "warm": 3000, "warm_rate": 600, "lag_ms": 500},
     # duration = seconds of each of the five phases (up, killed, restarted, hung, resumed)
@@ -1000,7 +1000,7 @@ def procs_sleep_until(t):
 
 
 # ---------------------------------------------------------------------------------------------- startup
-STARTUP_ENV = {"no-warmup": {"EDGE_WARMUP_PAGES": "0"}, "warmup": {}}  # warmup: the gateway's default
+STARTUP_ENV = {"unwarmed": {"EDGE_WARMUP_PAGES": "0"}, "warmed": {}}  # warmed: the gateway's default warm-up
 
 
 def run_startup(ctx, run, modes):
@@ -1009,7 +1009,7 @@ def run_startup(ctx, run, modes):
     shopper on a new recsKey and product. The simulator stays up and is warmed before run 1."""
     st, o = ctx.stack, ctx.opts
     if run == 1 and int(o["sim_warm"]) > 0:
-        gw = st.start_gateway("memory", "gateway-sim-warm", extra_env=STARTUP_ENV["no-warmup"])
+        gw = st.start_gateway("memory", "gateway-sim-warm", extra_env=STARTUP_ENV["unwarmed"])
         try:
             warm = int(o["sim_warm"])
             procs.run(["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.ColdClient",
@@ -1054,9 +1054,9 @@ def run_startup(ctx, run, modes):
             "rest_p50_ms": percentile(rest, 50) if rest else None, "max_ms": max(times), "total_ms": sum(times),
             "errors": errors, "warmup_rounds": rounds or 0,
         }, "series": {"pages": [[i + 1, t] for i, t in enumerate(times)]}, "info": {"order": order}})
-    base = next((x["metrics"] for x in out if x["mode"] == "no-warmup"), None)
+    base = next((x["metrics"] for x in out if x["mode"] == "unwarmed"), None)
     for x in out:
-        if base and x["mode"] != "no-warmup":
+        if base and x["mode"] != "unwarmed":
             m = x["metrics"]
             m["first_vs_cold_start"] = m["first_ms"] / base["first_ms"]
             m["total_vs_cold_start"] = m["total_ms"] / base["total_ms"]

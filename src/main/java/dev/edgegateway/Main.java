@@ -99,14 +99,30 @@ public final class Main {
   static WarmUp.Result warmUp(Vertx gatewayVertx, Map<String, String> env, WarmUpOptions options) throws Exception {
     Vertx warmUpVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops(env))
         .setPreferNativeTransport(nativeTransport(env)));
+    // the private gateway and simulator log their own start and stop lines: this one says whose they are
+    LOG.info("warm-up: up to {} rounds through a private gateway and simulator on loopback, then the gateway starts"
+        + " (EDGE_WARMUP_PAGES=0 skips it)", options.getPages());
+    long started = System.nanoTime();
     WarmUp.Result result;
     try {
       result = await(WarmUp.run(warmUpVertx, options), options.getMaxMs() + 30_000);
+    } catch (Exception e) {
+      // a warm-up that hangs or breaks only means a colder start, never no start
+      LOG.warn("warm-up stopped ({}); starting without it", e.toString());
+      result = new WarmUp.Result(0, 0, (System.nanoTime() - started) / 1_000_000L);
     } finally {
-      warmUpVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        warmUpVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("warm-up's Vert.x did not close ({})", e.toString());
+      }
     }
-    LOG.info("warm-up: {} rounds of synthetic pages in {} ms before start ({} requests failed)",
-        result.rounds(), result.millis(), result.failedRequests());
+    if (result.failedRequests() > 0) {
+      LOG.warn("warm-up: {} rounds of synthetic pages in {} ms before start, {} requests failed",
+          result.rounds(), result.millis(), result.failedRequests());
+    } else {
+      LOG.info("warm-up: {} rounds of synthetic pages in {} ms before start", result.rounds(), result.millis());
+    }
     MeterRegistry registry = Metrics.of(gatewayVertx);
     Gauge.builder("edge_warmup_rounds", result, WarmUp.Result::rounds)
         .description("Rounds of synthetic page loads run before the gateway started").register(registry);

@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Synthetic page loads through a private copy of the gateway, before the real one starts: a fresh JVM runs its
- * first pages interpreted (the first took 220 ms and the next ones 10-25 ms against 1 ms once compiled), and
- * behind a CDN those are real shoppers' pages after every deploy. The copy runs in a Vert.x instance of its own,
- * with its own meter registry, in front of the in-process simulator on loopback: it never calls the configured
- * Klevu or Klaviyo, never touches Redis, and what it stores goes away with it. Only the JIT's work stays: the
- * compiled code is the JVM's, whichever instance ran it.
+ * first pages interpreted (BENCHMARKS.md, startup: the first took 170 ms and the next ones 6-10 ms, where a
+ * compiled gateway needs under 1 ms), and behind a CDN those are real shoppers' pages after every deploy. The
+ * copy runs in a Vert.x instance of its own, with its own meter registry, in front of the in-process simulator on
+ * loopback: it never calls the configured Klevu or Klaviyo, never touches Redis, and what it stores goes away
+ * with it. Only the JIT's work stays: the compiled code is the JVM's, whichever instance ran it.
  *
  * <p>A round is what a storefront page does: a new identified shopper's cold page, the same page again with the
  * cookies it set (the in-memory fast path), its segments, the anonymous page, and an impression event.

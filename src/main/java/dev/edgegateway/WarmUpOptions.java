@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /** The {@code warmUp} section: how much synthetic traffic {@link WarmUp} runs before the gateway starts. */
 public final class WarmUpOptions {
-  /** Enough for the page path's hot methods to be compiled by C1 and most by C2 (see BENCHMARKS.md, start-up). */
+  /** About 7 s on 2 cores; the first real page then took 0.1 of its time without (BENCHMARKS.md, startup). */
   public static final int DEFAULT_PAGES = 1500;
   /** A slow or busy machine stops warming up here and starts anyway. */
   public static final long DEFAULT_MAX_MS = 20_000;
