@@ -187,6 +187,17 @@ public final class Main {
     env.putIfAbsent("EDGE_CUSTOMER_TOKEN_SECRET", "demo-customer-token-secret");
   }
 
+  /** The demo's wiring with the API and ops ports on loopback, picked by the system: for gateways nobody browses. */
+  static Map<String, String> loopbackEnvironment(RunningSimulator sim) {
+    Map<String, String> env = new HashMap<>();
+    demoEnvironment(env, sim);
+    env.put("EDGE_HTTP_HOST", "127.0.0.1");
+    env.put("EDGE_HTTP_PORT", "0");
+    env.put("EDGE_OPS_HOST", "127.0.0.1");
+    env.put("EDGE_OPS_PORT", "0");
+    return env;
+  }
+
   static String demoCookie() {
     String json = new JsonObject().put("cid", "ZGVtby1jbGllbnQ=").put("$exchange_id", DEMO_EXCHANGE_ID).encode();
     return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));

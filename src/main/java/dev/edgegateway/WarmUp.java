@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -86,12 +85,7 @@ public final class WarmUp {
 
   /** The demo's wiring, on ephemeral loopback ports, with throwaway secrets. */
   private Map<String, String> environment(RunningSimulator sim) {
-    Map<String, String> env = new HashMap<>();
-    Main.demoEnvironment(env, sim);
-    env.put("EDGE_HTTP_HOST", "127.0.0.1");
-    env.put("EDGE_HTTP_PORT", "0");
-    env.put("EDGE_OPS_HOST", "127.0.0.1");
-    env.put("EDGE_OPS_PORT", "0");
+    Map<String, String> env = Main.loopbackEnvironment(sim);
     env.put("EDGE_CACHE_MODE", GatewayConfig.CACHE_MEMORY);
     env.put("EDGE_REDIS_URL", "");
     env.put("EDGE_COOKIE_SECRET", "warm-up-" + runId + "-" + runId + "-" + runId);

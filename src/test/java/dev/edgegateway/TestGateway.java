@@ -13,7 +13,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -54,12 +53,8 @@ public final class TestGateway {
   }
 
   private static Future<TestGateway> start(Vertx vertx, RunningSimulator sim, Map<String, String> extraEnv, boolean ownsSim) {
-    Map<String, String> env = new HashMap<>();
-    Main.demoEnvironment(env, sim);
-    env.put("EDGE_HTTP_HOST", "127.0.0.1");
-    env.put("EDGE_HTTP_PORT", "0");
+    Map<String, String> env = Main.loopbackEnvironment(sim);
     env.put("EDGE_HTTP_INSTANCES", "1");
-    env.put("EDGE_OPS_PORT", "0");
     env.put("EDGE_COOKIE_SECRET", "test-cookie-secret-test-cookie-secret");
     env.putAll(extraEnv);
     JsonObject config = GatewayConfig.resolve(new JsonObject(), env);
