@@ -130,6 +130,9 @@ def prom_info(text):
         v = sum_metric(s, "edge_singleflight_calls_total", role=role)
         if v is not None:
             info[f"singleflight_{role}"] = v
+    rounds = sum_metric(s, "edge_warmup_rounds")  # absent when the gateway started without a warm-up
+    if rounds is not None:
+        info["warmup_rounds"] = rounds
     return info
 
 
@@ -1042,9 +1045,7 @@ def run_startup(ctx, run, modes):
                     errors += resp.status != 200
             finally:
                 conn.close()
-            save_metrics(ctx, gw, f"{mode}-r{run}")
-            with open(os.path.join(ctx.artifacts, f"metrics-{mode}-r{run}.prom")) as f:
-                rounds = sum_metric(parse_prometheus(f.read()), "edge_warmup_rounds")
+            rounds = save_metrics(ctx, gw, f"{mode}-r{run}").get("warmup_rounds", 0)
         finally:
             gw.stop()
         first10 = sorted(times[:10])
@@ -1052,7 +1053,7 @@ def run_startup(ctx, run, modes):
         out.append({"run": run, "mode": mode, "metrics": {
             "ready_s": ready_s, "first_ms": times[0], "first10_p50_ms": percentile(first10, 50),
             "rest_p50_ms": percentile(rest, 50) if rest else None, "max_ms": max(times), "total_ms": sum(times),
-            "errors": errors, "warmup_rounds": rounds or 0,
+            "errors": errors, "warmup_rounds": rounds,
         }, "series": {"pages": [[i + 1, t] for i, t in enumerate(times)]}, "info": {"order": order}})
     base = next((x["metrics"] for x in out if x["mode"] == "unwarmed"), None)
     for x in out:

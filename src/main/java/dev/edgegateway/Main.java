@@ -199,8 +199,17 @@ public final class Main {
   }
 
   static String demoCookie() {
-    String json = new JsonObject().put("cid", "ZGVtby1jbGllbnQ=").put("$exchange_id", DEMO_EXCHANGE_ID).encode();
-    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return klaviyoCookie("ZGVtby1jbGllbnQ=", DEMO_EXCHANGE_ID);
+  }
+
+  /** A klaviyo.js {@code __kla_id} value (base64 of its JSON) for a made-up shopper; {@code cid} may be null. */
+  static String klaviyoCookie(String cid, String exchangeId) {
+    JsonObject json = new JsonObject();
+    if (cid != null) {
+      json.put("cid", cid);
+    }
+    String encoded = json.put("$exchange_id", exchangeId).encode();
+    return Base64.getEncoder().encodeToString(encoded.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void printDemo(Gateway gateway, RunningSimulator sim) {

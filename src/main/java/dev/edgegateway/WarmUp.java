@@ -189,7 +189,6 @@ public final class WarmUp {
   private String klaviyoCookie(int round) {
     String identifier = Base64.getUrlEncoder().encodeToString(
         ("warm-up-" + runId + "-shopper-" + round).getBytes(StandardCharsets.UTF_8));
-    String json = new JsonObject().put("$exchange_id", identifier + ".WarmUp").encode();
-    return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Main.klaviyoCookie(null, identifier + ".WarmUp");
   }
 }
