@@ -70,13 +70,13 @@ public final class Gateway {
 
   private Future<Void> deploy(JsonObject config) {
     DeploymentOptions one = new DeploymentOptions().setConfig(config);
-    HttpOptions http = new HttpOptions(config);
+    HttpOptions http = HttpOptions.from(config);
     Cache<JsonObject> segmentStore = caches.create("segments", ValueCodecs.json());
     Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
     // with the fast path off the HTTP front never reads the memo: keeping one would encode every page twice
-    BannerMemo banners = http.fastPath
+    BannerMemo banners = http.fastPath()
         ? new BannerMemo(caches.memoryOptions(BannerMemo.CACHE_NAME), caches.l1HoldMs(), Metrics.of(vertx))
         : BannerMemo.unread(Metrics.of(vertx));
     // page coalescing is a single-flight too: a plain proxy (cache mode off) has none
@@ -89,7 +89,7 @@ public final class Gateway {
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
     int loops = eventLoops(vertx);
-    int perLoop = http.colocateCapabilities ? loops : 1;
+    int perLoop = http.colocateCapabilities() ? loops : 1;
     // pages reach Klevu through the instances on the HTTP loops: they split the connection budget between them
     int senders = Math.min(perLoop, httpInstances);
     SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, senders);
@@ -114,7 +114,7 @@ public final class Gateway {
             draining::get, opsPort::set), one))
         .onSuccess(frontDeployments::add)
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
-            http.host, httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
+            http.host(), httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
             caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
         .onSuccess(v -> LOG.info("segments and recs: {} instance(s) each, {} event loop(s)", perLoop, loops))
         .mapEmpty();

@@ -1,5 +1,8 @@
 package dev.edgegateway.bus;
 
+import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

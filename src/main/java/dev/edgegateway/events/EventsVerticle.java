@@ -1,9 +1,9 @@
 package dev.edgegateway.events;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;

@@ -1,7 +1,7 @@
 package dev.edgegateway.events;
 
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Validates a body posted to the gateway's Klevu-compatible {@code POST /klevu/analytics/collect}, i.e. what
- * the {@code @klevu/core} browser SDK sends to {@code eventsApiV2Url} (upstream-apis.md §5). Pure and static.
+ * the {@code @klevu/core} browser SDK sends to {@code eventsApiV2Url} (docs/upstream-apis.md §5). Pure and static.
  *
  * <h2>Rules (any violation: 400, {@link Outcome#BAD_REQUEST}, with a message naming the field)</h2>
  * <ul>

@@ -1,7 +1,7 @@
 package dev.edgegateway.events;
 
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns the body of the gateway's own {@code POST /v1/events} into Klevu analytics events
- * (upstream-apis.md §5). Pure and static: no I/O, no clock, no state.
+ * (docs/upstream-apis.md §5). Pure and static: no I/O, no clock, no state.
  *
  * <h2>Request body</h2>
  * <pre>{@code

@@ -1,7 +1,9 @@
 package dev.edgegateway.http;
 
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
+import dev.edgegateway.wire.QueryParams;
+import dev.edgegateway.wire.CookieHeader;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.events.EventBatch;
 import dev.edgegateway.events.EventsService;
 import dev.edgegateway.events.KlevuCollect;
@@ -43,7 +45,7 @@ final class EventRoutes {
 
   void pageEvents(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Deadline deadline = Deadline.in(options.requestTimeoutMs());
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String session = HttpVerticle.validSession(cookies.get(HttpVerticle.SESSION_COOKIE));
     // validate before any lookup: a bad body costs nothing upstream
@@ -52,7 +54,7 @@ final class EventRoutes {
         : identity.resolve(new IdentityRequest(cookies.get(HttpVerticle.KLA_ID_COOKIE),
                 cookies.get(HttpVerticle.KLA_OFF_COOKIE), null, cookies.get(HttpVerticle.IDENTITY_COOKIE)), deadline)
             .compose(shopper -> shopper.identified()
-                ? sessions.find(options.apiKey, shopper, null, deadline).map(SegmentResult::klevuSessionId)
+                ? sessions.find(options.apiKey(), shopper, null, deadline).map(SegmentResult::klevuSessionId)
                 : Future.succeededFuture((String) null))
             .otherwise((String) null);
     sessionId.compose(id -> enqueue(PageEvents.toKlevu(body, id), deadline))
@@ -63,7 +65,7 @@ final class EventRoutes {
   void klevuCollect(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body);
-    enqueue(parsed, Deadline.in(options.requestTimeoutMs))
+    enqueue(parsed, Deadline.in(options.requestTimeoutMs()))
         .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));
   }

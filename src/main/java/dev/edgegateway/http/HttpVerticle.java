@@ -1,9 +1,11 @@
 package dev.edgegateway.http;
 
+import dev.edgegateway.wire.QueryParams;
+import dev.edgegateway.wire.CookieHeader;
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.identity.Identity;
@@ -109,7 +111,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Bus.install(vertx);
-    options = new HttpOptions(config());
+    options = HttpOptions.from(config());
     registry = Metrics.of(vertx);
     try {
       resolver = IdentityResolver.of(new IdentityOptions(config()), registry);
@@ -122,30 +124,30 @@ public final class HttpVerticle extends VerticleBase {
     eventRoutes = new EventRoutes(vertx, options, this::klevuSession);
     Router router = router();
     HttpServerOptions serverOptions = new HttpServerOptions()
-        .setHost(options.host)
-        .setPort(options.port)
-        .setMaxInitialLineLength(Math.max(4_096, options.maxQueryChars + 512))
+        .setHost(options.host())
+        .setPort(options.port())
+        .setMaxInitialLineLength(Math.max(4_096, options.maxQueryChars() + 512))
         .setMaxHeaderSize(32 * 1024)
         .setCompressionSupported(false)
         .setTcpNoDelay(true);
     Future<HttpServer> plain = vertx.createHttpServer(serverOptions).requestHandler(router).listen()
         .onSuccess(server -> boundPort.accept(server.actualPort()));
-    if (options.tlsPort <= 0) {
+    if (options.tlsPort() <= 0) {
       return plain;
     }
     HttpServerOptions tlsOptions = new HttpServerOptions(serverOptions)
-        .setPort(options.tlsPort)
+        .setPort(options.tlsPort())
         .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath).setKeyPath(options.tlsKeyPath));
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath()).setKeyPath(options.tlsKeyPath()));
     return Future.all(plain, vertx.createHttpServer(tlsOptions).requestHandler(router).listen());
   }
 
   Router router() {
     Router router = Router.router(vertx);
     router.route().handler(this::guard);
-    if (!options.corsOrigins.isEmpty()) {
+    if (!options.corsOrigins().isEmpty()) {
       CorsHandler cors = CorsHandler.create()
-          .addOrigins(options.corsOrigins)
+          .addOrigins(options.corsOrigins())
           .allowCredentials(true)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Content-Type", "Accept"))
@@ -162,7 +164,7 @@ public final class HttpVerticle extends VerticleBase {
         }
       });
     }
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes).setHandleFileUploads(false);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
     router.get("/v1/recommendations/:recsKey").handler(named("recommendations", this::recommendations));
     router.get("/v1/segments").handler(named("segments", this::segmentsRoute));
     router.post("/v1/identify").handler(body).handler(named("identify", this::identify));
@@ -174,7 +176,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/klevu/analytics/collect").handler(body).handler(named("klevu_collect", eventRoutes::klevuCollect));
     StaticAssets.mount(router);
     router.route().last().handler(ctx -> Responses.error(ctx, Outcome.NOT_FOUND, "no such route", 0));
-    router.errorHandler(413, ctx -> Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes + " bytes", 0));
+    router.errorHandler(413, ctx -> Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes() + " bytes", 0));
     router.errorHandler(400, ctx -> Responses.error(ctx, Outcome.BAD_REQUEST, "malformed request", 0));
     router.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure() == null
         ? new OutcomeException(Outcome.INTERNAL, "internal error") : ctx.failure()));
@@ -192,14 +194,14 @@ public final class HttpVerticle extends VerticleBase {
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     });
     String declared = ctx.request().getHeader("Content-Length");
-    if (declared != null && isOver(declared, options.maxBodyBytes)) {
+    if (declared != null && isOver(declared, options.maxBodyBytes())) {
       // refuse before reading a byte, and close: the client may still be sending the rest
       ctx.response().putHeader("Connection", "close");
-      Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes + " bytes", 0);
+      Responses.error(ctx, Outcome.PAYLOAD_TOO_LARGE, "body over " + options.maxBodyBytes() + " bytes", 0);
       return;
     }
     String query = ctx.request().query();
-    if (query != null && query.length() > options.maxQueryChars) {
+    if (query != null && query.length() > options.maxQueryChars()) {
       Responses.error(ctx, Outcome.BAD_REQUEST, "query string too long", 0);
       return;
     }
@@ -251,11 +253,11 @@ public final class HttpVerticle extends VerticleBase {
     if (inMemory != null && answerInPlace(ctx, recsKey, unsealed, sessionCookie, inMemory, pid, gpid, cp, timing)) {
       return;
     }
-    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Deadline deadline = Deadline.in(options.requestTimeoutMs());
     List<String> degraded = new ArrayList<>(2);
     Future<Assembled> assembled;
     SingleFlight<CoalescedPage> pages = inMemory == null && resolved.identified() && localReads != null
-        && options.coalescePages ? localReads.pages() : null;
+        && options.coalescePages() ? localReads.pages() : null;
     if (pages == null) {
       assembled = assemble(resolved, inMemory, sessionCookie, recsKey, pid, gpid, cp, deadline, degraded, timing);
     } else {
@@ -303,7 +305,7 @@ public final class HttpVerticle extends VerticleBase {
       Buffer memoised = !degraded.isEmpty() || !inPlaceReads() ? null
           : done.banner().memoisedBody() != null ? done.banner().memoisedBody()
           : pageBodyOf(localReads.banners().lookupNow(
-              new RecsRequest(options.apiKey, recsKey, done.segments().segments(), pid, gpid, cp)));
+              new RecsRequest(options.apiKey(), recsKey, done.segments().segments(), pid, gpid, cp)));
       if (memoised != null) {
         Responses.json(ctx, 200, Outcome.OK, memoised);
       } else {
@@ -366,7 +368,7 @@ public final class HttpVerticle extends VerticleBase {
   private boolean answerInPlace(RoutingContext ctx, String recsKey, IdentityResolver.Unsealed shopper, String sessionCookie,
       SegmentResult seg, String pid, String gpid, String cp, PhaseTimer timing) {
     BannerMemo.FreshBanner banner = localReads.banners()
-        .lookupNow(new RecsRequest(options.apiKey, recsKey, seg.segments(), pid, gpid, cp));
+        .lookupNow(new RecsRequest(options.apiKey(), recsKey, seg.segments(), pid, gpid, cp));
     if (banner == null) {
       return false;
     }
@@ -381,7 +383,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private boolean inPlaceReads() {
-    return localReads != null && options.fastPath;
+    return localReads != null && options.fastPath();
   }
 
   /** What identifies a shopper on a request: the Klaviyo cookies, {@code _kx} and the gateway's cookie. */
@@ -439,7 +441,7 @@ public final class HttpVerticle extends VerticleBase {
     // a session fresh in the store (an L2 hit, say) is read right here; anything else is the verticle's work
     Future<SegmentResult> stored = inPlaceReads() ? localReads.segments().lookupStored(request) : Future.succeededFuture();
     return stored.compose(found -> found != null ? Future.succeededFuture(found)
-        : segments.lookup(request, deadline.cap(options.segmentsBudgetMs))).recover(t -> {
+        : segments.lookup(request, deadline.cap(options.segmentsBudgetMs()))).recover(t -> {
       degrade(degraded, "segments", t);
       return Future.succeededFuture(new SegmentResult(session, List.of(), 0, CacheStatus.MISS, false));
     }).map(seg -> {
@@ -452,13 +454,13 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The shopper's segments request, with the session cookie only when it looks like a Klevu session id. */
   private SegmentRequest segmentRequest(Identity shopper, String sessionCookie) {
-    return new SegmentRequest(options.apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), validSession(sessionCookie));
+    return new SegmentRequest(options.apiKey(), shopper.exchangeId(), shopper.exchangeIdHash(), validSession(sessionCookie));
   }
 
   /** Segmented first; then unsegmented; then an empty banner. Never fails. */
   private Future<Banner> fetchRecs(String recsKey, List<String> sids, String pid, String gpid, String cp,
       Deadline deadline, List<String> degraded) {
-    RecsRequest request = new RecsRequest(options.apiKey, recsKey, sids, pid, gpid, cp);
+    RecsRequest request = new RecsRequest(options.apiKey(), recsKey, sids, pid, gpid, cp);
     if (inPlaceReads()) {
       // the segments needed their verticle (an L2 hit, say); the banner may still be fresh right here
       BannerMemo.FreshBanner banner = localReads.banners().lookupNow(request);
@@ -472,7 +474,7 @@ public final class HttpVerticle extends VerticleBase {
         return Future.failedFuture(t);
       }
       degrade(degraded, "personalisation", t);
-      return recs.fetch(new RecsRequest(options.apiKey, recsKey, List.of(), pid, gpid, cp), deadline);
+      return recs.fetch(new RecsRequest(options.apiKey(), recsKey, List.of(), pid, gpid, cp), deadline);
     });
     return fallback.recover(t -> {
       Outcome outcome = OutcomeException.outcomeOf(t);
@@ -486,7 +488,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private void segmentsRoute(RoutingContext ctx) {
     QueryParams query = QueryParams.parse(ctx.request().query());
-    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Deadline deadline = Deadline.in(options.requestTimeoutMs());
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     List<String> degraded = new ArrayList<>(1);
     Future.succeededFuture(resolveIdentity(cookies, query)).compose(shopper -> {
@@ -530,7 +532,7 @@ public final class HttpVerticle extends VerticleBase {
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     QueryParams query = QueryParams.parse(ctx.request().query());
     IdentityRequest seen = identityRequest(cookies, query);
-    identity.identify(new dev.edgegateway.identity.IdentifyRequest(tokenText, seen), Deadline.in(options.requestTimeoutMs))
+    identity.identify(new dev.edgegateway.identity.IdentifyRequest(tokenText, seen), Deadline.in(options.requestTimeoutMs()))
         .onSuccess(result -> {
           setIdentityCookie(ctx, result.identity());
           Responses.json(ctx, 200, Outcome.OK, new JsonObject()
@@ -560,7 +562,7 @@ public final class HttpVerticle extends VerticleBase {
         }
       }
     }
-    Deadline deadline = Deadline.in(options.requestTimeoutMs);
+    Deadline deadline = Deadline.in(options.requestTimeoutMs());
     String finalSession = sessionId;
     // the identity service validates and hashes the exchange id, exactly as for a _kx link parameter
     Future<Identity> shopper = exchangeId == null ? Future.succeededFuture(Identity.ANONYMOUS)
@@ -597,7 +599,7 @@ public final class HttpVerticle extends VerticleBase {
     List<String> sids = canonicalSids(query.get("sids"));
     RecsRequest page = new RecsRequest(apiKey, recsKey, sids, bounded(query.get("pid")), bounded(query.get("gpid")),
         bounded(query.get("cp")));
-    recs.config(new ConfigRequest(page), Deadline.in(options.requestTimeoutMs))
+    recs.config(new ConfigRequest(page), Deadline.in(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
           Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
@@ -622,7 +624,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Our public host+path prefix, without scheme (Klevu's SDK puts {@code https://} in front). */
   private String publicAuthority(RoutingContext ctx) {
-    String base = options.publicBaseUrl;
+    String base = options.publicBaseUrl();
     if (base.isEmpty()) {
       String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
       return host == null ? "localhost" : host;
@@ -634,7 +636,7 @@ public final class HttpVerticle extends VerticleBase {
     String host = ctx.pathParam("host");
     String path = ctx.pathParam("*");
     JsonObject body = jsonBody(ctx);
-    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body), Deadline.in(options.requestTimeoutMs))
+    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body), Deadline.in(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
           Responses.json(ctx, 200, Outcome.OK, answer.response());
@@ -698,7 +700,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private boolean secureCookies(RoutingContext ctx) {
-    return ctx.request().isSSL() || options.publicBaseUrl.startsWith("https://")
+    return ctx.request().isSSL() || options.publicBaseUrl().startsWith("https://")
         || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
   }
 

@@ -1,9 +1,9 @@
 package dev.edgegateway.identity;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheHit;

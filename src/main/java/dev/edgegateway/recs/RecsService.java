@@ -1,7 +1,7 @@
 package dev.edgegateway.recs;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
+import dev.edgegateway.flow.Deadline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

@@ -1,9 +1,9 @@
 package dev.edgegateway.recs;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheKeys;
 import dev.edgegateway.cache.ReadThroughCache;
@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Owns the KMC recommendation config and the product search it describes (upstream-apis.md §3, §4). Both are
+ * Owns the KMC recommendation config and the product search it describes (docs/upstream-apis.md §3, §4). Both are
  * cached and single-flighted by canonical keys (segments sorted, page context normalised). The search host
  * comes from a remote value, so it is checked against the allowlist before any call.
  */

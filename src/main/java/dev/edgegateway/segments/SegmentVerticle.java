@@ -1,9 +1,9 @@
 package dev.edgegateway.segments;
 
 import dev.edgegateway.bus.Bus;
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheStatus;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Owns the Klevu visitor session (upstream-apis.md §2). For an identified shopper, one session call per
+ * Owns the Klevu visitor session (docs/upstream-apis.md §2). For an identified shopper, one session call per
  * shopper per TTL: cached by the hash of the exchange id and single-flighted, so a burst of first page loads
  * makes one call. An anonymous shopper gets a session (kept by the HTTP layer in a cookie) and no segments.
  */

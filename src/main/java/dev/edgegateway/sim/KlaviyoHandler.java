@@ -1,6 +1,6 @@
 package dev.edgegateway.sim;
 
-import dev.edgegateway.http.QueryParams;
+import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Klaviyo REST API subset (upstream-apis.md §1): profile lookup by filter, profile import (upsert) and a
+ * Klaviyo REST API subset (docs/upstream-apis.md §1): profile lookup by filter, profile import (upsert) and a
  * profile's segments. Every call needs {@code Authorization: Klaviyo-API-Key <non-empty>} (else 401) and a
  * {@code revision} header (else 400); answers are JSON:API ({@code application/vnd.api+json}) and carry
  * {@code RateLimit-Limit/Remaining/Reset}.

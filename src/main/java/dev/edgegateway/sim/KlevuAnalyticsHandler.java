@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /**
- * {@code POST /analytics/collect}: Klevu analytics (upstream-apis.md §5). Body must be a JSON array of event
+ * {@code POST /analytics/collect}: Klevu analytics (docs/upstream-apis.md §5). Body must be a JSON array of event
  * objects: 200 with an empty body, {@code events} counter += array size, events kept in the ring for
  * {@code GET /__sim/events}. Form posts (the sendBeacon {@code 0=[object Object]} replay) and anything that is
  * not a JSON array of objects get 400.

@@ -1,6 +1,6 @@
 package dev.edgegateway.sim;
 
-import dev.edgegateway.http.QueryParams;
+import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /recommendations/{apiKey}/settings/{recsKey}?cp=&pid=&gpid=&sids=a,b}: Klevu KMC config CDN
- * (upstream-apis.md §3).
+ * (docs/upstream-apis.md §3).
  *
  * <p>Deterministic per (recsKey, sorted distinct sids, page type, pid, gpid, cp). {@code segmentKey} is the
  * first sid in sorted order. recsKey prefixes: {@code hidden-} gives {@code action: HIDE_RECOMMENDATION},

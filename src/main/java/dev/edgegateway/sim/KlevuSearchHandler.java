@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code POST /cs/v2/search}: Klevu search (upstream-apis.md §4).
+ * {@code POST /cs/v2/search}: Klevu search (docs/upstream-apis.md §4).
  *
  * <p>Body = config payload + {@code context.apiKeys}. Over {@code searchMaxBodyBytes} (8 KB) gives 413;
  * not a JSON object, missing {@code context.apiKeys}, no/invalid {@code recordQueries} or duplicate query ids

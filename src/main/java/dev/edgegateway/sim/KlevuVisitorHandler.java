@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * {@code POST /public/1.0/{apiKey}/session}: Klevu visitor service (upstream-apis.md §2).
+ * {@code POST /public/1.0/{apiKey}/session}: Klevu visitor service (docs/upstream-apis.md §2).
  *
  * <p>Body {@code {"apiKey"|"apikey":..., "sessionId"?:..., "sessionInfo"?:{"connectorInfo":[{"connectorType":"klaviyo","exchangeId":...}]}}}.
  * No {@code sessionId}: a new UUID session is minted; an unknown one is accepted as is. A klaviyo

@@ -1,5 +1,8 @@
 package dev.edgegateway.bus;
 
+import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.Deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgegateway.metrics.Metrics;

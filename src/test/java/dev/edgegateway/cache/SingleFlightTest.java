@@ -2,9 +2,9 @@ package dev.edgegateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgegateway.bus.Deadline;
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -123,10 +123,10 @@ class GatewayConfigTest {
     assertThat(new SegmentsOptions(defaults).visitorUrl).isEqualTo(SegmentsOptions.DEFAULT_VISITOR_URL);
     assertThat(new RecsOptions(defaults).configUrl).isEqualTo(RecsOptions.DEFAULT_CONFIG_URL);
     assertThat(new RecsOptions(defaults).configTtlSeconds).isEqualTo(RecsOptions.DEFAULT_CONFIG_TTL_S);
-    HttpOptions http = new HttpOptions(defaults);
-    assertThat(http.port).isEqualTo(HttpOptions.DEFAULT_PORT);
-    assertThat(http.requestTimeoutMs).isEqualTo(HttpOptions.DEFAULT_REQUEST_TIMEOUT_MS);
-    assertThat(http.maxBodyBytes).isEqualTo(HttpOptions.DEFAULT_MAX_BODY_BYTES);
+    HttpOptions http = HttpOptions.from(defaults);
+    assertThat(http.port()).isEqualTo(HttpOptions.DEFAULT_PORT);
+    assertThat(http.requestTimeoutMs()).isEqualTo(HttpOptions.DEFAULT_REQUEST_TIMEOUT_MS);
+    assertThat(http.maxBodyBytes()).isEqualTo(HttpOptions.DEFAULT_MAX_BODY_BYTES);
     LeaseOptions lease = new LeaseOptions(section(defaults, "cache.lease"));
     assertThat(lease.toJson()).isEqualTo(new LeaseOptions(empty).toJson());
     assertThat(lease.isEnabled()).isTrue();

@@ -3,8 +3,8 @@ package dev.edgegateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.edgegateway.bus.Outcome;
-import dev.edgegateway.bus.OutcomeException;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +30,7 @@ class PageEventsTest {
         "userId":"someone@example.com"}]}
       """;
 
-  /** The exact upstream-apis.md §5 shape expected for IMPRESSION_BODY. */
+  /** The exact docs/upstream-apis.md §5 shape expected for IMPRESSION_BODY. */
   private static final String IMPRESSION_FIXTURE = """
       [{"event":"view_recs_list","event_version":"1.0.0","event_apikey":"k-1a2b3c",
         "user_profile":{"session_id":"615e65c3-bc3b-4bec-9259-d368115b07ad"},

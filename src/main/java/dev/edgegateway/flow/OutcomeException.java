@@ -1,4 +1,4 @@
-package dev.edgegateway.bus;
+package dev.edgegateway.flow;
 
 /** A failure that already knows its {@link Outcome}; cheap (no stack trace) because it is control flow. */
 public final class OutcomeException extends RuntimeException {
@@ -57,11 +57,11 @@ public final class OutcomeException extends RuntimeException {
   private static final char RETRY_SEPARATOR = '\u001f';
 
   /** A bus failure carries only a code and a string: the retry hint rides in front of the message. */
-  static String toBusMessage(OutcomeException e) {
+  public static String toBusMessage(OutcomeException e) {
     return e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() + String.valueOf(RETRY_SEPARATOR) + e.getMessage() : e.getMessage();
   }
 
-  static OutcomeException fromBusMessage(Outcome outcome, String message) {
+  public static OutcomeException fromBusMessage(Outcome outcome, String message) {
     int separator = message.indexOf(RETRY_SEPARATOR);
     if (separator > 0) {
       try {

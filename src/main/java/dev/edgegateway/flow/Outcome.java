@@ -1,4 +1,4 @@
-package dev.edgegateway.bus;
+package dev.edgegateway.flow;
 
 /**
  * The one outcome taxonomy of the gateway: the same value picks the HTTP status, tags the metrics and

@@ -1,4 +1,4 @@
-package dev.edgegateway.bus;
+package dev.edgegateway.flow;
 
 import io.vertx.core.MultiMap;
 

@@ -1,4 +1,4 @@
-package dev.edgegateway.http;
+package dev.edgegateway.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.edgegateway.http;
+package dev.edgegateway.wire;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.edgegateway.http;
+package dev.edgegateway.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
