@@ -18,10 +18,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  /** A made-up identified shopper for the demo's copy-paste curl. */
-  static final String DEMO_EXCHANGE_ID = "IDXL0vH3jMssE2B-AEqyLjyYhwK_yXcN4NuQxPBqgNE=.UsRnv6";
-  static final String DEMO_RECS_KEY = "k-demo-home";
 
   private Main() {
   }
@@ -73,7 +68,7 @@ public final class Main {
       RunningSimulator sim = null;
       if (demo) {
         sim = await(SimulatorVerticle.start(vertx, new SimulatorOptions().setPort(0)));
-        demoEnvironment(env, sim);
+        DemoWiring.demoEnvironment(env, sim);
       }
       JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
       WarmUpOptions warmUp = new WarmUpOptions(config);
@@ -145,9 +140,8 @@ public final class Main {
             // the same for Vert.x's per-request server meters (a gauge and summaries registered per request):
             // edge_http_request_seconds{route,outcome} counts and times every request the API answers
             .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-            // and for its per-request client meters (a tag lookup per meter, about 12 µs an upstream call):
-            // edge_upstream_request_seconds{upstream,outcome} times every call and edge_upstream_in_flight{upstream}
-            // shows how much of the connection budget is in use
+            // and for its per-request client meters: edge_upstream_request_seconds{upstream,outcome} times every
+            // call and edge_upstream_in_flight{upstream} shows how much of the connection budget is in use
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(registry))
@@ -173,58 +167,19 @@ public final class Main {
     return configured > 0 ? configured : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
-  /** Points every upstream at the in-process simulator, unless the user already set a value. */
-  static void demoEnvironment(Map<String, String> env, RunningSimulator sim) {
-    String base = sim.baseUrl();
-    env.putIfAbsent("EDGE_KLEVU_API_KEY", "klevu-demo-api-key");
-    env.put("EDGE_KLEVU_VISITOR_URL", base + "/public/1.0");
-    env.put("EDGE_KLEVU_CONFIG_URL", base + "/recommendations/");
-    env.put("EDGE_KLEVU_STATS_URL", base + "/analytics/collect");
-    env.put("EDGE_KLAVIYO_URL", base);
-    env.putIfAbsent("EDGE_KLAVIYO_PRIVATE_KEY", "pk_demo_not_a_secret");
-    env.put("EDGE_SEARCH_ALLOWED_HOSTS", sim.advertisedAddress());
-    env.put("EDGE_SEARCH_SCHEME", "http");
-    env.putIfAbsent("EDGE_CUSTOMER_TOKEN_SECRET", "demo-customer-token-secret");
-  }
-
-  /** The demo's wiring with the API and ops ports on loopback, picked by the system: for gateways nobody browses. */
-  static Map<String, String> loopbackEnvironment(RunningSimulator sim) {
-    Map<String, String> env = new HashMap<>();
-    demoEnvironment(env, sim);
-    env.put("EDGE_HTTP_HOST", "127.0.0.1");
-    env.put("EDGE_HTTP_PORT", "0");
-    env.put("EDGE_OPS_HOST", "127.0.0.1");
-    env.put("EDGE_OPS_PORT", "0");
-    return env;
-  }
-
-  static String demoCookie() {
-    return klaviyoCookie("ZGVtby1jbGllbnQ=", DEMO_EXCHANGE_ID);
-  }
-
-  /** A klaviyo.js {@code __kla_id} value (base64 of its JSON) for a made-up shopper; {@code cid} may be null. */
-  static String klaviyoCookie(String cid, String exchangeId) {
-    JsonObject json = new JsonObject();
-    if (cid != null) {
-      json.put("cid", cid);
-    }
-    String encoded = json.put("$exchange_id", exchangeId).encode();
-    return Base64.getEncoder().encodeToString(encoded.getBytes(StandardCharsets.UTF_8));
-  }
-
   private static void printDemo(Gateway gateway, RunningSimulator sim) {
     String api = "http://127.0.0.1:" + gateway.httpPort();
     System.out.println();
     System.out.println("edge-gateway demo: gateway " + api + ", simulated Klevu + Klaviyo " + sim.baseUrl());
     System.out.println();
     System.out.println("# an identified shopper (klaviyo.js cookie with an exchange id): personalized: true");
-    System.out.println("curl -s -b '__kla_id=" + demoCookie() + "' " + api + "/v1/recommendations/" + DEMO_RECS_KEY);
+    System.out.println("curl -s -b '__kla_id=" + DemoWiring.demoCookie() + "' " + api + "/v1/recommendations/" + DemoWiring.DEMO_RECS_KEY);
     System.out.println();
     System.out.println("# an anonymous shopper: the unsegmented answer");
-    System.out.println("curl -s " + api + "/v1/recommendations/" + DEMO_RECS_KEY);
+    System.out.println("curl -s " + api + "/v1/recommendations/" + DemoWiring.DEMO_RECS_KEY);
     System.out.println();
     System.out.println("# the same shopper's segments, as Algolia ruleContexts too");
-    System.out.println("curl -s -b '__kla_id=" + demoCookie() + "' " + api + "/v1/segments");
+    System.out.println("curl -s -b '__kla_id=" + DemoWiring.demoCookie() + "' " + api + "/v1/segments");
     System.out.println();
     System.out.println("# a demo storefront page with the banner snippet: " + api + "/demo/");
     System.out.println("# upstream call counters: curl -s " + sim.baseUrl() + "/__sim/stats ; metrics: curl -s http://127.0.0.1:"

@@ -22,12 +22,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Synthetic page loads through a private copy of the gateway, before the real one starts: a fresh JVM runs its
- * first pages interpreted (BENCHMARKS.md, startup: the first took 170 ms and the next ones 6-10 ms, where a
- * compiled gateway needs under 1 ms), and behind a CDN those are real shoppers' pages after every deploy. The
- * copy runs in a Vert.x instance of its own, with its own meter registry, in front of the in-process simulator on
- * loopback: it never calls the configured Klevu or Klaviyo, never touches Redis, and what it stores goes away
- * with it. Only the JIT's work stays: the compiled code is the JVM's, whichever instance ran it.
+ * Synthetic page loads through a private copy of the gateway, before the real one starts, so that shoppers'
+ * first pages after a deploy do not run interpreted code. The copy runs in a Vert.x instance of its own, with its
+ * own meter registry, in front of the in-process simulator on loopback: it never calls the configured Klevu or
+ * Klaviyo, never touches Redis, and what it stores goes away with it. Only the JIT's work stays.
  *
  * <p>A round is what a storefront page does: a new identified shopper's cold page, the same page again with the
  * cookies it set (the in-memory fast path), its segments, the anonymous page, and an impression event.
@@ -85,7 +83,7 @@ public final class WarmUp {
 
   /** The demo's wiring, on ephemeral loopback ports, with throwaway secrets. */
   private Map<String, String> environment(RunningSimulator sim) {
-    Map<String, String> env = Main.loopbackEnvironment(sim);
+    Map<String, String> env = DemoWiring.loopbackEnvironment(sim);
     env.put("EDGE_CACHE_MODE", GatewayConfig.CACHE_MEMORY);
     env.put("EDGE_REDIS_URL", "");
     env.put("EDGE_COOKIE_SECRET", "warm-up-" + runId + "-" + runId + "-" + runId);
@@ -189,6 +187,6 @@ public final class WarmUp {
   private String klaviyoCookie(int round) {
     String identifier = Base64.getUrlEncoder().encodeToString(
         ("warm-up-" + runId + "-shopper-" + round).getBytes(StandardCharsets.UTF_8));
-    return Main.klaviyoCookie(null, identifier + ".WarmUp");
+    return DemoWiring.klaviyoCookie(null, identifier + ".WarmUp");
   }
 }

@@ -53,7 +53,7 @@ public final class TestGateway {
   }
 
   private static Future<TestGateway> start(Vertx vertx, RunningSimulator sim, Map<String, String> extraEnv, boolean ownsSim) {
-    Map<String, String> env = Main.loopbackEnvironment(sim);
+    Map<String, String> env = DemoWiring.loopbackEnvironment(sim);
     env.put("EDGE_HTTP_INSTANCES", "1");
     env.put("EDGE_COOKIE_SECRET", "test-cookie-secret-test-cookie-secret");
     env.putAll(extraEnv);

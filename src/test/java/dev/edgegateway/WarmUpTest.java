@@ -37,7 +37,7 @@ class WarmUpTest {
   @Test
   void everyRoundRunsWholeAgainstItsOwnSimulatorAndTheConfiguredUpstreamsHearNothing() throws Exception {
     Map<String, String> env = new HashMap<>();
-    Main.demoEnvironment(env, configuredKlevu);
+    DemoWiring.demoEnvironment(env, configuredKlevu);
     env.put("EDGE_REDIS_URL", "redis://127.0.0.1:1"); // nobody listens: a warm-up that used it would fail its rounds
 
     WarmUp.Result result = Main.warmUp(gatewayVertx, env, new WarmUpOptions().setPages(24).setConcurrency(3));

@@ -104,6 +104,7 @@ public final class Bus {
     return shared;
   }
 
+  /** {@code Futures.attempt} without its lambda, which would capture three values on every bus request. */
   private static <Q, R> Future<R> call(BiFunction<Q, Deadline, Future<R>> handler, Q body, Deadline deadline) {
     try {
       return handler.apply(body, deadline);

@@ -1,6 +1,7 @@
 package dev.edgegateway.cache;
 
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Futures;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
@@ -138,12 +139,7 @@ public final class ReadThroughCache<V> {
 
   /** Drops a key from the store, e.g. after the upstream said the cached session is gone. */
   public Future<Void> invalidate(String key) {
-    Future<Void> removed;
-    try {
-      removed = store.remove(key);
-    } catch (RuntimeException e) {
-      removed = Future.failedFuture(e);
-    }
+    Future<Void> removed = Futures.attempt(() -> store.remove(key));
     return removed.recover(t -> {
       storeErrors.increment();
       return Future.succeededFuture();
@@ -156,6 +152,7 @@ public final class ReadThroughCache<V> {
   }
 
   private Future<CacheHit<V>> readStore(String key) {
+    // not Futures.attempt: every lookup passes here, and its lambda would capture key and this
     Future<CacheHit<V>> read;
     try {
       read = store.get(key);
@@ -170,12 +167,7 @@ public final class ReadThroughCache<V> {
 
   /** Stores a loaded entry; a store that fails, or throws instead of failing, never fails the read. */
   private Future<Void> writeStore(String key, CacheEntry<V> entry) {
-    Future<Void> written;
-    try {
-      written = store.put(key, entry);
-    } catch (RuntimeException e) {
-      written = Future.failedFuture(e);
-    }
+    Future<Void> written = Futures.attempt(() -> store.put(key, entry));
     return written.recover(t -> {
       storeErrors.increment();
       return Future.succeededFuture();
@@ -196,12 +188,7 @@ public final class ReadThroughCache<V> {
   }
 
   private Future<CacheEntry<V>> loadAndStore(String key, Deadline deadline, Function<Deadline, Future<CacheEntry<V>>> loader) {
-    Future<CacheEntry<V>> loading;
-    try {
-      loading = loader.apply(deadline);
-    } catch (RuntimeException e) {
-      loading = Future.failedFuture(e);
-    }
+    Future<CacheEntry<V>> loading = Futures.attempt(() -> loader.apply(deadline));
     if (loading == null) {
       loading = Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader returned no future"));
     }
@@ -220,12 +207,7 @@ public final class ReadThroughCache<V> {
   private Future<CacheEntry<V>> loadUnderLease(String key, Deadline callerDeadline, Deadline flightDeadline,
       Function<Deadline, Future<CacheEntry<V>>> loader) {
     LeaseOptions timing = lease.options();
-    Future<Optional<Lease>> acquiring;
-    try {
-      acquiring = lease.tryAcquire(key, timing.getTtlMs());
-    } catch (RuntimeException e) {
-      acquiring = Future.failedFuture(e);
-    }
+    Future<Optional<Lease>> acquiring = Futures.attempt(() -> lease.tryAcquire(key, timing.getTtlMs()));
     return acquiring.transform(ar -> {
       if (ar.failed() || ar.result() == null) {
         // Redis down, slow or refusing: no lease, load as if there were none (fail open)
@@ -289,12 +271,7 @@ public final class ReadThroughCache<V> {
   }
 
   private void look(String key, long giveUpAtNanos, long pollMs, Promise<CacheEntry<V>> result) {
-    Future<Boolean> checking;
-    try {
-      checking = lease.isHeld(key);
-    } catch (RuntimeException e) {
-      checking = Future.failedFuture(e);
-    }
+    Future<Boolean> checking = Futures.attempt(() -> lease.isHeld(key));
     checking.onComplete(held -> readStore(key).onComplete(read -> {
       CacheHit<V> hit = read.result();
       if (hit != null && hit.entry().isFresh(System.currentTimeMillis())) {

@@ -1,5 +1,6 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.flow.Futures;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
@@ -117,6 +118,7 @@ public final class RedisBackend {
       return Future.failedFuture(DOWN);
     }
     long started = System.nanoTime();
+    // not Futures.attempt: every Redis command passes here, and its lambda would capture request and this
     Future<Response> sent;
     try {
       sent = redis.send(request);
@@ -205,12 +207,7 @@ public final class RedisBackend {
     }
     CommandMeters m = meters.computeIfAbsent("probe", this::newMeters);
     long started = System.nanoTime();
-    Future<Response> ping;
-    try {
-      ping = redis.send(Request.cmd(Command.PING));
-    } catch (RuntimeException e) {
-      ping = Future.failedFuture(e);
-    }
+    Future<Response> ping = Futures.attempt(() -> redis.send(Request.cmd(Command.PING)));
     ping.timeout(options.getConnectTimeoutMs() + options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -1,6 +1,7 @@
 package dev.edgegateway.cache;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.edgegateway.flow.Futures;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -93,12 +94,7 @@ public final class TieredCache<V> implements Cache<V> {
     if (!revalidating.add(key)) {
       return;
     }
-    Future<CacheHit<V>> remote;
-    try {
-      remote = l2.get(key);
-    } catch (RuntimeException e) {
-      remote = Future.failedFuture(e);
-    }
+    Future<CacheHit<V>> remote = Futures.attempt(() -> l2.get(key));
     remote.onComplete(ar -> {
       try {
         if (ar.failed()) {
@@ -129,6 +125,7 @@ public final class TieredCache<V> implements Cache<V> {
     if (held && local.entry().isFresh(System.currentTimeMillis())) {
       return Future.succeededFuture(local);
     }
+    // not Futures.attempt: every lookup L1 cannot answer passes here, and its lambda would capture key and this
     Future<CacheHit<V>> remote;
     try {
       remote = l2.get(key);
@@ -190,12 +187,7 @@ public final class TieredCache<V> implements Cache<V> {
   @Override
   public Future<Void> put(String key, CacheEntry<V> entry) {
     fillL1(key, entry);
-    Future<Void> remote;
-    try {
-      remote = l2.put(key, entry);
-    } catch (RuntimeException e) {
-      remote = Future.failedFuture(e);
-    }
+    Future<Void> remote = Futures.attempt(() -> l2.put(key, entry));
     return remote.recover(t -> {
       l2PutErrors.increment();
       return Future.succeededFuture();
@@ -208,12 +200,7 @@ public final class TieredCache<V> implements Cache<V> {
     if (l1Holds != null) {
       l1Holds.invalidate(key);
     }
-    Future<Void> remote;
-    try {
-      remote = l2.remove(key);
-    } catch (RuntimeException e) {
-      remote = Future.failedFuture(e);
-    }
+    Future<Void> remote = Futures.attempt(() -> l2.remove(key));
     return remote.onFailure(t -> l2RemoveErrors.increment());
   }
 

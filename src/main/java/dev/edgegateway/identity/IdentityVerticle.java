@@ -2,6 +2,7 @@ package dev.edgegateway.identity;
 
 import dev.edgegateway.bus.Bus;
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Futures;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
@@ -164,12 +165,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
 
   @Override
   public Future<IdentifyResult> identify(IdentifyRequest request, Deadline deadline) {
-    Future<IdentifyResult> result;
-    try {
-      result = verifyAndLink(request, deadline);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
+    Future<IdentifyResult> result = Futures.attempt(() -> verifyAndLink(request, deadline));
     return result.andThen(ar -> identifications.get(ar.succeeded() ? tagOf(ar.result()) : tagOf(ar.cause()))
         .increment());
   }

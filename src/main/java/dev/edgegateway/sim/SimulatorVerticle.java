@@ -90,7 +90,9 @@ public final class SimulatorVerticle extends VerticleBase {
             return vertx.undeploy(id).transform(x -> Future.failedFuture(
                 new IllegalStateException("simulator instances bound different ports")));
           }
-          return Future.succeededFuture(new RunningSimulator(vertx, List.of(id), created.get(0)));
+          SimulatorVerticle first = created.get(0);
+          return Future.succeededFuture(
+              new RunningSimulator(vertx, List.of(id), first.actualPort(), first.advertisedAddress(), state));
         });
   }
 
