@@ -31,11 +31,10 @@ import java.util.function.BiFunction;
  * Services bind a handler; callers get a {@code Future} whose failure is always an {@link OutcomeException}.
  *
  * <p>A caller on an event-loop thread where a handler of the address is bound is answered by that handler, on
- * its own context, in the caller's stack: the message would never leave the thread anyway, and going through
- * the event bus cost a cold page about 90 µs of its four hops (a reply consumer, a timer and two queued tasks
- * each). Crossing threads costs a wake-up of the other event loop each way, and on a cold page that was a fifth
- * of the gateway's own time. Callers on a thread with no such handler use the shared address, which Vert.x
- * spreads over every instance. Either way the deadline is enforced on the caller's side.
+ * its own context, in the caller's stack: the message would never leave the thread anyway, and each trip through
+ * the event bus costs a reply consumer, a timer and two queued tasks (crossing threads, a wake-up each way).
+ * Callers on a thread with no such handler use the shared address, which Vert.x spreads over every instance.
+ * Either way the deadline is enforced on the caller's side.
  */
 public final class Bus {
   /** Budget used when a message arrives without a deadline (tests, tools). */

@@ -8,9 +8,8 @@ import java.util.concurrent.Executor;
 /**
  * Where the gateway's Caffeine caches do their upkeep (draining their buffers, evicting, expiring). On an event
  * loop: as a task of that same loop, so it runs after the I/O being handled (a cold page is written before the
- * upkeep of the entries it stored, about 10 µs each) and wakes no other thread (handing it to the common pool
- * after every few reads of a hot key would cost a wake-up each time, more than the upkeep itself). Anywhere
- * else: at once, on the caller.
+ * upkeep of the entries it stored) and wakes no other thread (a wake-up of the common pool after every few reads
+ * of a hot key costs more than the upkeep itself). Anywhere else: at once, on the caller.
  */
 public final class LoopUpkeep implements Executor {
   public static final LoopUpkeep INSTANCE = new LoopUpkeep();

@@ -93,7 +93,7 @@ public final class IdentityResolver {
 
   /**
    * A shopper resolved without sealing the gateway cookie it is due ({@code cookieDue}): {@link #sealDue} seals
-   * it later, so a page can send its first upstream call before spending the seal's time (about 40 µs).
+   * it later, so a page can send its first upstream call before spending the seal's time (an AES-GCM encryption).
    */
   public record Unsealed(Identity identity, boolean cookieDue) {
   }

@@ -41,7 +41,7 @@ public final class UpstreamClient {
   private final Vertx vertx;
   private final String name;
   private final UpstreamOptions options;
-  // the core client, not WebClient: its interceptor chain and body codecs cost about 8 µs a call, for nothing
+  // the core client, not WebClient: its interceptor chain and body codecs cost time on every call, for nothing
   // the gateway uses (it reads every answer whole, as a Buffer)
   private final HttpClient client;
   private final Guard guard;
