@@ -32,11 +32,19 @@ import java.util.function.Consumer;
  * {@code edge_cache_memory_evictions_total{cache="banners",cause}}.
  */
 public final class BannerMemo {
+  /** What one read of the memo found: a banner, or a miss that keeps the page asked for and its key. */
+  public sealed interface Read permits FreshBanner, Missed {
+  }
+
   /**
    * A banner and the encoded body of a page that shows it with nothing degraded; past {@code holdUntil} it is
    * checked again against the shared store (with Redis), in the background.
    */
-  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) {
+  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) implements Read {
+  }
+
+  /** A page whose banner is not here: ask the recs verticle for {@code page}, then {@link #bodyFilledFor} it. */
+  public record Missed(RecsRequest page, String key) implements Read {
   }
 
   /** Least time between two background checks of one banner whose check did not renew it. */
@@ -97,16 +105,16 @@ public final class BannerMemo {
   }
 
   /**
-   * The memoised banner for this page, or null: then ask the recs verticle. A banner past its hold time is still
-   * answered (its inputs are still fresh) while one background fetch checks it against the shared store; so a
-   * hot banner never sends its readers the long way when the hold runs out.
+   * The memoised banner for this page, or a miss: then ask the recs verticle. Counted once, so a page reads it
+   * once. A banner past its hold time is still answered (its inputs are still fresh) while one background fetch
+   * checks it against the shared store; so a hot banner never sends its readers the long way when the hold runs out.
    */
-  public FreshBanner lookupNow(RecsRequest page) {
+  public Read read(RecsRequest page) {
     String key = key(page);
     CacheEntry<FreshBanner> entry = banners.freshInMemory(key);
     if (entry == null) {
       misses.increment();
-      return null;
+      return new Missed(page, key);
     }
     hits.increment();
     FreshBanner banner = entry.value();
@@ -115,6 +123,20 @@ public final class BannerMemo {
       recheck(key, page, now);
     }
     return banner;
+  }
+
+  /** {@link #read}, as the banner or null. */
+  FreshBanner lookupNow(RecsRequest page) {
+    return read(page) instanceof FreshBanner banner ? banner : null;
+  }
+
+  /**
+   * The encoded page body the recs verticle remembered for a page that missed, once it has answered it; null when
+   * it remembered none. Not a read of its own: the page's one read was the miss.
+   */
+  public Buffer bodyFilledFor(Missed miss) {
+    CacheEntry<FreshBanner> entry = banners.freshInMemory(miss.key());
+    return entry == null ? null : entry.value().pageBody();
   }
 
   private void recheck(String key, RecsRequest page, long now) {
@@ -137,8 +159,7 @@ public final class BannerMemo {
     if (!remembering || freshUntil <= now) {
       return;
     }
-    RecsResult asHit = new RecsResult(result.metadata(), result.products(), result.personalized(), result.skipped(),
-        CacheStatus.HIT_L1);
+    RecsResult asHit = result.withCacheStatus(CacheStatus.HIT_L1);
     Buffer body = asHit.toPage(page.recsKey(), List.of()).toBuffer();
     String key = key(page);
     banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs)),
