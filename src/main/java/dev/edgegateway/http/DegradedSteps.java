@@ -46,6 +46,6 @@ final class DegradedSteps {
   }
 
   synchronized List<String> list() {
-    return List.copyOf(steps);
+    return steps.isEmpty() ? List.of() : List.copyOf(steps);
   }
 }

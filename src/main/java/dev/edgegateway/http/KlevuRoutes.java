@@ -23,7 +23,7 @@ import java.util.List;
 /**
  * The Klevu routes @klevu/core reaches when its base URLs point at the gateway: the visitor session (segment
  * verticle), the KMC settings (recs verticle's config, with {@code search.basePath} pointed back at us) and the
- * search (recs verticle). The SDK's analytics collect is in {@link EventRoutes}.
+ * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}.
  */
 final class KlevuRoutes {
   private final HttpOptions options;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code edge_http_request_seconds{route,outcome}}: every request, from its arrival to the end of its answer. The
- * route is the name {@link ErrorMapping#named} gave it ({@code other} for none), the outcome what {@link Responses}
+ * route is the name {@code ErrorMapping.named} gave it ({@code other} for none), the outcome what {@link Responses}
  * answered.
  */
 final class RequestMetric implements Handler<RoutingContext> {

@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 /** Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN. */
 final class Responses {
   static final String OUTCOME_HEADER = "X-Edge-Outcome";
-  /** Where the answer's outcome is left for {@link RequestMetric}. */
+  /** Where the answer's outcome is left for {@code RequestMetric}. */
   static final String OUTCOME_KEY = "edge.outcome";
 
   private Responses() {

@@ -16,20 +16,15 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Banners assembled from a fresh config and a fresh search, kept with their page body already encoded, until
- * the first of the two stops being fresh. With Redis, a banner older than the L1 hold time is checked again in
- * the background (the recs verticle's fetch reads the shared store and remembers the result), so gateways
- * still agree within about that bound while readers keep being answered from memory. A page load whose banner
- * is here costs a map read instead of two cache reads, a search-key digest, a payload rebuild and a JSON
- * encoding. The recs verticle writes; any event loop reads. Stale, negative and degraded answers are never
- * memoised: they go the full way, which refreshes them.
- *
- * <p>Bounded like the caches ({@link MemoryCacheOptions}): by entries, and by estimated heap bytes, each banner
- * weighed when remembered by its encoded page body ({@link #weigh}).
+ * Banners built from a fresh config and a fresh search, with their page body already encoded, kept until the
+ * first of the two stops being fresh: a warm page is then a map read, not two cache reads, a digest and an
+ * encoding. The recs verticle writes; any event loop reads, once per page. Stale, negative and degraded answers
+ * are never memoised (they go the full way, which refreshes them). With Redis, a banner past the L1 hold time is
+ * checked again in the background, so gateways still agree within that bound. Bounded by entries and estimated
+ * bytes ({@link MemoryCacheOptions}, {@link #weigh}).
  *
  * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}, and the
- * store's {@code edge_cache_memory_bytes|entries|max_bytes{cache="banners"}},
- * {@code edge_cache_memory_evictions_total{cache="banners",cause}}.
+ * store's {@code edge_cache_memory_*{cache="banners"}}.
  */
 public final class BannerMemo {
   /** What one read of the memo found: a banner, or a miss that keeps the page asked for and its key. */
@@ -168,10 +163,8 @@ public final class BannerMemo {
   }
 
   /**
-   * Estimated heap bytes a memoised banner keeps alive on its own: its encoded page body and the records around it.
-   * Its metadata and products are the very objects of the config and search entries it was built from, which are
-   * kept far longer (their stale and keep windows) than a banner, which goes with the first input to stop being
-   * fresh; they are weighed there, not twice.
+   * Estimated heap bytes a banner keeps alive on its own: its page body and records. Its metadata and products are
+   * the config and search entries' own objects, which outlive it: weighed there, not twice.
    */
   static long weigh(FreshBanner banner) {
     return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.string(banner.result().skipped());
