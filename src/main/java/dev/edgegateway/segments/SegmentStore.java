@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /**
  * Where shoppers' Klevu sessions are kept and every way they are read: the key and stored form, the fresh read
  * in this process's memory, one read of the whole store, and the remote lookup (the segment verticle over the
- * bus, which calls Klevu and writes the store). The HTTP front and {@link SegmentVerticle} share one instance.
+ * bus, which calls Klevu and writes the store). The HTTP front and the segment verticle share one instance.
  * Reads in place count in {@code edge_cache_lookups_total{cache="segments"}} like the verticle's own.
  */
 public final class SegmentStore {
