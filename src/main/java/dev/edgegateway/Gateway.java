@@ -8,14 +8,16 @@ import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.ValueCodecs;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.events.EventsVerticle;
+import dev.edgegateway.http.CoalescedPage;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.http.HttpVerticle;
 import dev.edgegateway.http.OpsVerticle;
+import dev.edgegateway.http.PageSources;
 import dev.edgegateway.identity.IdentityVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.BannerMemo;
 import dev.edgegateway.recs.RecsVerticle;
-import dev.edgegateway.segments.FreshSegments;
+import dev.edgegateway.segments.SegmentStore;
 import dev.edgegateway.segments.SegmentVerticle;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.DeploymentOptions;
@@ -71,7 +73,7 @@ public final class Gateway {
   private Future<Void> deploy(JsonObject config) {
     DeploymentOptions one = new DeploymentOptions().setConfig(config);
     HttpOptions http = HttpOptions.from(config);
-    Cache<JsonObject> segmentStore = caches.create("segments", ValueCodecs.json());
+    SegmentStore segmentStore = new SegmentStore(vertx, caches.create("segments", ValueCodecs.json()), Metrics.of(vertx));
     Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
@@ -80,11 +82,11 @@ public final class Gateway {
         ? new BannerMemo(caches.memoryOptions(BannerMemo.CACHE_NAME), caches.l1HoldMs(), Metrics.of(vertx))
         : BannerMemo.unread(Metrics.of(vertx));
     // page coalescing is a single-flight too: a plain proxy (cache mode off) has none
-    SingleFlight<HttpVerticle.CoalescedPage> pages = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config))
+    SingleFlight<CoalescedPage> pages = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config))
         ? null
         : new SingleFlight<>(vertx, "page", new SingleFlightOptions(GatewayConfig.section(config, "cache.singleFlight")));
-    HttpVerticle.LocalReads localReads = new HttpVerticle.LocalReads(
-        new FreshSegments(segmentStore, Metrics.of(vertx)), banners, pages);
+    // the HTTP front reads sessions and banners in place from the stores the capability verticles write
+    PageSources pageSources = new PageSources(segmentStore, banners, pages);
     int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
     int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
@@ -106,7 +108,7 @@ public final class Gateway {
             vertx.deployVerticle(new IdentityVerticle(linkStore).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, localReads),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(frontDeployments::add)
         .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(

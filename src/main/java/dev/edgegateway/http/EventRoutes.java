@@ -1,19 +1,15 @@
 package dev.edgegateway.http;
 
-import dev.edgegateway.wire.QueryParams;
-import dev.edgegateway.wire.CookieHeader;
-import dev.edgegateway.flow.Deadline;
-import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.events.EventBatch;
 import dev.edgegateway.events.EventsService;
 import dev.edgegateway.events.KlevuCollect;
 import dev.edgegateway.events.PageEvents;
-import dev.edgegateway.identity.Identity;
-import dev.edgegateway.identity.IdentityRequest;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.identity.IdentityService;
 import dev.edgegateway.segments.SegmentResult;
+import dev.edgegateway.wire.CookieHeader;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,20 +22,15 @@ import java.util.Map;
  * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}.
  */
 final class EventRoutes {
-  /** Signature of {@link HttpVerticle#klevuSession}: finds the Klevu session an identified shopper holds. */
-  interface SessionFinder {
-    Future<SegmentResult> find(String apiKey, Identity shopper, String sessionId, Deadline deadline);
-  }
-
   private final HttpOptions options;
   private final EventsService events;
   private final IdentityService identity;
-  private final SessionFinder sessions;
+  private final ShopperSegments sessions;
 
-  EventRoutes(Vertx vertx, HttpOptions options, SessionFinder sessions) {
+  EventRoutes(HttpOptions options, EventsService events, IdentityService identity, ShopperSegments sessions) {
     this.options = options;
-    this.events = EventsService.proxy(vertx);
-    this.identity = IdentityService.proxy(vertx);
+    this.events = events;
+    this.identity = identity;
     this.sessions = sessions;
   }
 
@@ -47,14 +38,13 @@ final class EventRoutes {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     Deadline deadline = Deadline.in(options.requestTimeoutMs());
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
-    String session = HttpVerticle.validSession(cookies.get(HttpVerticle.SESSION_COOKIE));
+    String session = RequestValues.validSession(cookies.get(ShopperCookies.SESSION));
     // validate before any lookup: a bad body costs nothing upstream
     PageEvents.toKlevu(body, null);
     Future<String> sessionId = session != null ? Future.succeededFuture(session)
-        : identity.resolve(new IdentityRequest(cookies.get(HttpVerticle.KLA_ID_COOKIE),
-                cookies.get(HttpVerticle.KLA_OFF_COOKIE), null, cookies.get(HttpVerticle.IDENTITY_COOKIE)), deadline)
+        : identity.resolve(ShopperCookies.identityRequest(cookies, null), deadline)
             .compose(shopper -> shopper.identified()
-                ? sessions.find(options.apiKey(), shopper, null, deadline).map(SegmentResult::klevuSessionId)
+                ? sessions.klevuSession(options.apiKey(), shopper, null, deadline).map(SegmentResult::klevuSessionId)
                 : Future.succeededFuture((String) null))
             .otherwise((String) null);
     sessionId.compose(id -> enqueue(PageEvents.toKlevu(body, id), deadline))

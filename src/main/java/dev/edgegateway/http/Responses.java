@@ -10,6 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 /** Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN. */
 final class Responses {
   static final String OUTCOME_HEADER = "X-Edge-Outcome";
+  /** Where the answer's outcome is left for {@code RequestMetric}. */
+  static final String OUTCOME_KEY = "edge.outcome";
 
   private Responses() {
   }
@@ -23,7 +25,7 @@ final class Responses {
     if (response.ended() || response.closed()) {
       return;
     }
-    ctx.put(HttpVerticle.OUTCOME_KEY, outcome);
+    ctx.put(OUTCOME_KEY, outcome);
     response.setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "private, no-store")

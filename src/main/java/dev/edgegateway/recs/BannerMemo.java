@@ -16,27 +16,30 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Banners assembled from a fresh config and a fresh search, kept with their page body already encoded, until
- * the first of the two stops being fresh. With Redis, a banner older than the L1 hold time is checked again in
- * the background (the recs verticle's fetch reads the shared store and remembers the result), so gateways
- * still agree within about that bound while readers keep being answered from memory. A page load whose banner
- * is here costs a map read instead of two cache reads, a search-key digest, a payload rebuild and a JSON
- * encoding. The recs verticle writes; any event loop reads. Stale, negative and degraded answers are never
- * memoised: they go the full way, which refreshes them.
- *
- * <p>Bounded like the caches ({@link MemoryCacheOptions}): by entries, and by estimated heap bytes, each banner
- * weighed when remembered by its encoded page body ({@link #weigh}).
+ * Banners built from a fresh config and a fresh search, with their page body already encoded, kept until the
+ * first of the two stops being fresh: a warm page is then a map read, not two cache reads, a digest and an
+ * encoding. The recs verticle writes; any event loop reads, once per page. Stale, negative and degraded answers
+ * are never memoised (they go the full way, which refreshes them). With Redis, a banner past the L1 hold time is
+ * checked again in the background, so gateways still agree within that bound. Bounded by entries and estimated
+ * bytes ({@link MemoryCacheOptions}, {@link #weigh}).
  *
  * <p>Metrics: {@code edge_recs_memo_total{result=hit|miss}}, {@code edge_recs_memo_rechecks_total}, and the
- * store's {@code edge_cache_memory_bytes|entries|max_bytes{cache="banners"}},
- * {@code edge_cache_memory_evictions_total{cache="banners",cause}}.
+ * store's {@code edge_cache_memory_*{cache="banners"}}.
  */
 public final class BannerMemo {
+  /** What one read of the memo found: a banner, or a miss that keeps the page asked for and its key. */
+  public sealed interface Read permits FreshBanner, Missed {
+  }
+
   /**
    * A banner and the encoded body of a page that shows it with nothing degraded; past {@code holdUntil} it is
    * checked again against the shared store (with Redis), in the background.
    */
-  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) {
+  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) implements Read {
+  }
+
+  /** A page whose banner is not here: ask the recs verticle for {@code page}, then {@link #bodyFilledFor} it. */
+  public record Missed(RecsRequest page, String key) implements Read {
   }
 
   /** Least time between two background checks of one banner whose check did not renew it. */
@@ -97,16 +100,16 @@ public final class BannerMemo {
   }
 
   /**
-   * The memoised banner for this page, or null: then ask the recs verticle. A banner past its hold time is still
-   * answered (its inputs are still fresh) while one background fetch checks it against the shared store; so a
-   * hot banner never sends its readers the long way when the hold runs out.
+   * The memoised banner for this page, or a miss: then ask the recs verticle. Counted once, so a page reads it
+   * once. A banner past its hold time is still answered (its inputs are still fresh) while one background fetch
+   * checks it against the shared store; so a hot banner never sends its readers the long way when the hold runs out.
    */
-  public FreshBanner lookupNow(RecsRequest page) {
+  public Read read(RecsRequest page) {
     String key = key(page);
     CacheEntry<FreshBanner> entry = banners.freshInMemory(key);
     if (entry == null) {
       misses.increment();
-      return null;
+      return new Missed(page, key);
     }
     hits.increment();
     FreshBanner banner = entry.value();
@@ -115,6 +118,20 @@ public final class BannerMemo {
       recheck(key, page, now);
     }
     return banner;
+  }
+
+  /** {@link #read}, as the banner or null. */
+  FreshBanner lookupNow(RecsRequest page) {
+    return read(page) instanceof FreshBanner banner ? banner : null;
+  }
+
+  /**
+   * The encoded page body the recs verticle remembered for a page that missed, once it has answered it; null when
+   * it remembered none. Not a read of its own: the page's one read was the miss.
+   */
+  public Buffer bodyFilledFor(Missed miss) {
+    CacheEntry<FreshBanner> entry = banners.freshInMemory(miss.key());
+    return entry == null ? null : entry.value().pageBody();
   }
 
   private void recheck(String key, RecsRequest page, long now) {
@@ -137,8 +154,7 @@ public final class BannerMemo {
     if (!remembering || freshUntil <= now) {
       return;
     }
-    RecsResult asHit = new RecsResult(result.metadata(), result.products(), result.personalized(), result.skipped(),
-        CacheStatus.HIT_L1);
+    RecsResult asHit = result.withCacheStatus(CacheStatus.HIT_L1);
     Buffer body = asHit.toPage(page.recsKey(), List.of()).toBuffer();
     String key = key(page);
     banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs)),
@@ -147,10 +163,8 @@ public final class BannerMemo {
   }
 
   /**
-   * Estimated heap bytes a memoised banner keeps alive on its own: its encoded page body and the records around it.
-   * Its metadata and products are the very objects of the config and search entries it was built from, which are
-   * kept far longer (their stale and keep windows) than a banner, which goes with the first input to stop being
-   * fresh; they are weighed there, not twice.
+   * Estimated heap bytes a banner keeps alive on its own: its page body and records. Its metadata and products are
+   * the config and search entries' own objects, which outlive it: weighed there, not twice.
    */
   static long weigh(FreshBanner banner) {
     return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.string(banner.result().skipped());

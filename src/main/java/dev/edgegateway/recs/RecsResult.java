@@ -19,6 +19,21 @@ public record RecsResult(JsonObject metadata, JsonArray products, boolean person
   private static final List<String> ANALYTICS_FIELDS =
       List.of("title", "logic", "pageType", "spotKey", "spotName", "segmentKey", "segmentName");
 
+  /** No banner: nothing to show, nothing cached; {@code reason} says why (e.g. {@code unavailable}). */
+  public static RecsResult empty(String reason) {
+    return new RecsResult(new JsonObject(), new JsonArray(), false, reason, CacheStatus.MISS);
+  }
+
+  /** Klevu's own answer to show no products ({@code reason}: why, e.g. {@code disabled}), with its metadata. */
+  public static RecsResult withoutProducts(JsonObject metadata, String reason, CacheStatus cacheStatus) {
+    return new RecsResult(metadata, new JsonArray(), false, reason, cacheStatus);
+  }
+
+  /** The same banner, as answered from another cache tier. */
+  public RecsResult withCacheStatus(CacheStatus status) {
+    return new RecsResult(metadata, products, personalized, skipped, status);
+  }
+
   /** The body of {@code GET /v1/recommendations/{recsKey}}; {@code degraded} lists the steps that fell back. */
   public JsonObject toPage(String recsKey, List<String> degraded) {
     JsonObject analytics = new JsonObject().put("recsKey", recsKey);

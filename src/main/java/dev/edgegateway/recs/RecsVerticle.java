@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,7 +31,6 @@ import java.util.Set;
 public final class RecsVerticle extends ConfiguredVerticle implements RecsService {
   /** Actions after which Klevu's own SDK makes no search call. */
   private static final Set<String> NO_SEARCH_ACTIONS = Set.of("HIDE_RECOMMENDATION", "STATIC_CONTENT");
-  private static final String DEFAULT_SEARCH_PATH = "/cs/v2/search";
   private static final String REJECTED = "rejected";
   /** Time a background check of a memoised banner may take. */
   static final long RECHECK_BUDGET_MS = 2_000;
@@ -131,7 +129,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       JsonObject metadata = config.config().getJsonObject("metadata", new JsonObject());
       String skipped = skipReason(metadata);
       if (skipped != null) {
-        RecsResult result = new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus());
+        RecsResult result = RecsResult.withoutProducts(metadata, skipped, config.cacheStatus());
         if (BannerMemo.memoisable(config.cacheStatus())) {
           memo.remember(request, result, config.freshUntil());
         }
@@ -169,7 +167,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     if (body.length() > RecsOptions.MAX_SEARCH_PAYLOAD_BYTES) {
       return Future.failedFuture(new OutcomeException(Outcome.PAYLOAD_TOO_LARGE, "search payload over 8 KB"));
     }
-    String path = request.path() == null || request.path().isEmpty() ? DEFAULT_SEARCH_PATH : request.path();
+    String path = request.path() == null || request.path().isEmpty() ? SearchBasePath.DEFAULT_PATH : request.path();
     String url = options.searchScheme + "://" + request.host() + path;
     String key = CacheKeys.digest("srch", request.host(), path, body.toString());
     return searches.get(key, deadline, flightDeadline -> searchClient.send(
@@ -239,15 +237,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     if (search == null) {
       throw new OutcomeException(Outcome.UPSTREAM_ERROR, "config has no search section");
     }
-    String basePath = search.getString("basePath", "");
-    for (String scheme : List.of("https://", "http://")) {
-      if (basePath.startsWith(scheme)) {
-        basePath = basePath.substring(scheme.length());
-      }
-    }
-    int slash = basePath.indexOf('/');
-    String host = slash < 0 ? basePath : basePath.substring(0, slash);
-    String path = slash < 0 ? DEFAULT_SEARCH_PATH : basePath.substring(slash);
+    SearchBasePath base = SearchBasePath.parse(search.getString("basePath", ""));
     Object rawPayload = search.getValue("payload");
     JsonObject payload;
     try {
@@ -264,7 +254,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
         }
       }
     }
-    return new SearchRequest(host, path, payload);
+    return new SearchRequest(base.host(), base.path(), payload);
   }
 
   private static void addPageContext(JsonObject query, RecsRequest page) {
@@ -301,7 +291,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     JsonArray products = records.size() <= max ? records : new JsonArray(records.getList().subList(0, max));
     int threshold = positive(metadata.getValue("productThreshold"), 0);
     if (products.size() < threshold) {
-      return new RecsResult(metadata, new JsonArray(), false, "below_threshold", cacheStatus);
+      return RecsResult.withoutProducts(metadata, "below_threshold", cacheStatus);
     }
     boolean personalisedByKlevu = chosen != null && Boolean.TRUE.equals(
         chosen.getJsonObject("meta", new JsonObject()).getValue("isPersonalised"));

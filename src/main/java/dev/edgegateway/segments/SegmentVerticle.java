@@ -4,9 +4,7 @@ import dev.edgegateway.bus.Bus;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
-import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
-import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.Loaded;
 import dev.edgegateway.cache.ReadThroughCache;
 import dev.edgegateway.config.ConfiguredVerticle;
@@ -24,7 +22,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Owns the Klevu visitor session (docs/upstream-apis.md §2). For an identified shopper, one session call per
@@ -32,8 +29,6 @@ import java.util.TreeSet;
  * makes one call. An anonymous shopper gets a session (kept by the HTTP layer in a cookie) and no segments.
  */
 public final class SegmentVerticle extends ConfiguredVerticle implements SegmentService {
-  static final String KEY_PREFIX = "seg:";
-
   private final Shared shared;
   private SegmentsOptions options;
   private UpstreamClient visitor;
@@ -45,7 +40,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
    * breaker. Each instance sends from its own event loop, with its own connections.
    */
   public static final class Shared {
-    private final Cache<JsonObject> store;
+    private final SegmentStore store;
     private final int senders;
     private SegmentsOptions options;
     private UpstreamClient.Guard visitor;
@@ -53,11 +48,11 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
     private DistributionSummary ttlSeconds;
 
     /**
-     * @param store where sessions live: memory, or memory in front of Redis
+     * @param store where sessions live, shared with the HTTP front's reads
      * @param senders the instances that send pages' calls (those on the HTTP event loops): each gets its share
      *     of the visitor service's connection budget
      */
-    public Shared(Cache<JsonObject> store, int senders) {
+    public Shared(SegmentStore store, int senders) {
       this.store = store;
       this.senders = senders;
     }
@@ -68,14 +63,14 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
       }
       options = new SegmentsOptions(config);
       visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream, senders);
-      sessions = new ReadThroughCache<>(vertx, "segments", store, options.singleFlight, options.cacheDisabled);
+      sessions = new ReadThroughCache<>(vertx, "segments", store.cache(), options.singleFlight, options.cacheDisabled);
       ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
           .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
     }
   }
 
   /** A single instance. */
-  public SegmentVerticle(Cache<JsonObject> store) {
+  public SegmentVerticle(SegmentStore store) {
     this(new Shared(store, 1));
   }
 
@@ -107,7 +102,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
     if (request.exchangeId() == null) {
       return anonymous(request, deadline);
     }
-    String key = keyOf(request);
+    String key = SegmentStore.keyOf(request);
     return sessions.get(key, deadline, flightDeadline -> callSession(request, flightDeadline)
             .map(this::entryFor)
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
@@ -117,36 +112,20 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
         .map(loaded -> toResult(loaded, request));
   }
 
-  static String keyOf(SegmentRequest request) {
-    return KEY_PREFIX + request.apiKey() + ":" + request.exchangeIdHash();
-  }
-
-  /** An anonymous shopper's answer when it already holds a session: nothing to look up. */
-  static SegmentResult anonymousWithSession(String klevuSessionId) {
-    return new SegmentResult(klevuSessionId, List.of(), 0, CacheStatus.BYPASS, false);
-  }
-
   /** An anonymous shopper keeps the session it holds; one without gets a new one (nothing to share). */
   private Future<SegmentResult> anonymous(SegmentRequest request, Deadline deadline) {
     if (request.klevuSessionId() != null) {
-      return Future.succeededFuture(anonymousWithSession(request.klevuSessionId()));
+      return Future.succeededFuture(SegmentResult.anonymous(request.klevuSessionId(), 0));
     }
-    return callSession(request, deadline).map(session -> new SegmentResult(session.getString("sessionId"),
-        List.of(), session.getInteger("ttl", 0), CacheStatus.BYPASS, false));
+    return callSession(request, deadline)
+        .map(session -> SegmentResult.anonymous(session.getString("sessionId"), session.getInteger("ttl", 0)));
   }
 
   private SegmentResult toResult(Loaded<JsonObject> loaded, SegmentRequest request) {
     if (loaded.negative()) {
-      return new SegmentResult(request.klevuSessionId(), List.of(), 0, CacheStatus.NEGATIVE, true);
+      return SegmentResult.refused(request.klevuSessionId());
     }
-    return sessionResult(loaded.value(), loaded.status());
-  }
-
-  /** A cached session ({sessionId, segments, expiresAt}) as an answer. */
-  static SegmentResult sessionResult(JsonObject value, CacheStatus status) {
-    long left = Math.max(0, (value.getLong("expiresAt", 0L) - System.currentTimeMillis()) / 1000);
-    return new SegmentResult(value.getString("sessionId"), toList(value.getJsonArray("segments")), (int) left,
-        status, false);
+    return SegmentStore.resultOf(loaded.value(), loaded.status());
   }
 
   private CacheEntry<JsonObject> entryFor(JsonObject session) {
@@ -181,7 +160,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
         return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, "visitor answer has no sessionId"));
       }
       JsonObject info = json.getJsonObject("segmentInfo");
-      List<String> segments = info == null ? List.of() : toList(info.getJsonArray("segments"));
+      List<String> segments = info == null ? List.of() : SegmentStore.toList(info.getJsonArray("segments"));
       // a missing segmentInfo or a ttl of 0 would make us ask again at once; the TTL policy clamps it
       int ttl = info == null ? 0 : info.getInteger("ttl", 0);
       return Future.succeededFuture(new JsonObject().put("sessionId", sessionId)
@@ -189,37 +168,5 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
     } catch (DecodeException | ClassCastException e) {
       return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, "visitor answer is not the expected JSON"));
     }
-  }
-
-  /** Strictly increasing trimmed non-blank strings. */
-  private static boolean isCanonical(JsonArray array) {
-    String previous = null;
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String s) || s.isBlank() || s.length() != s.trim().length()
-          || (previous != null && previous.compareTo(s) >= 0)) {
-        return false;
-      }
-      previous = s;
-    }
-    return true;
-  }
-
-  /** Sorted, de-duplicated, non-blank segment ids: the canonical form used in config keys and {@code sids}. */
-  @SuppressWarnings("unchecked")
-  static List<String> toList(JsonArray array) {
-    if (array == null) {
-      return List.of();
-    }
-    if (isCanonical(array)) {
-      // what this verticle stored (in memory or in Redis) is canonical already: no re-sorting per page
-      return List.copyOf((List<String>) (List<?>) array.getList());
-    }
-    TreeSet<String> sorted = new TreeSet<>();
-    for (Object o : array) {
-      if (o instanceof String s && !s.isBlank()) {
-        sorted.add(s.trim());
-      }
-    }
-    return List.copyOf(sorted);
   }
 }

@@ -43,14 +43,14 @@ class CorsSameOriginTest {
 
   @Test
   void sameOriginIsTheRequestsOwnHostInEitherScheme() {
-    assertThat(HttpVerticle.sameOrigin("http://127.0.0.1:8080", "127.0.0.1:8080")).isTrue();
-    assertThat(HttpVerticle.sameOrigin("https://Edge.Shop.test", "edge.shop.test")).isTrue();
-    assertThat(HttpVerticle.sameOrigin("https://shop.test", "edge.shop.test")).isFalse();
-    assertThat(HttpVerticle.sameOrigin("http://127.0.0.1:8081", "127.0.0.1:8080")).isFalse();
-    assertThat(HttpVerticle.sameOrigin("http://127.0.0.1:8080.evil.test", "127.0.0.1:8080")).isFalse();
-    assertThat(HttpVerticle.sameOrigin("null", "127.0.0.1:8080")).isFalse();
-    assertThat(HttpVerticle.sameOrigin(null, "127.0.0.1:8080")).isFalse();
-    assertThat(HttpVerticle.sameOrigin("http://127.0.0.1:8080", null)).isFalse();
+    assertThat(SameOriginCors.sameOrigin("http://127.0.0.1:8080", "127.0.0.1:8080")).isTrue();
+    assertThat(SameOriginCors.sameOrigin("https://Edge.Shop.test", "edge.shop.test")).isTrue();
+    assertThat(SameOriginCors.sameOrigin("https://shop.test", "edge.shop.test")).isFalse();
+    assertThat(SameOriginCors.sameOrigin("http://127.0.0.1:8081", "127.0.0.1:8080")).isFalse();
+    assertThat(SameOriginCors.sameOrigin("http://127.0.0.1:8080.evil.test", "127.0.0.1:8080")).isFalse();
+    assertThat(SameOriginCors.sameOrigin("null", "127.0.0.1:8080")).isFalse();
+    assertThat(SameOriginCors.sameOrigin(null, "127.0.0.1:8080")).isFalse();
+    assertThat(SameOriginCors.sameOrigin("http://127.0.0.1:8080", null)).isFalse();
   }
 
   @Test

@@ -8,14 +8,14 @@ class PageKeyTest {
 
   @Test
   void noPartCanPassForAnother() {
-    String plain = HttpVerticle.pageKey("h1", "s1", "k", "p", null, null);
-    assertThat(HttpVerticle.pageKey("h1", "s1", "k", "p", null, null)).isEqualTo(plain);
-    assertThat(HttpVerticle.pageKey("h1", "s1", "k", null, "p", null)).isNotEqualTo(plain);
-    assertThat(HttpVerticle.pageKey("h1", "s1", "k", "p", "", null)).isNotEqualTo(plain);
-    assertThat(HttpVerticle.pageKey("h1", null, "s1", "k", "p", null)).isNotEqualTo(plain);
+    String plain = PageRequest.pageKey("h1", "s1", "k", "p", null, null);
+    assertThat(PageRequest.pageKey("h1", "s1", "k", "p", null, null)).isEqualTo(plain);
+    assertThat(PageRequest.pageKey("h1", "s1", "k", null, "p", null)).isNotEqualTo(plain);
+    assertThat(PageRequest.pageKey("h1", "s1", "k", "p", "", null)).isNotEqualTo(plain);
+    assertThat(PageRequest.pageKey("h1", null, "s1", "k", "p", null)).isNotEqualTo(plain);
     // a value carrying the separators of another part does not collide with it
-    assertThat(HttpVerticle.pageKey("h1", "s1|1:k", "x", null, null, null))
-        .isNotEqualTo(HttpVerticle.pageKey("h1", "s1", "k|1:x", null, null, null));
-    assertThat(HttpVerticle.pageKey("h2", "s1", "k", "p", null, null)).isNotEqualTo(plain);
+    assertThat(PageRequest.pageKey("h1", "s1|1:k", "x", null, null, null))
+        .isNotEqualTo(PageRequest.pageKey("h1", "s1", "k|1:x", null, null, null));
+    assertThat(PageRequest.pageKey("h2", "s1", "k", "p", null, null)).isNotEqualTo(plain);
   }
 }

@@ -1,0 +1,51 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of one request that fell back, for its answer's {@code degraded}; each fallback is also counted in
+ * {@code edge_degraded_total{step,outcome}} and logged, without shopper data.
+ */
+final class DegradedSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(DegradedSteps.class);
+
+  private final MeterRegistry registry;
+  private final List<String> steps = new ArrayList<>(2);
+
+  DegradedSteps(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** One fallback of {@code step}; {@code cause} is null when the step itself answered degraded. */
+  void record(String step, Throwable cause) {
+    Outcome outcome = cause == null ? Outcome.DEGRADED : OutcomeException.outcomeOf(cause);
+    synchronized (this) {
+      if (!steps.contains(step)) {
+        steps.add(step);
+      }
+    }
+    registry.counter("edge_degraded_total", "step", step, "outcome", outcome.tag()).increment();
+    if (cause != null && outcome != Outcome.NOT_FOUND) {
+      LOG.warn("degraded step={} outcome={} cause={}", step, outcome.tag(), cause.getMessage());
+    }
+  }
+
+  /** Steps another request's assembly recorded, taken as this request's own (a coalesced page). */
+  synchronized void addAll(List<String> others) {
+    steps.addAll(others);
+  }
+
+  synchronized boolean isEmpty() {
+    return steps.isEmpty();
+  }
+
+  synchronized List<String> list() {
+    return steps.isEmpty() ? List.of() : List.copyOf(steps);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.identity.Identity;
+import dev.edgegateway.identity.IdentityRequest;
+import dev.edgegateway.identity.IdentityService;
+import dev.edgegateway.recs.ConfigAnswer;
+import dev.edgegateway.recs.ConfigRequest;
+import dev.edgegateway.recs.RecsRequest;
+import dev.edgegateway.recs.RecsService;
+import dev.edgegateway.recs.SearchBasePath;
+import dev.edgegateway.recs.SearchRequest;
+import dev.edgegateway.wire.QueryParams;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Klevu routes @klevu/core reaches when its base URLs point at the gateway: the visitor session (segment
+ * verticle), the KMC settings (recs verticle's config, with {@code search.basePath} pointed back at us) and the
+ * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}.
+ */
+final class KlevuRoutes {
+  private final HttpOptions options;
+  private final IdentityService identity;
+  private final RecsService recs;
+  private final ShopperSegments segments;
+
+  KlevuRoutes(HttpOptions options, IdentityService identity, RecsService recs, ShopperSegments segments) {
+    this.options = options;
+    this.identity = identity;
+    this.recs = recs;
+    this.segments = segments;
+  }
+
+  /** {@code POST /klevu/visitor/public/1.0/{apiKey}/session}. */
+  void session(RoutingContext ctx) {
+    String apiKey = ctx.pathParam("apiKey");
+    if (!RequestValues.isKey(apiKey)) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key");
+    }
+    JsonObject body = RequestValues.jsonBody(ctx);
+    String sessionId = RequestValues.validSession(body.getValue("sessionId") instanceof String s ? s : null);
+    String exchangeId = null;
+    JsonObject info = body.getValue("sessionInfo") instanceof JsonObject i ? i : null;
+    JsonArray connectors = info != null && info.getValue("connectorInfo") instanceof JsonArray a ? a : null;
+    if (connectors != null) {
+      for (Object c : connectors) {
+        if (c instanceof JsonObject connector && "klaviyo".equals(connector.getValue("connectorType"))
+            && connector.getValue("exchangeId") instanceof String id) {
+          exchangeId = id;
+        }
+      }
+    }
+    Deadline deadline = Deadline.in(options.requestTimeoutMs());
+    // the identity service validates and hashes the exchange id, exactly as for a _kx link parameter
+    Future<Identity> shopper = exchangeId == null ? Future.succeededFuture(Identity.ANONYMOUS)
+        : identity.resolve(new IdentityRequest(null, null, exchangeId, null), deadline).otherwise(Identity.ANONYMOUS);
+    shopper.compose(id -> segments.klevuSession(apiKey, id, sessionId, deadline))
+        .onSuccess(seg -> {
+          ctx.response().putHeader("X-Cache", seg.cacheStatus().header());
+          Responses.json(ctx, 200, seg.degraded() ? Outcome.DEGRADED : Outcome.OK, new JsonObject()
+              .put("apikey", apiKey)
+              .put("sessionId", seg.klevuSessionId())
+              .put("segmentInfo", new JsonObject()
+                  .put("segments", new JsonArray(new ArrayList<>(seg.segments())))
+                  // never 0: the SDK would ask again in a tight loop
+                  .put("ttl", Math.max(seg.ttlSeconds(), 30))));
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** {@code GET /klevu/recommendations/{apiKey}/settings/{recsKey}}. */
+  void settings(RoutingContext ctx) {
+    String apiKey = ctx.pathParam("apiKey");
+    String recsKey = ctx.pathParam("recsKey");
+    if (!RequestValues.isKey(apiKey) || !RequestValues.isKey(recsKey)) {
+      throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key or recsKey");
+    }
+    QueryParams query = QueryParams.parse(ctx.request().query());
+    List<String> sids = RequestValues.canonicalSids(query.get("sids"));
+    RecsRequest page = new RecsRequest(apiKey, recsKey, sids, RequestValues.bounded(query.get("pid")),
+        RequestValues.bounded(query.get("gpid")), RequestValues.bounded(query.get("cp")));
+    recs.config(new ConfigRequest(page), Deadline.in(options.requestTimeoutMs()))
+        .onSuccess(answer -> {
+          ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
+          Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** {@code POST /klevu/search/{host}/{path}}: where the rewritten {@code basePath} sends the SDK's searches. */
+  void search(RoutingContext ctx) {
+    String host = ctx.pathParam("host");
+    String path = ctx.pathParam("*");
+    JsonObject body = RequestValues.jsonBody(ctx);
+    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body), Deadline.in(options.requestTimeoutMs()))
+        .onSuccess(answer -> {
+          ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
+          Responses.json(ctx, 200, Outcome.OK, answer.response());
+        })
+        .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /** Points {@code search.basePath} at our search route, keeping the original host in the path. */
+  private JsonObject rewriteBasePath(RoutingContext ctx, ConfigAnswer answer) {
+    JsonObject config = answer.config().copy();
+    JsonObject search = config.getValue("search") instanceof JsonObject s ? s : null;
+    if (search == null || !(search.getValue("basePath") instanceof String basePath)) {
+      return config;
+    }
+    SearchBasePath original = SearchBasePath.parse(basePath);
+    search.put("basePath", publicAuthority(ctx) + "/klevu/search/" + original.host() + original.path());
+    return config;
+  }
+
+  /** Our public host+path prefix, without scheme (Klevu's SDK puts {@code https://} in front). */
+  private String publicAuthority(RoutingContext ctx) {
+    String base = options.publicBaseUrl();
+    if (base.isEmpty()) {
+      String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
+      return host == null ? "localhost" : host;
+    }
+    return base.replaceFirst("^https?://", "");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.edgegateway.http;
+
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.identity.Identity;
+import dev.edgegateway.segments.SegmentRequest;
+import dev.edgegateway.segments.SegmentResult;
+import dev.edgegateway.segments.SegmentStore;
+import io.vertx.core.Future;
+
+/**
+ * The shopper's segments as the routes ask for them, from the {@link SegmentStore}: read in place when the fast
+ * path is on, else from the segment verticle; as a page step that never fails, or as the Klevu session the SDK
+ * routes and the events route want.
+ */
+final class ShopperSegments {
+  private final SegmentStore store;
+  private final String apiKey;
+  private final long budgetMs;
+  private final boolean readsInPlace;
+
+  ShopperSegments(SegmentStore store, HttpOptions options) {
+    this.store = store;
+    this.apiKey = options.apiKey();
+    this.budgetMs = options.segmentsBudgetMs();
+    this.readsInPlace = options.fastPath();
+  }
+
+  /** The shopper's segments request, with the session cookie only when it looks like a Klevu session id. */
+  SegmentRequest requestFor(Identity shopper, String sessionCookie) {
+    return new SegmentRequest(apiKey, shopper.exchangeId(), shopper.exchangeIdHash(),
+        RequestValues.validSession(sessionCookie));
+  }
+
+  /** The segments fresh in this process's memory, or null (always null with the fast path off). */
+  SegmentResult inMemory(SegmentRequest request) {
+    return readsInPlace ? store.lookupNow(request) : null;
+  }
+
+  /** Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). */
+  Future<SegmentResult> lookup(SegmentRequest request, Deadline deadline, DegradedSteps degraded) {
+    Future<SegmentResult> found = readsInPlace ? store.lookup(request, deadline, budgetMs)
+        : store.lookupRemote(request, deadline.cap(budgetMs));
+    return found.transform(ar -> {
+      if (ar.failed()) {
+        degraded.record("segments", ar.cause());
+        return Future.succeededFuture(SegmentResult.unavailable(request.klevuSessionId()));
+      }
+      if (ar.result().degraded()) {
+        degraded.record("segments", null);
+      }
+      return Future.succeededFuture(ar.result());
+    });
+  }
+
+  /** A Klevu session for the SDK's session route and the events route; degrades to the caller's own session id. */
+  Future<SegmentResult> klevuSession(String apiKey, Identity shopper, String sessionId, Deadline deadline) {
+    SegmentRequest request = new SegmentRequest(apiKey, shopper.exchangeId(), shopper.exchangeIdHash(), sessionId);
+    return store.lookupRemote(request, deadline).recover(t -> sessionId == null
+        ? Future.failedFuture(t)
+        : Future.succeededFuture(SegmentResult.unavailable(sessionId)));
+  }
+}
