@@ -74,7 +74,7 @@ public final class ReadThroughCache<V> {
     this.bypass = bypass;
     this.store = store;
     this.lease = lease == null ? LoadLease.none() : lease;
-    this.backgroundBudgetMs = flightOptions.getMaxFlightAgeMs();
+    this.backgroundBudgetMs = flightOptions.maxFlightAgeMs();
     this.flights = new SingleFlight<>(vertx, name, flightOptions);
     MeterRegistry registry = Metrics.of(vertx);
     for (CacheStatus status : CacheStatus.values()) {
@@ -222,7 +222,7 @@ public final class ReadThroughCache<V> {
     LeaseOptions timing = lease.options();
     Future<Optional<Lease>> acquiring;
     try {
-      acquiring = lease.tryAcquire(key, timing.getTtlMs());
+      acquiring = lease.tryAcquire(key, timing.ttlMs());
     } catch (RuntimeException e) {
       acquiring = Future.failedFuture(e);
     }
@@ -241,9 +241,9 @@ public final class ReadThroughCache<V> {
       // wait at most half of what the caller that started this flight has left: the other half is for
       // loading here if the holder does not deliver
       long left = Math.min(callerDeadline.remainingMillis(), flightDeadline.remainingMillis());
-      long waitMs = Math.min(timing.getWaitMs(), left / 2);
+      long waitMs = Math.min(timing.waitMs(), left / 2);
       long started = System.nanoTime();
-      return awaitHolder(key, started + waitMs * 1_000_000L, timing.getPollMs()).compose(found -> {
+      return awaitHolder(key, started + waitMs * 1_000_000L, timing.pollMs()).compose(found -> {
         leaseWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         if (found != null) {
           leaseWaitedHit.increment();

@@ -114,7 +114,7 @@ public final class HttpVerticle extends VerticleBase {
     options = HttpOptions.from(config());
     registry = Metrics.of(vertx);
     try {
-      resolver = IdentityResolver.of(new IdentityOptions(config()), registry);
+      resolver = IdentityResolver.of(IdentityOptions.from(config()), registry);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
