@@ -42,7 +42,8 @@ class WarmUpTest {
     Main.demoEnvironment(env, configuredKlevu);
     env.put("EDGE_REDIS_URL", "redis://127.0.0.1:1"); // nobody listens: a warm-up that used it would fail its rounds
 
-    WarmUp.Result result = Main.warmUp(gatewayVertx, env, WarmUpOptions.from(ConfigReader.defaults().with(Settings.WARMUP_PAGES, 24).with(Settings.WARMUP_CONCURRENCY, 3)));
+    WarmUp.Result result = Main.warmUp(gatewayVertx, env, WarmUpOptions.from(ConfigReader.defaults()
+        .with(Settings.WARMUP_PAGES, 24).with(Settings.WARMUP_CONCURRENCY, 3)));
 
     assertThat(result.rounds()).isEqualTo(24);
     // the cold page, the warm page, the segments, the anonymous page and the impression were all accepted
@@ -60,7 +61,8 @@ class WarmUpTest {
   @Test
   void aWarmUpOutOfTimeStopsAndTheStartGoesOn() throws Exception {
     WarmUp.Result result = Main.warmUp(gatewayVertx, Map.of(),
-        WarmUpOptions.from(ConfigReader.defaults().with(Settings.WARMUP_PAGES, 1_000_000).with(Settings.WARMUP_MAX_MS, 300).with(Settings.WARMUP_CONCURRENCY, 2)));
+        WarmUpOptions.from(ConfigReader.defaults().with(Settings.WARMUP_PAGES, 1_000_000)
+            .with(Settings.WARMUP_MAX_MS, 300).with(Settings.WARMUP_CONCURRENCY, 2)));
 
     assertThat(result.rounds()).isLessThan(1_000_000);
     assertThat(result.millis()).isLessThan(30_000);

@@ -36,7 +36,7 @@ public record MemoryCacheOptions(long maxEntries, long maxBytes) {
         ownBytes != null ? ownBytes : config.nonNegativeLong(Settings.CACHE_MEMORY_MAX_BYTES) / 100 * share);
   }
 
-  /** A store bounded as a cache of no listed share is with the default settings (tests, tools). */
+  /** A store bounded like a cache without a listed share under the default settings (tests, tools). */
   public static MemoryCacheOptions defaults() {
     return from(ConfigReader.defaults(), "");
   }

@@ -51,7 +51,9 @@ class LoadLeaseTest {
     this.vertx = vertx;
     this.prefix = RedisTestSupport.uniquePrefix();
     this.backend = RedisTestSupport.backendOrSkip(vertx, prefix);
-    this.lease = new RedisLoadLease(backend, LeaseOptions.from(ConfigReader.defaults().with(Settings.CACHE_LEASE_TTL_MS, 5_000).with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS).with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
+    this.lease = new RedisLoadLease(backend, LeaseOptions.from(ConfigReader.defaults()
+        .with(Settings.CACHE_LEASE_TTL_MS, 5_000).with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS)
+        .with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
   }
 
   @AfterEach
@@ -223,9 +225,11 @@ class LoadLeaseTest {
   @Test
   void redisDownMeansNoLeaseAndTheLoadGoesAhead(VertxTestContext ctx) {
     // a backend of its own, closed: every command fails at once, as while Redis is down
-    RedisBackend dead = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults().with(Settings.REDIS_URL, RedisTestSupport.URL)
+    RedisBackend dead = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL)
         .with(Settings.REDIS_KEY_PREFIX, prefix).with(Settings.REDIS_CLIENT_NAME, "lease-dead")));
-    RedisLoadLease deadLease = new RedisLoadLease(dead, LeaseOptions.from(ConfigReader.defaults().with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS).with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
+    RedisLoadLease deadLease = new RedisLoadLease(dead, LeaseOptions.from(ConfigReader.defaults()
+        .with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS).with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
     RedisCache<String> l2 = new RedisCache<>(vertx, "leaseDown", dead, ValueCodecs.string(), deadLease);
     ReadThroughCache<String> cache = new ReadThroughCache<>(vertx, "leaseDown",
         new TieredCache<>(vertx, "leaseDown", new MemoryCache<>(MemoryCacheOptions.defaults()), l2), SingleFlightOptions.defaults());

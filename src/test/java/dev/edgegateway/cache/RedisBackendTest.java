@@ -52,7 +52,8 @@ class RedisBackendTest {
 
   @Test
   void logsNeverShowCredentialsAndOnlyAUrlEnablesRedis() {
-    RedisCacheOptions options = RedisCacheOptions.from(ConfigReader.defaults().with(Settings.REDIS_URL, "redis://user:s3cret@10.0.0.5:6380/2"));
+    RedisCacheOptions options = RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, "redis://user:s3cret@10.0.0.5:6380/2"));
     assertThat(options.redactedEndpoints()).isEqualTo("redis://10.0.0.5:6380").doesNotContain("s3cret");
     assertThat(RedisCacheOptions.isConfigured(null)).isFalse();
     assertThat(RedisCacheOptions.isConfigured(new JsonObject())).isFalse();
@@ -68,7 +69,8 @@ class RedisBackendTest {
     RedisBackend checked = RedisTestSupport.backendOrSkip(vertx, prefix);
     checked.close();
     RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
-        .with(Settings.REDIS_URL, RedisTestSupport.URL).with(Settings.REDIS_KEY_PREFIX, prefix).with(Settings.REDIS_FAILURES_BEFORE_DOWN, 1)
+        .with(Settings.REDIS_URL, RedisTestSupport.URL).with(Settings.REDIS_KEY_PREFIX, prefix)
+            .with(Settings.REDIS_FAILURES_BEFORE_DOWN, 1)
         .with(Settings.REDIS_COMMAND_TIMEOUT_MS, 2_000)));
     String key = prefix + "not-a-number";
     backend.send("set", Request.cmd(Command.SET).arg(key).arg("abc").arg("PX").arg(10_000))
@@ -119,7 +121,8 @@ class RedisBackendTest {
 
   @Test
   void aClosedBackendFailsAtOnce(Vertx vertx, VertxTestContext ctx) {
-    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults().with(Settings.REDIS_URL, RedisTestSupport.URL)));
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL)));
     backend.close()
         .compose(v -> backend.send("get", Request.cmd(Command.GET).arg("x")))
         .onComplete(ctx.failing(t -> ctx.verify(() -> {

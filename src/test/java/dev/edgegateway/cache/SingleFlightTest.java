@@ -183,7 +183,8 @@ class SingleFlightTest {
 
   @Test
   void tooManyWaitersOnOneKeyAreTurnedAwayWithOverloaded(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults().with(Settings.FLIGHT_MAX_WAITERS, 5)));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_WAITERS, 5)));
     vertx.runOnContext(v -> {
       List<Future<String>> admitted = new ArrayList<>();
       for (int i = 0; i < 6; i++) { // the leader and five followers
@@ -203,7 +204,8 @@ class SingleFlightTest {
 
   @Test
   void tooManyFlightsAtOnceTurnNewLeadersAway(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults().with(Settings.FLIGHT_MAX_FLIGHTS, 2)));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_FLIGHTS, 2)));
     vertx.runOnContext(v -> {
       flights.run("a", longDeadline(), controlled());
       flights.run("b", longDeadline(), controlled());
@@ -220,7 +222,8 @@ class SingleFlightTest {
 
   @Test
   void aFlightOlderThanItsMaxAgeLetsANewcomerStartAnother(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults().with(Settings.FLIGHT_MAX_AGE_MS, 100)));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_AGE_MS, 100)));
     vertx.runOnContext(v -> {
       Future<String> first = flights.run("seg:k", longDeadline(), controlled());
       long giveUp = System.currentTimeMillis() + 5_000;

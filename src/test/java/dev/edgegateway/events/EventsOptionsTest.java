@@ -53,6 +53,7 @@ class EventsOptionsTest {
         .hasMessageContaining("batchSize");
     assertThatThrownBy(() -> EventsOptions.from(new JsonObject().put("klevu", new JsonObject().put("statsUrl", "stats.ksearchnet.com"))))
         .hasMessageContaining("statsUrl");
-    assertThatThrownBy(() -> EventsOptions.from(ConfigReader.defaults().with(Settings.EVENTS_DRAIN_MS, -1))).hasMessageContaining("shutdownDrainMs");
+    assertThatThrownBy(() -> EventsOptions.from(ConfigReader.defaults()
+        .with(Settings.EVENTS_DRAIN_MS, -1))).hasMessageContaining("shutdownDrainMs");
   }
 }

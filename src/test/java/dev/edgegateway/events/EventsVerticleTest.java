@@ -121,7 +121,8 @@ class EventsVerticleTest {
 
   @Test
   void batchesOfAtMostBatchSizeAllEventsInOrder(VertxTestContext ctx) {
-    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_IN_FLIGHT, 1).with(Settings.EVENTS_FLUSH_MS, 200));
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_IN_FLIGHT, 1)
+        .with(Settings.EVENTS_FLUSH_MS, 200));
     deploy(options)
         .compose(v -> EventsService.proxy(vertx).enqueue(new EventBatch(events(0, 120)), Deadline.in(1_000)))
         .compose(receipt -> {
@@ -216,7 +217,9 @@ class EventsVerticleTest {
   @Test
   void fullOutboxAnswersOverloaded(VertxTestContext ctx) {
     // nothing leaves: the batch size is never reached and the flush tick is far away
-    EventsOptions options = EventsOptions.from(settings().with(Settings.OUTBOX_CAPACITY, 10).with(Settings.EVENTS_BATCH_SIZE, 50).with(Settings.EVENTS_FLUSH_MS, 60_000).with(Settings.EVENTS_DRAIN_MS, 0));
+    EventsOptions options = EventsOptions.from(settings().with(Settings.OUTBOX_CAPACITY, 10)
+        .with(Settings.EVENTS_BATCH_SIZE, 50).with(Settings.EVENTS_FLUSH_MS, 60_000)
+        .with(Settings.EVENTS_DRAIN_MS, 0));
     EventsService service = EventsService.proxy(vertx);
     deploy(options).compose(verticle -> service.enqueue(new EventBatch(events(0, 8)), Deadline.in(1_000))
             .compose(first -> {
@@ -288,7 +291,8 @@ class EventsVerticleTest {
   @Test
   void stopDrainsTheOutbox(VertxTestContext ctx) {
     // partial batches would wait a minute: only the drain on undeploy sends them
-    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_FLUSH_MS, 60_000).with(Settings.EVENTS_BATCH_SIZE, 50));
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_FLUSH_MS, 60_000)
+        .with(Settings.EVENTS_BATCH_SIZE, 50));
     List<String> ids = new ArrayList<>();
     deploy(options)
         .compose(verticle -> {
@@ -311,7 +315,8 @@ class EventsVerticleTest {
   @Test
   void stopGivesUpAfterShutdownDrainMsAndKeepsTheCount(VertxTestContext ctx) {
     stub.alwaysStatus = 503;
-    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_RETRY_BACKOFF_MS, 60_000).with(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, 60_000).with(Settings.EVENTS_DRAIN_MS, 300));
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_RETRY_BACKOFF_MS, 60_000)
+        .with(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, 60_000).with(Settings.EVENTS_DRAIN_MS, 300));
     List<String> ids = new ArrayList<>();
     deploy(options)
         .compose(verticle -> {
