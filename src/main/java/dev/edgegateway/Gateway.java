@@ -6,6 +6,7 @@ import dev.edgegateway.cache.CacheFactory;
 import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.ValueCodecs;
+import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.events.EventsVerticle;
 import dev.edgegateway.http.CoalescedPage;
@@ -84,11 +85,10 @@ public final class Gateway {
     // page coalescing is a single-flight too: a plain proxy (cache mode off) has none
     SingleFlight<CoalescedPage> pages = GatewayConfig.CACHE_OFF.equals(GatewayConfig.cacheMode(config))
         ? null
-        : new SingleFlight<>(vertx, "page", new SingleFlightOptions(GatewayConfig.section(config, "cache.singleFlight")));
+        : new SingleFlight<>(vertx, "page", SingleFlightOptions.from(ConfigReader.of(config)));
     // the HTTP front reads sessions and banners in place from the stores the capability verticles write
     PageSources pageSources = new PageSources(segmentStore, banners, pages);
-    int instances = GatewayConfig.section(config, "http").getInteger("instances", 0);
-    int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    int httpInstances = http.instances() > 0 ? http.instances() : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
     int loops = eventLoops(vertx);
     int perLoop = http.colocateCapabilities() ? loops : 1;

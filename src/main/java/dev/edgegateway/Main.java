@@ -1,5 +1,6 @@
 package dev.edgegateway;
 
+import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.config.Settings;
 import dev.edgegateway.metrics.Metrics;
@@ -71,8 +72,8 @@ public final class Main {
         DemoWiring.demoEnvironment(env, sim);
       }
       JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
-      WarmUpOptions warmUp = new WarmUpOptions(config);
-      if (!demo && warmUp.isEnabled()) {
+      WarmUpOptions warmUp = WarmUpOptions.from(config);
+      if (!demo && warmUp.enabled()) {
         warmUp(vertx, env, warmUp);
       }
       Gateway gateway = await(Gateway.start(vertx, config));
@@ -96,11 +97,11 @@ public final class Main {
         .setPreferNativeTransport(nativeTransport(env)));
     // the private gateway and simulator log their own start and stop lines: this one says whose they are
     LOG.info("warm-up: up to {} rounds through a private gateway and simulator on loopback, then the gateway starts"
-        + " (EDGE_WARMUP_PAGES=0 skips it)", options.getPages());
+        + " (EDGE_WARMUP_PAGES=0 skips it)", options.pages());
     long started = System.nanoTime();
     WarmUp.Result result;
     try {
-      result = await(WarmUp.run(warmUpVertx, options), options.getMaxMs() + 30_000);
+      result = await(WarmUp.run(warmUpVertx, options), options.maxMs() + 30_000);
     } catch (Exception e) {
       // a warm-up that hangs or breaks only means a colder start, never no start
       LOG.warn("warm-up stopped ({}); starting without it", e.toString());
@@ -157,13 +158,13 @@ public final class Main {
   }
 
   /** {@code EDGE_NATIVE_TRANSPORT}: Netty's native epoll where it loads (Linux), else Java NIO. */
-  static boolean nativeTransport(Map<String, String> env) {
-    return GatewayConfig.resolve(new JsonObject(), env).getJsonObject("vertx").getBoolean("nativeTransport", true);
+  public static boolean nativeTransport(Map<String, String> env) {
+    return ConfigReader.of(GatewayConfig.resolve(new JsonObject(), env)).bool(Settings.NATIVE_TRANSPORT);
   }
 
   /** {@code EDGE_EVENT_LOOPS}, or Vert.x's own default (two per core) when unset or 0. */
-  static int eventLoops(Map<String, String> env) {
-    int configured = GatewayConfig.resolve(new JsonObject(), env).getJsonObject("vertx").getInteger("eventLoops", 0);
+  public static int eventLoops(Map<String, String> env) {
+    int configured = ConfigReader.of(GatewayConfig.resolve(new JsonObject(), env)).intValue(Settings.EVENT_LOOPS);
     return configured > 0 ? configured : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 

@@ -68,12 +68,12 @@ public final class WarmUp {
 
   private Future<Result> run() {
     long started = System.nanoTime();
-    stopAtNanos = started + options.getMaxMs() * 1_000_000L;
+    stopAtNanos = started + options.maxMs() * 1_000_000L;
     return SimulatorVerticle.start(vertx, new SimulatorOptions().setHost("127.0.0.1").setPort(0))
         .compose(sim -> Gateway.start(vertx, GatewayConfig.resolve(new JsonObject(), environment(sim)))
             .compose(gateway -> {
               port = gateway.httpPort();
-              client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(options.getConcurrency()));
+              client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(options.concurrency()));
               return drive().eventually(() -> client.close()).eventually(gateway::stop);
             })
             .eventually(sim::close))
@@ -92,9 +92,9 @@ public final class WarmUp {
 
   private Future<Void> drive() {
     Promise<Void> done = Promise.promise();
-    AtomicInteger workers = new AtomicInteger(options.getConcurrency());
+    AtomicInteger workers = new AtomicInteger(options.concurrency());
     vertx.runOnContext(v -> {
-      for (int w = 0; w < options.getConcurrency(); w++) {
+      for (int w = 0; w < options.concurrency(); w++) {
         work(() -> {
           if (workers.decrementAndGet() == 0) {
             done.complete();
@@ -107,7 +107,7 @@ public final class WarmUp {
 
   private void work(Runnable finished) {
     int round = next.getAndIncrement();
-    if (round >= options.getPages() || System.nanoTime() - stopAtNanos > 0) {
+    if (round >= options.pages() || System.nanoTime() - stopAtNanos > 0) {
       finished.run();
       return;
     }

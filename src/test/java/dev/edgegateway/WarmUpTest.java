@@ -2,7 +2,9 @@ package dev.edgegateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
 import dev.edgegateway.sim.SimCounter;
@@ -40,7 +42,8 @@ class WarmUpTest {
     DemoWiring.demoEnvironment(env, configuredKlevu);
     env.put("EDGE_REDIS_URL", "redis://127.0.0.1:1"); // nobody listens: a warm-up that used it would fail its rounds
 
-    WarmUp.Result result = Main.warmUp(gatewayVertx, env, new WarmUpOptions().setPages(24).setConcurrency(3));
+    WarmUp.Result result = Main.warmUp(gatewayVertx, env, WarmUpOptions.from(ConfigReader.defaults()
+        .with(Settings.WARMUP_PAGES, 24).with(Settings.WARMUP_CONCURRENCY, 3)));
 
     assertThat(result.rounds()).isEqualTo(24);
     // the cold page, the warm page, the segments, the anonymous page and the impression were all accepted
@@ -58,7 +61,8 @@ class WarmUpTest {
   @Test
   void aWarmUpOutOfTimeStopsAndTheStartGoesOn() throws Exception {
     WarmUp.Result result = Main.warmUp(gatewayVertx, Map.of(),
-        new WarmUpOptions().setPages(1_000_000).setMaxMs(300).setConcurrency(2));
+        WarmUpOptions.from(ConfigReader.defaults().with(Settings.WARMUP_PAGES, 1_000_000)
+            .with(Settings.WARMUP_MAX_MS, 300).with(Settings.WARMUP_CONCURRENCY, 2)));
 
     assertThat(result.rounds()).isLessThan(1_000_000);
     assertThat(result.millis()).isLessThan(30_000);
@@ -67,13 +71,13 @@ class WarmUpTest {
 
   @Test
   void theSettingsTurnItOffOrBoundIt() {
-    assertThat(new WarmUpOptions(GatewayConfig.resolve(new JsonObject(), Map.of())).getPages())
-        .isEqualTo(WarmUpOptions.DEFAULT_PAGES);
-    assertThat(new WarmUpOptions(GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_WARMUP_PAGES", "0")))
-        .isEnabled()).isFalse();
-    WarmUpOptions bounded = new WarmUpOptions(GatewayConfig.resolve(new JsonObject(),
+    assertThat(WarmUpOptions.from(GatewayConfig.resolve(new JsonObject(), Map.of())).pages())
+        .isEqualTo(Settings.WARMUP_PAGES.defaultValue());
+    assertThat(WarmUpOptions.from(GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_WARMUP_PAGES", "0")))
+        .enabled()).isFalse();
+    WarmUpOptions bounded = WarmUpOptions.from(GatewayConfig.resolve(new JsonObject(),
         Map.of("EDGE_WARMUP_PAGES", "50", "EDGE_WARMUP_MAX_MS", "1500")));
-    assertThat(bounded.getPages()).isEqualTo(50);
-    assertThat(bounded.getMaxMs()).isEqualTo(1500);
+    assertThat(bounded.pages()).isEqualTo(50);
+    assertThat(bounded.maxMs()).isEqualTo(1500);
   }
 }

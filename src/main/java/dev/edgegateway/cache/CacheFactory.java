@@ -1,5 +1,7 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,15 +34,6 @@ public final class CacheFactory {
   private static final Logger LOG = LoggerFactory.getLogger(CacheFactory.class);
 
   /**
-   * Default of {@code cache.memory.maxBytes}: 128 MiB of estimated heap for all the in-memory caches together. A
-   * fixed figure rather than a fraction of -Xmx, so the bound reads the same in the table and the metrics on every
-   * machine; it is a quarter of the 512 MB heap the load tests run with, which leaves room for the estimate
-   * being low (it counts the JSON trees, not GC headroom) and for the rest of the gateway. Before the byte bound,
-   * 100,000 entries a cache of about 4 KB each (unique product pages) allowed about 2 GB and filled that heap.
-   */
-  public static final long DEFAULT_MEMORY_MAX_BYTES = 128L << 20;
-
-  /**
    * Percent of {@code memory.maxBytes} each cache gets, from what its entries weigh and how many a storefront keeps
    * hot. Measured with the simulator's answers: a search entry (product list) about 15 KB, a banner (page body)
    * 4 KB, a config 3.5 KB, a shopper's session under 1 KB. One page context needs a config, a search and a banner,
@@ -54,19 +47,20 @@ public final class CacheFactory {
   static final int OTHER_SHARE_PERCENT = 10;
 
   private final Vertx vertx;
-  private final JsonObject config;
+  private final ConfigReader config;
   private final RedisBackend redis;
   private final LoadLease lease;
 
+  /** @param cacheConfig the {@code cache} section (read over the defaults), without {@code redis} for no Redis */
   public CacheFactory(Vertx vertx, JsonObject cacheConfig) {
     this.vertx = vertx;
-    this.config = cacheConfig == null ? new JsonObject() : cacheConfig.copy();
-    JsonObject redisJson = this.config.getJsonObject("redis");
-    this.redis = RedisCacheOptions.isConfigured(redisJson)
-        ? RedisBackend.create(vertx, new RedisCacheOptions(redisJson))
+    JsonObject cache = cacheConfig == null ? new JsonObject() : cacheConfig.copy();
+    this.config = ConfigReader.of(new JsonObject().put("cache", cache));
+    this.redis = RedisCacheOptions.isConfigured(cache.getJsonObject("redis"))
+        ? RedisBackend.create(vertx, RedisCacheOptions.from(config))
         : null;
-    LeaseOptions leaseOptions = new LeaseOptions(this.config.getJsonObject("lease"));
-    this.lease = redis != null && leaseOptions.isEnabled() ? new RedisLoadLease(redis, leaseOptions) : LoadLease.none();
+    LeaseOptions leaseOptions = LeaseOptions.from(config);
+    this.lease = redis != null && leaseOptions.enabled() ? new RedisLoadLease(redis, leaseOptions) : LoadLease.none();
     long budget = memoryMaxBytes();
     long heap = Runtime.getRuntime().maxMemory();
     if (budget > heap / 2 && heap != Long.MAX_VALUE) {
@@ -76,41 +70,32 @@ public final class CacheFactory {
   }
 
   /**
-   * The options of the in-memory store of cache {@code name}: {@code caches.<name>} overrides, else
-   * {@code memory.maxEntries} and the cache's share of {@code memory.maxBytes} ({@link #BYTE_SHARES}).
-   * {@code banners} is the recommendations' banner memo, which is not built here but is bounded the same way.
+   * The options of the in-memory store of cache {@code name} ({@link MemoryCacheOptions#from}). {@code banners} is
+   * the recommendations' banner memo, which is not built here but is bounded the same way.
    */
   public MemoryCacheOptions memoryOptions(String name) {
-    JsonObject own = config.getJsonObject("caches", new JsonObject()).getJsonObject(name, new JsonObject());
-    JsonObject memory = config.getJsonObject("memory", new JsonObject());
-    long maxEntries = own.getLong("maxEntries", memory.getLong("maxEntries", MemoryCacheOptions.DEFAULT_MAX_ENTRIES));
-    long share = BYTE_SHARES.getOrDefault(name, OTHER_SHARE_PERCENT);
-    long maxBytes = own.getLong("maxBytes", memoryMaxBytes() / 100 * share);
-    return new MemoryCacheOptions().setMaxEntries(maxEntries).setMaxBytes(maxBytes);
+    return MemoryCacheOptions.from(config, name);
   }
 
   /** {@code memory.maxBytes}: the byte budget of all in-memory caches together; 0 = entry bounds only. */
   public long memoryMaxBytes() {
-    return config.getJsonObject("memory", new JsonObject()).getLong("maxBytes", DEFAULT_MEMORY_MAX_BYTES);
+    return config.nonNegativeLong(Settings.CACHE_MEMORY_MAX_BYTES);
   }
 
   /** A cache for {@code name} (a metric tag, e.g. {@code segments}); values stored in Redis via {@code codec}. */
   public <V> Cache<V> create(String name, ValueCodec<V> codec) {
-    JsonObject own = config.getJsonObject("caches", new JsonObject()).getJsonObject(name, new JsonObject());
     MemoryCacheOptions memoryOptions = memoryOptions(name);
     MemoryCache<V> l1 = new MemoryCache<V>(memoryOptions).bindMetrics(Metrics.of(vertx), name);
     if (redis == null) {
       return l1;
     }
-    TieredCacheOptions tiered = new TieredCacheOptions()
-        .setL1MaxTtlMs(own.getLong("l1MaxTtlMs", config.getLong("l1MaxTtlMs", TieredCacheOptions.DEFAULT_L1_MAX_TTL_MS)))
-        .setL1TrackedEntries(memoryOptions.getMaxEntries());
-    return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease), tiered);
+    return new TieredCache<>(vertx, name, l1, new RedisCache<>(vertx, name, redis, codec, lease),
+        TieredCacheOptions.from(config, name));
   }
 
   /** With Redis, how long L1 may answer on its own (0 without Redis: memory is the only tier). */
   public long l1HoldMs() {
-    return redis == null ? 0 : config.getLong("l1MaxTtlMs", TieredCacheOptions.DEFAULT_L1_MAX_TTL_MS);
+    return redis == null ? 0 : config.nonNegativeLong(Settings.L1_MAX_TTL_MS);
   }
 
   /** The shared Redis client, when one is configured (for readiness checks and other Redis users). */

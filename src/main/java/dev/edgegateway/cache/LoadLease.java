@@ -1,5 +1,7 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -11,7 +13,7 @@ import java.util.Optional;
  * <ul>
  *   <li>lease taken: load, store, then {@link Lease#release()};</li>
  *   <li>lease held by another process: poll the store until the value appears, the lease goes away or the
- *       bounded wait ({@link LeaseOptions#getWaitMs()}) runs out, then load itself if nothing came;</li>
+ *       bounded wait ({@link LeaseOptions#waitMs()}) runs out, then load itself if nothing came;</li>
  *   <li>lease store unavailable (failed future): load without a lease (fail open).</li>
  * </ul>
  * A lease is advisory: a holder that dies costs the others at most one wait, and correctness never depends
@@ -33,7 +35,7 @@ public interface LoadLease {
 
   /** False for {@link #none()}: callers skip the lease altogether. */
   default boolean isEnabled() {
-    return options().isEnabled();
+    return options().enabled();
   }
 
   /** The lease of an unshared store: disabled, never acquired. */
@@ -44,7 +46,7 @@ public interface LoadLease {
   /** The do-nothing lease. */
   final class NoLease implements LoadLease {
     static final NoLease INSTANCE = new NoLease();
-    private static final LeaseOptions OFF = new LeaseOptions().setEnabled(false);
+    private static final LeaseOptions OFF = LeaseOptions.from(ConfigReader.defaults().with(Settings.CACHE_LEASE_ENABLED, false));
 
     private NoLease() {
     }

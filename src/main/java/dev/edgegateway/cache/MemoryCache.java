@@ -53,16 +53,16 @@ public final class MemoryCache<V> implements Cache<V> {
             onEvicted.accept(key, entry);
           }
         });
-    if (options.getMaxBytes() > 0) {
+    if (options.maxBytes() > 0) {
       long minEntryBytes = options.minEntryBytes();
-      builder.maximumWeight(options.getMaxBytes())
+      builder.maximumWeight(options.maxBytes())
           .weigher((String key, CacheEntry<V> entry) -> {
             // once per write; a read never weighs
             long bytes = Weights.entry(key, entry.value() == null ? 0 : valueBytes.applyAsLong(entry.value()));
             return (int) Math.min(Integer.MAX_VALUE, Math.max(minEntryBytes, bytes));
           });
     } else {
-      builder.maximumSize(options.getMaxEntries());
+      builder.maximumSize(options.maxEntries());
     }
     this.store = builder
         .expireAfter(new Expiry<String, CacheEntry<V>>() {
@@ -176,10 +176,10 @@ public final class MemoryCache<V> implements Cache<V> {
    * shopper data). The meters hold this store weakly; call once per name and registry.
    */
   public MemoryCache<V> bindMetrics(MeterRegistry registry, String name) {
-    if (options.getMaxBytes() > 0) {
+    if (options.maxBytes() > 0) {
       Gauge.builder("edge_cache_memory_bytes", this, MemoryCache::weightedBytes).tag("cache", name)
           .description("Estimated heap bytes held by an in-memory cache").baseUnit("bytes").register(registry);
-      Gauge.builder("edge_cache_memory_max_bytes", options, MemoryCacheOptions::getMaxBytes).tag("cache", name)
+      Gauge.builder("edge_cache_memory_max_bytes", options, MemoryCacheOptions::maxBytes).tag("cache", name)
           .description("Byte budget of an in-memory cache").baseUnit("bytes").register(registry);
     }
     Gauge.builder("edge_cache_memory_entries", this, MemoryCache::estimatedSize).tag("cache", name)

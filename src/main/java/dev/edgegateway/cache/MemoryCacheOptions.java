@@ -1,57 +1,44 @@
 package dev.edgegateway.cache;
 
-import io.vertx.core.json.JsonObject;
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 
 /**
  * Options of one in-process store: a byte budget and an entry bound. Both act: an entry is charged its estimated
  * heap bytes ({@link Weights}), and never less than {@code maxBytes / maxEntries}, so the store holds at most
  * {@code maxBytes} estimated bytes and at most {@code maxEntries} entries. With {@code maxBytes} 0 only the entry
  * bound acts (no weighing at all).
+ *
+ * @param maxEntries upper bound on entries; the least recently and frequently used go first (W-TinyLFU)
+ * @param maxBytes upper bound on the estimated heap bytes of the entries (W-TinyLFU by weight); 0 = entry bound only
  */
-public final class MemoryCacheOptions {
-  public static final long DEFAULT_MAX_ENTRIES = 100_000;
-  /**
-   * Byte budget of one store built without a configuration (tests, tools). The gateway's caches get their share
-   * of {@code cache.memory.maxBytes} instead ({@link CacheFactory}).
-   */
-  public static final long DEFAULT_MAX_BYTES = 32L << 20;
+public record MemoryCacheOptions(long maxEntries, long maxBytes) {
 
-  private long maxEntries = DEFAULT_MAX_ENTRIES;
-  private long maxBytes = DEFAULT_MAX_BYTES;
-
-  public MemoryCacheOptions() {
-  }
-
-  /** {@code {"maxEntries": 100000, "maxBytes": 33554432}}; {@code maxBytes} here is this one store's budget. */
-  public MemoryCacheOptions(JsonObject json) {
-    setMaxEntries(json.getLong("maxEntries", DEFAULT_MAX_ENTRIES));
-    setMaxBytes(json.getLong("maxBytes", DEFAULT_MAX_BYTES));
-  }
-
-  /** Upper bound on entries; the least recently and frequently used go first (W-TinyLFU). */
-  public long getMaxEntries() {
-    return maxEntries;
-  }
-
-  public MemoryCacheOptions setMaxEntries(long maxEntries) {
+  public MemoryCacheOptions {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
-    this.maxEntries = maxEntries;
-    return this;
-  }
-
-  /** Upper bound on the estimated heap bytes of the entries (W-TinyLFU by weight); 0 = entry bound only. */
-  public long getMaxBytes() {
-    return maxBytes;
-  }
-
-  public MemoryCacheOptions setMaxBytes(long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
-    this.maxBytes = maxBytes;
-    return this;
+  }
+
+  /**
+   * The store of cache {@code name}: {@code cache.caches.<name>} overrides, else {@code cache.memory.maxEntries} and
+   * the cache's share of {@code cache.memory.maxBytes} ({@link CacheFactory#BYTE_SHARES}).
+   */
+  public static MemoryCacheOptions from(ConfigReader config, String name) {
+    Long ownEntries = config.optionalNonNegativeLong("cache.caches." + name + ".maxEntries");
+    Long ownBytes = config.optionalNonNegativeLong("cache.caches." + name + ".maxBytes");
+    long share = CacheFactory.BYTE_SHARES.getOrDefault(name, CacheFactory.OTHER_SHARE_PERCENT);
+    return new MemoryCacheOptions(
+        ownEntries != null ? ownEntries : config.positiveLong(Settings.CACHE_MAX_ENTRIES),
+        ownBytes != null ? ownBytes : config.nonNegativeLong(Settings.CACHE_MEMORY_MAX_BYTES) / 100 * share);
+  }
+
+  /** A store bounded like a cache without a listed share under the default settings (tests, tools). */
+  public static MemoryCacheOptions defaults() {
+    return from(ConfigReader.defaults(), "");
   }
 
   /** The least an entry is charged, so that the byte budget also keeps the entry bound; 0 without a byte budget. */

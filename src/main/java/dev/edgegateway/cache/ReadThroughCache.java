@@ -75,7 +75,7 @@ public final class ReadThroughCache<V> {
     this.bypass = bypass;
     this.store = store;
     this.lease = lease == null ? LoadLease.none() : lease;
-    this.backgroundBudgetMs = flightOptions.getMaxFlightAgeMs();
+    this.backgroundBudgetMs = flightOptions.maxFlightAgeMs();
     this.flights = new SingleFlight<>(vertx, name, flightOptions);
     MeterRegistry registry = Metrics.of(vertx);
     for (CacheStatus status : CacheStatus.values()) {
@@ -207,7 +207,7 @@ public final class ReadThroughCache<V> {
   private Future<CacheEntry<V>> loadUnderLease(String key, Deadline callerDeadline, Deadline flightDeadline,
       Function<Deadline, Future<CacheEntry<V>>> loader) {
     LeaseOptions timing = lease.options();
-    Future<Optional<Lease>> acquiring = Futures.attempt(() -> lease.tryAcquire(key, timing.getTtlMs()));
+    Future<Optional<Lease>> acquiring = Futures.attempt(() -> lease.tryAcquire(key, timing.ttlMs()));
     return acquiring.transform(ar -> {
       if (ar.failed() || ar.result() == null) {
         // Redis down, slow or refusing: no lease, load as if there were none (fail open)
@@ -223,9 +223,9 @@ public final class ReadThroughCache<V> {
       // wait at most half of what the caller that started this flight has left: the other half is for
       // loading here if the holder does not deliver
       long left = Math.min(callerDeadline.remainingMillis(), flightDeadline.remainingMillis());
-      long waitMs = Math.min(timing.getWaitMs(), left / 2);
+      long waitMs = Math.min(timing.waitMs(), left / 2);
       long started = System.nanoTime();
-      return awaitHolder(key, started + waitMs * 1_000_000L, timing.getPollMs()).compose(found -> {
+      return awaitHolder(key, started + waitMs * 1_000_000L, timing.pollMs()).compose(found -> {
         leaseWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         if (found != null) {
           leaseWaitedHit.increment();

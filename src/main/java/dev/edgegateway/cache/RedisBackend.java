@@ -62,10 +62,10 @@ public final class RedisBackend {
 
   private RedisBackend(Vertx vertx, RedisCacheOptions options) {
     this.vertx = vertx;
-    this.options = new RedisCacheOptions(options);
+    this.options = options;
     this.redis = Redis.createClient(vertx, this.options.toRedisOptions());
     this.registry = Metrics.of(vertx);
-    this.clientTag = this.options.getClientName();
+    this.clientTag = this.options.clientName();
     Gauge.builder("edge_redis_up", this, backend -> backend.isHealthy() ? 1 : 0)
         .tag("client", clientTag)
         .description("1 while the Redis cache tier answers, 0 while it is considered down")
@@ -81,7 +81,7 @@ public final class RedisBackend {
   public static RedisBackend create(Vertx vertx, RedisCacheOptions options) {
     RedisBackend backend = new RedisBackend(vertx, options);
     LOG.info("redis cache tier: client={} type={} endpoints={} commandTimeoutMs={}", backend.clientTag,
-        backend.options.getType(), backend.options.redactedEndpoints(), backend.options.getCommandTimeoutMs());
+        backend.options.type(), backend.options.redactedEndpoints(), backend.options.commandTimeoutMs());
     backend.send("ping", Request.cmd(Command.PING));
     return backend;
   }
@@ -97,7 +97,7 @@ public final class RedisBackend {
 
   /** The full Redis key of a cache key: {@code <prefix><key>}. */
   public String key(String key) {
-    return options.getKeyPrefix() + key;
+    return options.keyPrefix() + key;
   }
 
   /**
@@ -125,7 +125,7 @@ public final class RedisBackend {
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
-    return sent.timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS).transform(ar -> {
+    return sent.timeout(options.commandTimeoutMs(), TimeUnit.MILLISECONDS).transform(ar -> {
       m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         m.ok.increment();
@@ -174,7 +174,7 @@ public final class RedisBackend {
 
   private void countFailure(boolean connectionLoss, String reason) {
     int failures = consecutiveFailures.incrementAndGet();
-    if (connectionLoss || failures >= options.getFailuresBeforeDown()) {
+    if (connectionLoss || failures >= options.failuresBeforeDown()) {
       markDown(reason);
     }
   }
@@ -185,8 +185,8 @@ public final class RedisBackend {
     }
     wentDown.increment();
     LOG.warn("redis cache tier down (client={}, {}): serving from memory and upstreams, probing every {}..{} ms",
-        clientTag, reason, options.getReconnectInitialBackoffMs(), options.getReconnectMaxBackoffMs());
-    scheduleProbe(options.getReconnectInitialBackoffMs());
+        clientTag, reason, options.reconnectInitialBackoffMs(), options.reconnectMaxBackoffMs());
+    scheduleProbe(options.reconnectInitialBackoffMs());
   }
 
   private void scheduleProbe(long delayMs) {
@@ -208,7 +208,7 @@ public final class RedisBackend {
     CommandMeters m = meters.computeIfAbsent("probe", this::newMeters);
     long started = System.nanoTime();
     Future<Response> ping = Futures.attempt(() -> redis.send(Request.cmd(Command.PING)));
-    ping.timeout(options.getConnectTimeoutMs() + options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
+    ping.timeout(options.connectTimeoutMs() + options.commandTimeoutMs(), TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
           if (ar.succeeded()) {
@@ -220,7 +220,7 @@ public final class RedisBackend {
             }
           } else {
             (ar.cause() instanceof TimeoutException ? m.timeout : m.error).increment();
-            scheduleProbe(Math.min(lastDelayMs * 2, options.getReconnectMaxBackoffMs()));
+            scheduleProbe(Math.min(lastDelayMs * 2, options.reconnectMaxBackoffMs()));
           }
         });
   }

@@ -1,5 +1,7 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
@@ -7,94 +9,60 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Options of the Redis tier (one {@link RedisBackend}: one client, one connection pool). JSON keys are the
- * property names, e.g. {@code {"connectionString": "redis://10.0.0.5:6379", "commandTimeoutMs": 50}}.
- * A connection string may carry credentials ({@code redis://:secret@host:6379/0}); they are never logged.
+ * Options of the Redis tier (one {@link RedisBackend}: one client, one connection pool), the {@code cache.redis}
+ * settings. A connection string may carry credentials ({@code redis://:secret@host:6379/0}); they are never logged.
+ *
+ * @param endpoints Redis connection strings: one for standalone, the sentinels or the cluster seed nodes otherwise
+ * @param maxPoolSize connections in the pool (per endpoint), all event loops together; the pooled client sends one
+ *     command per connection at a time, so this is also the number of commands in the air at once
+ * @param commandTimeoutMs bound on every cache command, connection wait included
+ * @param connectTimeoutMs TCP connect timeout of new pooled connections; also bounds a recovery probe
+ * @param failuresBeforeDown consecutive failed or timed-out commands that mark Redis down; a refused connection
+ *     does at once
+ * @param keyPrefix prepended to every key: namespace and format version, bumped when the stored format changes
+ * @param clientName the {@code client} tag of the Redis metrics: give each backend of one process its own, since
+ *     the {@code edge_redis_up} gauge of a second backend with the same name would not be registered
  */
-public final class RedisCacheOptions {
-  /** Where Redis listens when nothing else is configured. */
-  public static final String DEFAULT_CONNECTION_STRING = "redis://127.0.0.1:6379";
-  /** A single Redis server (or a proxy in front of several). */
-  public static final RedisClientType DEFAULT_TYPE = RedisClientType.STANDALONE;
-  /** Sentinel only: the name of the monitored master. */
-  public static final String DEFAULT_MASTER_NAME = "mymaster";
-  /** Sentinel only: which node to talk to; the cache writes, so the master. */
-  public static final RedisRole DEFAULT_ROLE = RedisRole.MASTER;
-  /**
-   * Connections in the pool (per endpoint), all event loops together. The pooled client sends one command
-   * per connection at a time, so this is also the number of commands in the air at once.
-   */
-  public static final int DEFAULT_MAX_POOL_SIZE = 16;
-  /** Commands that may wait for a pooled connection before the pool rejects new ones (a fast failure). */
-  public static final int DEFAULT_MAX_POOL_WAITING = 1_024;
-  /** Commands that may be in the air on one connection before the client rejects new ones. */
-  public static final int DEFAULT_MAX_WAITING_HANDLERS = 2_048;
-  /** Bound on every cache command, connection wait included: Redis can never hold a request longer. */
-  public static final long DEFAULT_COMMAND_TIMEOUT_MS = 50;
-  /** TCP connect timeout of new pooled connections; also bounds a recovery probe. */
-  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 500;
-  /** Consecutive failed or timed-out commands after which Redis is considered down. */
-  public static final int DEFAULT_FAILURES_BEFORE_DOWN = 3;
-  /** First pause between recovery probes (PING) while Redis is down; doubled after each failed probe. */
-  public static final long DEFAULT_RECONNECT_INITIAL_BACKOFF_MS = 100;
-  /** Longest pause between recovery probes. */
-  public static final long DEFAULT_RECONNECT_MAX_BACKOFF_MS = 1_000;
-  /** Prefix of every key: namespace and format version, bumped when the stored format changes. */
-  public static final String DEFAULT_KEY_PREFIX = "edge:v1:";
-  /** Value of the {@code client} metric tag, to tell several Redis clients of one process apart. */
-  public static final String DEFAULT_CLIENT_NAME = "default";
+public record RedisCacheOptions(List<String> endpoints, RedisClientType type, String masterName, RedisRole role,
+    int maxPoolSize, int maxPoolWaiting, int maxWaitingHandlers, long commandTimeoutMs, int connectTimeoutMs,
+    int failuresBeforeDown, long reconnectInitialBackoffMs, long reconnectMaxBackoffMs, String keyPrefix,
+    String clientName) {
+  /** Where Redis is looked for when the settings name none (tests, tools): the gateway then uses no Redis at all. */
+  public static final String LOCAL_REDIS = "redis://127.0.0.1:6379";
 
-  private List<String> endpoints = new ArrayList<>(List.of(DEFAULT_CONNECTION_STRING));
-  private RedisClientType type = DEFAULT_TYPE;
-  private String masterName = DEFAULT_MASTER_NAME;
-  private RedisRole role = DEFAULT_ROLE;
-  private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
-  private int maxPoolWaiting = DEFAULT_MAX_POOL_WAITING;
-  private int maxWaitingHandlers = DEFAULT_MAX_WAITING_HANDLERS;
-  private long commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
-  private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
-  private int failuresBeforeDown = DEFAULT_FAILURES_BEFORE_DOWN;
-  private long reconnectInitialBackoffMs = DEFAULT_RECONNECT_INITIAL_BACKOFF_MS;
-  private long reconnectMaxBackoffMs = DEFAULT_RECONNECT_MAX_BACKOFF_MS;
-  private String keyPrefix = DEFAULT_KEY_PREFIX;
-  private String clientName = DEFAULT_CLIENT_NAME;
-
-  public RedisCacheOptions() {
-  }
-
-  public RedisCacheOptions(RedisCacheOptions other) {
-    this(other.toJson());
-  }
-
-  /**
-   * Reads the options from JSON. {@code endpoints} (an array) wins over {@code connectionString};
-   * {@code type} and {@code role} are case-insensitive enum names.
-   */
-  public RedisCacheOptions(JsonObject json) {
-    JsonArray list = json.getJsonArray("endpoints");
-    if (list != null && !list.isEmpty()) {
-      List<String> given = new ArrayList<>();
-      list.forEach(e -> given.add(String.valueOf(e)));
-      setEndpoints(given);
-    } else {
-      setConnectionString(json.getString("connectionString", DEFAULT_CONNECTION_STRING));
+  public RedisCacheOptions {
+    if (endpoints == null || endpoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one Redis endpoint is needed");
     }
-    setType(RedisClientType.valueOf(json.getString("type", DEFAULT_TYPE.name()).toUpperCase(Locale.ROOT)));
-    setMasterName(json.getString("masterName", DEFAULT_MASTER_NAME));
-    setRole(RedisRole.valueOf(json.getString("role", DEFAULT_ROLE.name()).toUpperCase(Locale.ROOT)));
-    setMaxPoolSize(json.getInteger("maxPoolSize", DEFAULT_MAX_POOL_SIZE));
-    setMaxPoolWaiting(json.getInteger("maxPoolWaiting", DEFAULT_MAX_POOL_WAITING));
-    setMaxWaitingHandlers(json.getInteger("maxWaitingHandlers", DEFAULT_MAX_WAITING_HANDLERS));
-    setCommandTimeoutMs(json.getLong("commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS));
-    setConnectTimeoutMs(json.getInteger("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS));
-    setFailuresBeforeDown(json.getInteger("failuresBeforeDown", DEFAULT_FAILURES_BEFORE_DOWN));
-    setReconnectInitialBackoffMs(json.getLong("reconnectInitialBackoffMs", DEFAULT_RECONNECT_INITIAL_BACKOFF_MS));
-    setReconnectMaxBackoffMs(json.getLong("reconnectMaxBackoffMs", DEFAULT_RECONNECT_MAX_BACKOFF_MS));
-    setKeyPrefix(json.getString("keyPrefix", DEFAULT_KEY_PREFIX));
-    setClientName(json.getString("clientName", DEFAULT_CLIENT_NAME));
+    endpoints = List.copyOf(endpoints);
+  }
+
+  /** {@code cache.redis.endpoints} when given, else {@code cache.redis.connectionString}. */
+  public static RedisCacheOptions from(ConfigReader config) {
+    List<String> endpoints = config.list(Settings.REDIS_ENDPOINTS);
+    String url = config.string(Settings.REDIS_URL);
+    return new RedisCacheOptions(
+        !endpoints.isEmpty() ? endpoints : List.of(url.isBlank() ? LOCAL_REDIS : url),
+        config.enumValue(Settings.REDIS_TYPE, RedisClientType.class),
+        config.string(Settings.REDIS_MASTER_NAME),
+        config.enumValue(Settings.REDIS_ROLE, RedisRole.class),
+        config.positiveInt(Settings.REDIS_POOL_SIZE),
+        config.positiveInt(Settings.REDIS_POOL_WAITING),
+        config.positiveInt(Settings.REDIS_MAX_WAITING_HANDLERS),
+        config.positiveLong(Settings.REDIS_COMMAND_TIMEOUT_MS),
+        config.positiveInt(Settings.REDIS_CONNECT_TIMEOUT_MS),
+        config.positiveInt(Settings.REDIS_FAILURES_BEFORE_DOWN),
+        config.positiveLong(Settings.REDIS_RECONNECT_INITIAL_BACKOFF_MS),
+        config.positiveLong(Settings.REDIS_RECONNECT_MAX_BACKOFF_MS),
+        config.string(Settings.REDIS_KEY_PREFIX),
+        config.stringOrDefault(Settings.REDIS_CLIENT_NAME));
+  }
+
+  /** The default settings' Redis tier, on {@link #LOCAL_REDIS}. */
+  public static RedisCacheOptions defaults() {
+    return from(ConfigReader.defaults());
   }
 
   /** Whether a cache configuration names a Redis server at all (otherwise the cache stays in memory). */
@@ -159,178 +127,8 @@ public final class RedisCacheOptions {
     return String.join(",", shown);
   }
 
-  /** Redis connection strings: one for standalone, the sentinels or the cluster seed nodes otherwise. */
-  public List<String> getEndpoints() {
-    return endpoints;
-  }
-
-  public RedisCacheOptions setEndpoints(List<String> endpoints) {
-    if (endpoints == null || endpoints.isEmpty()) {
-      throw new IllegalArgumentException("at least one Redis endpoint is needed");
-    }
-    this.endpoints = new ArrayList<>(endpoints);
-    return this;
-  }
-
-  /** Replaces the endpoints with this one connection string. */
-  public RedisCacheOptions setConnectionString(String connectionString) {
-    if (connectionString == null || connectionString.isBlank()) {
-      throw new IllegalArgumentException("connectionString must not be blank");
-    }
-    this.endpoints = new ArrayList<>(List.of(connectionString));
-    return this;
-  }
-
-  /** Adds an endpoint (another sentinel or cluster seed). */
-  public RedisCacheOptions addConnectionString(String connectionString) {
-    this.endpoints.add(connectionString);
-    return this;
-  }
-
-  /** STANDALONE, SENTINEL or CLUSTER. */
-  public RedisClientType getType() {
-    return type;
-  }
-
-  public RedisCacheOptions setType(RedisClientType type) {
-    this.type = java.util.Objects.requireNonNull(type, "type");
-    return this;
-  }
-
-  /** Sentinel master name. */
-  public String getMasterName() {
-    return masterName;
-  }
-
-  public RedisCacheOptions setMasterName(String masterName) {
-    this.masterName = masterName;
-    return this;
-  }
-
-  /** Sentinel role to connect to. */
-  public RedisRole getRole() {
-    return role;
-  }
-
-  public RedisCacheOptions setRole(RedisRole role) {
-    this.role = java.util.Objects.requireNonNull(role, "role");
-    return this;
-  }
-
-  /** Pooled connections per endpoint. */
-  public int getMaxPoolSize() {
-    return maxPoolSize;
-  }
-
-  public RedisCacheOptions setMaxPoolSize(int maxPoolSize) {
-    this.maxPoolSize = positive(maxPoolSize, "maxPoolSize");
-    return this;
-  }
-
-  /** Requests waiting for a pooled connection before new ones are rejected. */
-  public int getMaxPoolWaiting() {
-    return maxPoolWaiting;
-  }
-
-  public RedisCacheOptions setMaxPoolWaiting(int maxPoolWaiting) {
-    this.maxPoolWaiting = positive(maxPoolWaiting, "maxPoolWaiting");
-    return this;
-  }
-
-  /** Commands in the air per connection before new ones are rejected. */
-  public int getMaxWaitingHandlers() {
-    return maxWaitingHandlers;
-  }
-
-  public RedisCacheOptions setMaxWaitingHandlers(int maxWaitingHandlers) {
-    this.maxWaitingHandlers = positive(maxWaitingHandlers, "maxWaitingHandlers");
-    return this;
-  }
-
-  /** Bound on each command (GET, SET, DEL), including the wait for a connection. */
-  public long getCommandTimeoutMs() {
-    return commandTimeoutMs;
-  }
-
-  public RedisCacheOptions setCommandTimeoutMs(long commandTimeoutMs) {
-    this.commandTimeoutMs = positive(commandTimeoutMs, "commandTimeoutMs");
-    return this;
-  }
-
-  /** TCP connect timeout of new connections; also the bound on one recovery probe. */
-  public int getConnectTimeoutMs() {
-    return connectTimeoutMs;
-  }
-
-  public RedisCacheOptions setConnectTimeoutMs(int connectTimeoutMs) {
-    this.connectTimeoutMs = positive(connectTimeoutMs, "connectTimeoutMs");
-    return this;
-  }
-
-  /** Consecutive failures (errors or timeouts) that mark Redis down; a refused connection does at once. */
-  public int getFailuresBeforeDown() {
-    return failuresBeforeDown;
-  }
-
-  public RedisCacheOptions setFailuresBeforeDown(int failuresBeforeDown) {
-    this.failuresBeforeDown = positive(failuresBeforeDown, "failuresBeforeDown");
-    return this;
-  }
-
-  /** First pause between recovery probes. */
-  public long getReconnectInitialBackoffMs() {
-    return reconnectInitialBackoffMs;
-  }
-
-  public RedisCacheOptions setReconnectInitialBackoffMs(long reconnectInitialBackoffMs) {
-    this.reconnectInitialBackoffMs = positive(reconnectInitialBackoffMs, "reconnectInitialBackoffMs");
-    return this;
-  }
-
-  /** Longest pause between recovery probes. */
-  public long getReconnectMaxBackoffMs() {
-    return reconnectMaxBackoffMs;
-  }
-
-  public RedisCacheOptions setReconnectMaxBackoffMs(long reconnectMaxBackoffMs) {
-    this.reconnectMaxBackoffMs = positive(reconnectMaxBackoffMs, "reconnectMaxBackoffMs");
-    return this;
-  }
-
-  /** Prepended to every key: {@code <prefix><key>}. */
-  public String getKeyPrefix() {
-    return keyPrefix;
-  }
-
-  public RedisCacheOptions setKeyPrefix(String keyPrefix) {
-    this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
-    return this;
-  }
-
-  /**
-   * The {@code client} tag of the Redis metrics. Give each backend of one process its own name: the
-   * {@code edge_redis_up} gauge of a second backend with the same name would not be registered.
-   */
-  public String getClientName() {
-    return clientName;
-  }
-
-  public RedisCacheOptions setClientName(String clientName) {
-    this.clientName = java.util.Objects.requireNonNull(clientName, "clientName");
-    return this;
-  }
-
-  private static int positive(int value, String name) {
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be positive");
-    }
-    return value;
-  }
-
-  private static long positive(long value, String name) {
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be positive");
-    }
-    return value;
+  @Override
+  public String toString() {
+    return "RedisCacheOptions" + toJson().put("endpoints", redactedEndpoints()).encode();
   }
 }

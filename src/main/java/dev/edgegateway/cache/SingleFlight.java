@@ -80,7 +80,7 @@ public final class SingleFlight<V> {
     while (true) {
       Flight<V> current = flights.get(key);
       if (current != null && !isTooOld(current)) {
-        if (current.followers.incrementAndGet() > options.getMaxWaitersPerKey()) {
+        if (current.followers.incrementAndGet() > options.maxWaitersPerKey()) {
           current.followers.decrementAndGet();
           rejected.increment();
           return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "too many waiters on one key", 1));
@@ -88,7 +88,7 @@ public final class SingleFlight<V> {
         followers.increment();
         return waitFor(current, waiterDeadline);
       }
-      if (current == null && flights.size() >= options.getMaxFlights()) {
+      if (current == null && flights.size() >= options.maxFlights()) {
         rejected.increment();
         return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "too many flights in the air", 1));
       }
@@ -114,13 +114,13 @@ public final class SingleFlight<V> {
   }
 
   private boolean isTooOld(Flight<V> flight) {
-    return System.nanoTime() - flight.startedNanos > options.getMaxFlightAgeMs() * 1_000_000L;
+    return System.nanoTime() - flight.startedNanos > options.maxFlightAgeMs() * 1_000_000L;
   }
 
   private void launch(String key, Flight<V> flight, Function<Deadline, Future<V>> loader) {
     Future<V> loading;
     try {
-      loading = loader.apply(Deadline.in(options.getMaxFlightAgeMs()));
+      loading = loader.apply(Deadline.in(options.maxFlightAgeMs()));
       if (loading == null) {
         loading = Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader returned no future"));
       }

@@ -40,16 +40,16 @@ public final class TieredCache<V> implements Cache<V> {
   private final Counter revalidationFailed;
 
   public TieredCache(Vertx vertx, String name, MemoryCache<V> l1, Cache<V> l2) {
-    this(vertx, name, l1, l2, new TieredCacheOptions());
+    this(vertx, name, l1, l2, TieredCacheOptions.defaults());
   }
 
   public TieredCache(Vertx vertx, String name, MemoryCache<V> l1, Cache<V> l2, TieredCacheOptions options) {
     this.l1 = l1;
     this.l2 = l2;
-    this.l1Holds = options.getL1MaxTtlMs() <= 0 ? null : Caffeine.newBuilder()
+    this.l1Holds = options.l1MaxTtlMs() <= 0 ? null : Caffeine.newBuilder()
         .executor(LoopUpkeep.INSTANCE)
-        .maximumSize(options.getL1TrackedEntries())
-        .expireAfterWrite(options.getL1MaxTtlMs(), TimeUnit.MILLISECONDS)
+        .maximumSize(options.l1TrackedEntries())
+        .expireAfterWrite(options.l1MaxTtlMs(), TimeUnit.MILLISECONDS)
         .<String, CacheEntry<V>>build();
     if (l1Holds != null) {
       // a hold refers to its entry: dropped with it, or an entry L1 evicted for bytes stays alive until its hold ends

@@ -1,6 +1,7 @@
 package dev.edgegateway.cache;
 
-import io.vertx.core.json.JsonObject;
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -8,39 +9,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * ±jitter so entries written together do not expire together, then the stale-while-revalidate and
  * stale-if-error windows on top.
  */
-public final class TtlPolicy {
-  public static final double DEFAULT_JITTER = 0.1;
-  public static final long DEFAULT_STALE_WHILE_REVALIDATE_S = 30;
-  public static final long DEFAULT_STALE_IF_ERROR_S = 3_600;
-  public static final long DEFAULT_NEGATIVE_TTL_S = 30;
+public record TtlPolicy(long minSeconds, long maxSeconds, double jitter, long staleWhileRevalidateSeconds,
+    long staleIfErrorSeconds, long negativeSeconds) {
 
-  private final long minSeconds;
-  private final long maxSeconds;
-  private final double jitter;
-  private final long staleWhileRevalidateMs;
-  private final long staleIfErrorMs;
-  private final long negativeMs;
-
-  public TtlPolicy(long minSeconds, long maxSeconds, double jitter, long staleWhileRevalidateSeconds,
-      long staleIfErrorSeconds, long negativeSeconds) {
+  public TtlPolicy {
     if (minSeconds < 0 || maxSeconds < minSeconds) {
       throw new IllegalArgumentException("need 0 <= min <= max TTL, got " + minSeconds + ".." + maxSeconds);
     }
-    this.minSeconds = minSeconds;
-    this.maxSeconds = maxSeconds;
-    this.jitter = Math.max(0, Math.min(0.5, jitter));
-    this.staleWhileRevalidateMs = staleWhileRevalidateSeconds * 1000;
-    this.staleIfErrorMs = staleIfErrorSeconds * 1000;
-    this.negativeMs = negativeSeconds * 1000;
+    jitter = Math.max(0, Math.min(0.5, jitter));
   }
 
-  /** Reads the shared windows from the {@code cache} section; min/max come from the caller. */
-  public static TtlPolicy fromCacheConfig(JsonObject cache, long minSeconds, long maxSeconds) {
+  /** The shared windows of the {@code cache} settings; min/max come from the caller. */
+  public static TtlPolicy from(ConfigReader config, long minSeconds, long maxSeconds) {
     return new TtlPolicy(minSeconds, maxSeconds,
-        cache.getDouble("ttlJitter", DEFAULT_JITTER),
-        cache.getLong("staleWhileRevalidateSeconds", DEFAULT_STALE_WHILE_REVALIDATE_S),
-        cache.getLong("staleIfErrorSeconds", DEFAULT_STALE_IF_ERROR_S),
-        cache.getLong("negativeTtlSeconds", DEFAULT_NEGATIVE_TTL_S));
+        config.doubleValue(Settings.TTL_JITTER),
+        config.nonNegativeLong(Settings.STALE_WHILE_REVALIDATE_S),
+        config.nonNegativeLong(Settings.STALE_IF_ERROR_S),
+        config.nonNegativeLong(Settings.NEGATIVE_TTL_S));
   }
 
   /** The clamped TTL in milliseconds, before jitter. */
@@ -59,14 +44,14 @@ public final class TtlPolicy {
   }
 
   public <V> CacheEntry<V> entry(V value, long ttlSeconds) {
-    return CacheEntry.of(value, freshMillis(ttlSeconds), staleWhileRevalidateMs, staleIfErrorMs);
+    return CacheEntry.of(value, freshMillis(ttlSeconds), staleWhileRevalidateSeconds * 1000, staleIfErrorSeconds * 1000);
   }
 
   public <V> CacheEntry<V> negative(V reason) {
-    return CacheEntry.negative(reason, negativeMs);
+    return CacheEntry.negative(reason, negativeSeconds * 1000);
   }
 
   public long negativeMillis() {
-    return negativeMs;
+    return negativeSeconds * 1000;
   }
 }

@@ -99,13 +99,6 @@ public final class GatewayConfig {
     return value instanceof JsonObject json ? json : new JsonObject();
   }
 
-  /** The options of one upstream: {@code upstream.defaults} overlaid with {@code upstream.<name>}. */
-  public static JsonObject upstream(JsonObject config, String name) {
-    JsonObject merged = section(config, "upstream.defaults").copy();
-    deepMerge(merged, section(config, "upstream." + name));
-    return merged;
-  }
-
   static void put(JsonObject config, String path, Object value) {
     String[] parts = path.split("\\.");
     JsonObject node = config;

@@ -90,10 +90,10 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   @Override
   public Future<?> start() {
     if (options == null) {
-      options = new EventsOptions(config());
+      options = EventsOptions.from(config());
     }
     if (outbox == null) {
-      outbox = new MemoryOutbox(options.getOutboxCapacity());
+      outbox = new MemoryOutbox(options.outboxCapacity());
     }
     Bus.install(vertx);
     MeterRegistry registry = Metrics.of(vertx);
@@ -108,8 +108,8 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
         .description("Analytics events held by the outbox: queued plus being sent")
         .strongReference(false)
         .register(registry);
-    stats = new UpstreamClient(vertx, "stats", options.getStats());
-    tickTimer = vertx.setPeriodic(options.getFlushIntervalMs(), id -> pump(true));
+    stats = new UpstreamClient(vertx, "stats", options.stats());
+    tickTimer = vertx.setPeriodic(options.flushIntervalMs(), id -> pump(true));
     consumer = Bus.bind(vertx, ENQUEUE_ADDRESS, this::enqueue);
     return consumer.completion();
   }
@@ -152,7 +152,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
         return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "outbox full", fullRetryAfterSeconds()));
       }
       accepted.increment(n);
-      if (outbox.queued() >= options.getBatchSize()) {
+      if (outbox.queued() >= options.batchSize()) {
         onContext(() -> pump(false));
       }
       return Future.succeededFuture(new EventsReceipt(n));
@@ -169,7 +169,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   private long fullRetryAfterSeconds() {
     long pausedMs = pausedRemainingMs();
-    return Math.max(options.getFullRetryAfterSeconds(), (pausedMs + 999) / 1000);
+    return Math.max(options.fullRetryAfterSeconds(), (pausedMs + 999) / 1000);
   }
 
   private long pausedRemainingMs() {
@@ -192,10 +192,10 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     if (stats == null || closed) {
       return;
     }
-    int threshold = flush || stopping ? 1 : options.getBatchSize();
-    while (inFlight < options.getMaxInFlightBatches() && pausedRemainingMs() == 0 && outbox.queued() >= threshold) {
+    int threshold = flush || stopping ? 1 : options.batchSize();
+    while (inFlight < options.maxInFlightBatches() && pausedRemainingMs() == 0 && outbox.queued() >= threshold) {
       inFlight++;
-      outbox.take(options.getBatchSize()).onComplete(ar -> {
+      outbox.take(options.batchSize()).onComplete(ar -> {
         if (ar.failed()) {
           inFlight--;
           LOG.error("events: outbox take failed: {}", ar.cause().toString());
@@ -213,8 +213,8 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   private void send(OutboxBatch batch) {
     Buffer body = new JsonArray(batch.events()).toBuffer();
-    long budget = options.getStats().getTimeoutMs() * (options.getStats().getMaxRetries() + 1L);
-    stats.send(UpstreamRequest.postJson(options.getStatsUrl(), body), Deadline.in(budget))
+    long budget = options.stats().timeoutMs() * (options.stats().maxRetries() + 1L);
+    stats.send(UpstreamRequest.postJson(options.statsUrl(), body), Deadline.in(budget))
         .onComplete(ar -> {
           inFlight--;
           if (ar.succeeded()) {
@@ -240,7 +240,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   private void failed(OutboxBatch batch, OutcomeException failure) {
     int attempts = batch.attempts() + 1;
-    if (failure.outcome() == Outcome.UPSTREAM_REJECTED || attempts >= options.getMaxAttempts()) {
+    if (failure.outcome() == Outcome.UPSTREAM_REJECTED || attempts >= options.maxAttempts()) {
       // size and reason only: the payload carries shopper session ids
       LOG.warn("events: dead-lettered a batch of {} events after {} attempts ({}: {})",
           batch.size(), attempts, failure.outcome().tag(), failure.getMessage());
@@ -257,9 +257,9 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   /** Exponential with jitter from {@code retryBackoffMs}; at least the upstream's Retry-After; capped. */
   long backoffMs(int attempts, long retryAfterSeconds) {
-    long cap = options.getRetryBackoffMaxMs();
+    long cap = options.retryBackoffMaxMs();
     int shift = Math.min(Math.max(0, attempts - 1), 30);
-    long base = Math.min(cap, options.getRetryBackoffMs() << shift);
+    long base = Math.min(cap, options.retryBackoffMs() << shift);
     long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     long retryAfterMs = retryAfterSeconds <= 0 ? 0 : Math.min(cap, Math.min(retryAfterSeconds, cap / 1000 + 1) * 1000);
     return Math.max(1, Math.max(jittered, retryAfterMs));
@@ -300,11 +300,11 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private Future<Void> drain() {
-    if (outbox == null || outbox.size() == 0 || options.getShutdownDrainMs() == 0) {
+    if (outbox == null || outbox.size() == 0 || options.shutdownDrainMs() == 0) {
       return Future.succeededFuture();
     }
     drained = Promise.promise();
-    long timer = vertx.setTimer(options.getShutdownDrainMs(), id -> drained.tryComplete());
+    long timer = vertx.setTimer(options.shutdownDrainMs(), id -> drained.tryComplete());
     pump(true);
     checkDrained();
     return drained.future().andThen(ignored -> vertx.cancelTimer(timer));

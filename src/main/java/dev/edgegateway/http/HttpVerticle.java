@@ -68,9 +68,9 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(HttpOptions options) {
     MeterRegistry registry = Metrics.of(vertx);
-    IdentityOptions identityOptions = new IdentityOptions(config());
+    IdentityOptions identityOptions = IdentityOptions.from(config());
     ShopperIdentity shoppers = new ShopperIdentity(IdentityResolver.of(identityOptions, registry));
-    ShopperCookies cookies = new ShopperCookies(options.publicBaseUrl(), identityOptions.getCookieMaxAgeSeconds());
+    ShopperCookies cookies = new ShopperCookies(options.publicBaseUrl(), identityOptions.cookieMaxAgeSeconds());
     ShopperSegments segments = new ShopperSegments(sources.segments(), options);
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);

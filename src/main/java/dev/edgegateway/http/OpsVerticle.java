@@ -35,7 +35,7 @@ public final class OpsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject ops = config().getJsonObject("ops", new JsonObject());
+    HttpOptions ops = HttpOptions.from(config());
     HealthChecks live = HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
     HealthChecks ready = HealthChecks.create(vertx);
     ready.register("drain", promise -> promise.complete(draining.get()
@@ -54,7 +54,7 @@ public final class OpsVerticle extends VerticleBase {
     }
     return vertx.createHttpServer()
         .requestHandler(router)
-        .listen(ops.getInteger("port", 9090), ops.getString("host", "127.0.0.1"))
+        .listen(ops.opsPort(), ops.opsHost())
         .onSuccess(server -> boundPort.accept(server.actualPort()));
   }
 }

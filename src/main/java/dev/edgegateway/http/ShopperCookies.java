@@ -17,6 +17,8 @@ final class ShopperCookies {
   static final String KLA_OFF = "__kla_off";
   static final String IDENTITY = "edge_id";
   static final String SESSION = "edge_ks";
+  /** Lifetime of the cookie holding a shopper's Klevu session id. */
+  static final int SESSION_MAX_AGE_S = 24 * 3600;
 
   private final String publicBaseUrl;
   private final long identityMaxAgeSeconds;
@@ -46,7 +48,7 @@ final class ShopperCookies {
     if (sessionId != null && !sessionId.equals(current)) {
       ctx.response().addCookie(Cookie.cookie(SESSION, sessionId)
           .setPath("/").setHttpOnly(true).setSecure(secure(ctx)).setSameSite(CookieSameSite.LAX)
-          .setMaxAge(HttpOptions.SESSION_COOKIE_MAX_AGE_S));
+          .setMaxAge(SESSION_MAX_AGE_S));
     }
   }
 

@@ -75,9 +75,9 @@ public final class IdentityResolver {
 
   /** A resolver with the hash pepper and cookie key of {@code options}, as the identity verticle has. */
   public static IdentityResolver of(IdentityOptions options, MeterRegistry registry) {
-    SealedCookie cookies = new SealedCookie(SealedCookie.deriveKey(options.getCookieSecret()),
-        SealedCookie.PURPOSE_COOKIE, options.getCookieMaxAgeSeconds(), () -> System.currentTimeMillis() / 1000);
-    return new IdentityResolver(new ShopperHash(options.getHashPepper()), cookies, registry);
+    SealedCookie cookies = new SealedCookie(SealedCookie.deriveKey(options.cookieSecret()),
+        SealedCookie.PURPOSE_COOKIE, options.cookieMaxAgeSeconds(), () -> System.currentTimeMillis() / 1000);
+    return new IdentityResolver(new ShopperHash(options.hashPepper()), cookies, registry);
   }
 
   private static Counter decodeFailureCounter(MeterRegistry registry, String reason) {

@@ -97,30 +97,30 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
   @Override
   public Future<?> start() {
     try {
-      options = new IdentityOptions(config());
+      options = IdentityOptions.from(config());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    hash = new ShopperHash(options.getHashPepper());
-    byte[] key = SealedCookie.deriveKey(options.getCookieSecret());
-    cookies = new SealedCookie(key, SealedCookie.PURPOSE_COOKIE, options.getCookieMaxAgeSeconds(),
+    hash = new ShopperHash(options.hashPepper());
+    byte[] key = SealedCookie.deriveKey(options.cookieSecret());
+    cookies = new SealedCookie(key, SealedCookie.PURPOSE_COOKIE, options.cookieMaxAgeSeconds(),
         () -> System.currentTimeMillis() / 1000);
-    links = new SealedCookie(key, SealedCookie.PURPOSE_LINK, options.getLinkTtlDays() * 86_400L,
+    links = new SealedCookie(key, SealedCookie.PURPOSE_LINK, options.linkTtlDays() * 86_400L,
         () -> System.currentTimeMillis() / 1000);
     if (options.identifyEnabled()) {
-      JWTOptions verify = new JWTOptions().setLeeway(options.getCustomerTokenLeewaySeconds());
-      if (!options.getCustomerTokenIssuer().isEmpty()) {
-        verify.setIssuer(options.getCustomerTokenIssuer());
+      JWTOptions verify = new JWTOptions().setLeeway(options.customerTokenLeewaySeconds());
+      if (!options.customerTokenIssuer().isEmpty()) {
+        verify.setIssuer(options.customerTokenIssuer());
       }
-      if (!options.getCustomerTokenAudience().isEmpty()) {
-        verify.addAudience(options.getCustomerTokenAudience());
+      if (!options.customerTokenAudience().isEmpty()) {
+        verify.addAudience(options.customerTokenAudience());
       }
       customerTokens = JWTAuth.create(vertx, new JWTAuthOptions()
-          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(options.getCustomerTokenSecret()))
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(options.customerTokenSecret()))
           .setJWTOptions(verify));
     }
     if (options.klaviyoEnabled()) {
-      klaviyo = new UpstreamClient(vertx, "klaviyo", options.getKlaviyoUpstream());
+      klaviyo = new UpstreamClient(vertx, "klaviyo", options.klaviyoUpstream());
     }
     resolver = new IdentityResolver(hash, cookies, Metrics.of(vertx));
     registerMetrics(Metrics.of(vertx));
@@ -183,8 +183,8 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     }
     return customerTokens.authenticate(new TokenCredentials(request.customerToken())).transform(verified -> {
       if (verified.failed() || !token.hasExpiry()
-          || !token.issuerMatches(options.getCustomerTokenIssuer())
-          || !token.audienceMatches(options.getCustomerTokenAudience())) {
+          || !token.issuerMatches(options.customerTokenIssuer())
+          || !token.audienceMatches(options.customerTokenAudience())) {
         return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
       }
       if (token.customerId() == null) {
@@ -205,7 +205,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     String key = LINK_KEY_PREFIX + customerHash;
     if (seen.identified()) {
       String exchangeId = seen.exchangeId();
-      Future<Boolean> stored = linkStore.put(key, CacheEntry.of(links.seal(exchangeId, key), options.getLinkTtlMillis(), 0, 0))
+      Future<Boolean> stored = linkStore.put(key, CacheEntry.of(links.seal(exchangeId, key), options.linkTtlMillis(), 0, 0))
           .map(true)
           .otherwise(t -> {
             LOG.warn("identify: link store {} failed ({}); customer={} not linked", linkStore.name(),
@@ -290,8 +290,8 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
 
   private UpstreamRequest withHeaders(UpstreamRequest request) {
     return request
-        .header("Authorization", "Klaviyo-API-Key " + options.getKlaviyoPrivateKey())
-        .header("revision", options.getKlaviyoRevision())
+        .header("Authorization", "Klaviyo-API-Key " + options.klaviyoPrivateKey())
+        .header("revision", options.klaviyoRevision())
         .header("Accept", JSON_API);
   }
 
@@ -301,7 +301,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
             .put("type", "profile")
             .put("attributes", new JsonObject().put("email", email).put("_kx", exchangeId)))
         .toBuffer();
-    String url = options.getKlaviyoUrl() + "/api/profile-import";
+    String url = options.klaviyoUrl() + "/api/profile-import";
     return klaviyo.send(withHeaders(UpstreamRequest.postJson(url, body)).header("Content-Type", JSON_API),
             klaviyoBudget(deadline))
         .<Void>map(response -> {
@@ -322,7 +322,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
    */
   private Future<Void> lookupProfile(String email, String customerHash, Deadline deadline) {
     String filter = "equals(email," + Json.encode(email.trim().toLowerCase(Locale.ROOT)) + ")";
-    String url = options.getKlaviyoUrl() + "/api/profiles";
+    String url = options.klaviyoUrl() + "/api/profiles";
     return klaviyo.send(withHeaders(UpstreamRequest.get(UpstreamRequest.withQuery(url, "filter", filter, "page[size]", "1"))),
             klaviyoBudget(deadline))
         .<Void>map(response -> {

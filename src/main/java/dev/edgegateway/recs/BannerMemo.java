@@ -66,7 +66,7 @@ public final class BannerMemo {
    * @param maxAgeMs longest a banner is kept whatever its inputs say; 0 for no bound beyond their freshness
    */
   public BannerMemo(long maxEntries, long maxAgeMs, MeterRegistry registry) {
-    this(new MemoryCacheOptions().setMaxEntries(maxEntries), maxAgeMs, registry);
+    this(new MemoryCacheOptions(maxEntries, MemoryCacheOptions.defaults().maxBytes()), maxAgeMs, registry);
   }
 
   /**
@@ -79,14 +79,14 @@ public final class BannerMemo {
 
   /** A memo that keeps nothing, for a gateway whose HTTP front never reads it ({@code http.fastPath} false). */
   public static BannerMemo unread(MeterRegistry registry) {
-    return new BannerMemo(new MemoryCacheOptions().setMaxEntries(1).setMaxBytes(0), 0, registry, false);
+    return new BannerMemo(new MemoryCacheOptions(1, 0), 0, registry, false);
   }
 
   private BannerMemo(MemoryCacheOptions bounds, long maxAgeMs, MeterRegistry registry, boolean remembering) {
     this.remembering = remembering;
     this.banners = new MemoryCache<>(bounds, BannerMemo::weigh).bindMetrics(registry, CACHE_NAME);
     this.maxAgeMs = maxAgeMs;
-    long maxEntries = bounds.getMaxEntries();
+    long maxEntries = bounds.maxEntries();
     this.nextRecheck = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(1))
         .executor(LoopUpkeep.INSTANCE).<String, Long>build().asMap();
     this.hits = registry.counter("edge_recs_memo_total", "result", "hit");

@@ -77,11 +77,11 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       if (options != null) {
         return false;
       }
-      options = new RecsOptions(settings);
-      config = new UpstreamClient.Guard(vertx, "config", options.configUpstream, senders);
-      search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream, senders);
-      configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight, options.cacheDisabled);
-      searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight, options.cacheDisabled);
+      options = RecsOptions.from(settings);
+      config = new UpstreamClient.Guard(vertx, "config", options.configUpstream(), senders);
+      search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream(), senders);
+      configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight(), options.cacheDisabled());
+      searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight(), options.cacheDisabled());
       searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
       return true;
     }
@@ -159,7 +159,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
 
   @Override
   public Future<SearchAnswer> search(SearchRequest request, Deadline deadline) {
-    if (!options.allowedHosts.allows(request.host())) {
+    if (!options.allowedHosts().allows(request.host())) {
       shared.searchRefused.increment();
       return Future.failedFuture(new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, "search host not on the allowlist"));
     }
@@ -168,12 +168,12 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       return Future.failedFuture(new OutcomeException(Outcome.PAYLOAD_TOO_LARGE, "search payload over 8 KB"));
     }
     String path = request.path() == null || request.path().isEmpty() ? SearchBasePath.DEFAULT_PATH : request.path();
-    String url = options.searchScheme + "://" + request.host() + path;
+    String url = options.searchScheme() + "://" + request.host() + path;
     String key = CacheKeys.digest("srch", request.host(), path, body.toString());
     return searches.get(key, deadline, flightDeadline -> searchClient.send(
                 UpstreamRequest.postJson(url, body).header("Accept", "application/json"), flightDeadline)
             .compose(response -> parseJson(response.body(), "search"))
-            .map(json -> options.ttl.entry(json, options.searchTtlSeconds)))
+            .map(json -> options.ttl().entry(json, options.searchTtlSeconds())))
         .map(loaded -> new SearchAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
   }
 
@@ -187,10 +187,10 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     return configs.get(key, deadline, flightDeadline -> configClient.send(
                 UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)
             .compose(response -> parseJson(response.body(), "config"))
-            .map(json -> options.ttl.entry(json, options.configTtlSeconds))
+            .map(json -> options.ttl().entry(json, options.configTtlSeconds()))
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
                 // an unknown recsKey stays unknown for a while: remember the 4xx instead of asking again
-                ? Future.succeededFuture(options.ttl.<JsonObject>negative(new JsonObject().put("reason", REJECTED)))
+                ? Future.succeededFuture(options.ttl().<JsonObject>negative(new JsonObject().put("reason", REJECTED)))
                 : Future.failedFuture(t)))
         .compose(loaded -> loaded.negative()
             ? Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "Klevu has no such recommendation"))
@@ -198,7 +198,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   }
 
   private String configUrl(RecsRequest page, String sids) {
-    StringBuilder url = new StringBuilder(options.configUrl)
+    StringBuilder url = new StringBuilder(options.configUrl())
         .append(encode(page.apiKey())).append("/settings/").append(encode(page.recsKey())).append('?');
     appendParam(url, "cp", page.cp());
     appendParam(url, "pid", page.pid());

@@ -61,9 +61,9 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
       if (options != null) {
         return;
       }
-      options = new SegmentsOptions(config);
-      visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream, senders);
-      sessions = new ReadThroughCache<>(vertx, "segments", store.cache(), options.singleFlight, options.cacheDisabled);
+      options = SegmentsOptions.from(config);
+      visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream(), senders);
+      sessions = new ReadThroughCache<>(vertx, "segments", store.cache(), options.singleFlight(), options.cacheDisabled());
       ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
           .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
     }
@@ -107,7 +107,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
             .map(this::entryFor)
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
                 // Klevu refused this shopper's session: remember briefly, do not hammer it
-                ? Future.succeededFuture(options.ttl.negative(new JsonObject().put("reason", "rejected")))
+                ? Future.succeededFuture(options.ttl().negative(new JsonObject().put("reason", "rejected")))
                 : Future.failedFuture(t)))
         .map(loaded -> toResult(loaded, request));
   }
@@ -130,7 +130,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
 
   private CacheEntry<JsonObject> entryFor(JsonObject session) {
     int ttl = session.getInteger("ttl", 0);
-    CacheEntry<JsonObject> entry = options.ttl.entry(session, ttl);
+    CacheEntry<JsonObject> entry = options.ttl().entry(session, ttl);
     shared.ttlSeconds.record((entry.freshUntil() - System.currentTimeMillis()) / 1000.0);
     session.put("expiresAt", entry.freshUntil());
     return entry;
@@ -147,7 +147,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
       connectors.add(new JsonObject().put("connectorType", "klaviyo").put("exchangeId", request.exchangeId()));
     }
     body.put("sessionInfo", new JsonObject().put("connectorInfo", connectors));
-    String url = options.visitorUrl + "/" + URLEncoder.encode(request.apiKey(), StandardCharsets.UTF_8) + "/session";
+    String url = options.visitorUrl() + "/" + URLEncoder.encode(request.apiKey(), StandardCharsets.UTF_8) + "/session";
     return visitor.send(UpstreamRequest.postJson(url, body.toBuffer()).header("Accept", "application/json"), deadline)
         .compose(response -> parseSession(response.body()));
   }

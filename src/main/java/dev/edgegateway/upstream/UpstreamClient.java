@@ -71,9 +71,9 @@ public final class UpstreamClient {
       this.options = options;
       this.clients = Math.max(1, clients);
       this.breaker = CircuitBreaker.create("edge-" + name, vertx, new CircuitBreakerOptions()
-              .setMaxFailures(options.getBreakerMaxFailures())
-              .setResetTimeout(options.getBreakerResetMs())
-              .setFailuresRollingWindow(options.getBreakerWindowMs())
+              .setMaxFailures(options.breakerMaxFailures())
+              .setResetTimeout(options.breakerResetMs())
+              .setFailuresRollingWindow(options.breakerWindowMs())
               .setTimeout(-1)
               .setNotificationLocalOnly(true))
           .failurePolicy(future -> future.failed()
@@ -111,11 +111,11 @@ public final class UpstreamClient {
     this.options = guard.options;
     this.breaker = guard.breaker;
     this.client = vertx.createHttpClient(new HttpClientOptions()
-            .setConnectTimeout(options.getConnectTimeoutMs())
+            .setConnectTimeout(options.connectTimeoutMs())
             .setKeepAlive(true),
         new PoolOptions()
-            .setHttp1MaxSize(Guard.share(options.getMaxPoolSize(), guard.clients))
-            .setMaxWaitQueueSize(options.getMaxWaitQueue() < 0 ? -1 : Guard.share(options.getMaxWaitQueue(), guard.clients)));
+            .setHttp1MaxSize(Guard.share(options.maxPoolSize(), guard.clients))
+            .setMaxWaitQueueSize(options.maxWaitQueue() < 0 ? -1 : Guard.share(options.maxWaitQueue(), guard.clients)));
     guard.open.incrementAndGet();
   }
 
@@ -133,7 +133,7 @@ public final class UpstreamClient {
   }
 
   private Future<UpstreamResponse> attempt(UpstreamRequest request, Deadline deadline, int attempt) {
-    long budget = Math.min(options.getTimeoutMs(), deadline.remainingMillis());
+    long budget = Math.min(options.timeoutMs(), deadline.remainingMillis());
     if (budget <= 0) {
       return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, name + ": no time left for a call"));
     }
@@ -147,7 +147,7 @@ public final class UpstreamClient {
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
     }).recover(t -> Future.failedFuture(t instanceof OpenCircuitException
-        ? new OutcomeException(Outcome.CIRCUIT_OPEN, name + ": circuit open", options.getBreakerResetMs() / 1000 + 1)
+        ? new OutcomeException(Outcome.CIRCUIT_OPEN, name + ": circuit open", options.breakerResetMs() / 1000 + 1)
         : OutcomeException.of(t)));
     return call.andThen(ar -> guard.timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
@@ -212,7 +212,7 @@ public final class UpstreamClient {
 
   /** Milliseconds to wait before the next attempt, or -1 for no retry. */
   private long retryDelay(Throwable failure, int attempt) {
-    if (attempt >= options.getMaxRetries() || !(failure instanceof OutcomeException oe)) {
+    if (attempt >= options.maxRetries() || !(failure instanceof OutcomeException oe)) {
       return -1;
     }
     Outcome outcome = oe.outcome();
@@ -221,9 +221,9 @@ public final class UpstreamClient {
     }
     if (oe.retryAfterSeconds() > 0) {
       long wait = oe.retryAfterSeconds() * 1000;
-      return wait <= options.getMaxRetryAfterMs() ? wait : -1;
+      return wait <= options.maxRetryAfterMs() ? wait : -1;
     }
-    long base = options.getRetryBackoffMs() << attempt;
+    long base = options.retryBackoffMs() << attempt;
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 

@@ -2,6 +2,8 @@ package dev.edgegateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
@@ -14,7 +16,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,9 @@ class LoadLeaseTest {
     this.vertx = vertx;
     this.prefix = RedisTestSupport.uniquePrefix();
     this.backend = RedisTestSupport.backendOrSkip(vertx, prefix);
-    this.lease = new RedisLoadLease(backend, new LeaseOptions().setTtlMs(5_000).setWaitMs(WAIT_MS).setPollMs(POLL_MS));
+    this.lease = new RedisLoadLease(backend, LeaseOptions.from(ConfigReader.defaults()
+        .with(Settings.CACHE_LEASE_TTL_MS, 5_000).with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS)
+        .with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
   }
 
   @AfterEach
@@ -61,8 +64,8 @@ class LoadLeaseTest {
   /** One gateway's read-through cache: its own L1 and flights, the shared Redis and lease. */
   private ReadThroughCache<String> gateway(String name, LoadLease lease) {
     RedisCache<String> l2 = new RedisCache<>(vertx, name, backend, ValueCodecs.string(), lease);
-    TieredCache<String> tiered = new TieredCache<>(vertx, name, new MemoryCache<>(new MemoryCacheOptions()), l2);
-    return new ReadThroughCache<>(vertx, name, tiered, new SingleFlightOptions());
+    TieredCache<String> tiered = new TieredCache<>(vertx, name, new MemoryCache<>(MemoryCacheOptions.defaults()), l2);
+    return new ReadThroughCache<>(vertx, name, tiered, SingleFlightOptions.defaults());
   }
 
   private static Function<Deadline, Future<CacheEntry<String>>> controlled(AtomicInteger loads,
@@ -81,7 +84,7 @@ class LoadLeaseTest {
 
   /** Lease checks sent by the waiters of this test (one per look). */
   private double leaseLooks() {
-    return Metrics.of(vertx).counter("edge_redis_commands_total", "client", backend.options().getClientName(),
+    return Metrics.of(vertx).counter("edge_redis_commands_total", "client", backend.options().clientName(),
         "command", "lease_check", "result", "ok").count();
   }
 
@@ -222,12 +225,14 @@ class LoadLeaseTest {
   @Test
   void redisDownMeansNoLeaseAndTheLoadGoesAhead(VertxTestContext ctx) {
     // a backend of its own, closed: every command fails at once, as while Redis is down
-    RedisBackend dead = RedisBackend.create(vertx, new RedisCacheOptions().setConnectionString(RedisTestSupport.URL)
-        .setKeyPrefix(prefix).setClientName("lease-dead"));
-    RedisLoadLease deadLease = new RedisLoadLease(dead, new LeaseOptions().setWaitMs(WAIT_MS).setPollMs(POLL_MS));
+    RedisBackend dead = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL)
+        .with(Settings.REDIS_KEY_PREFIX, prefix).with(Settings.REDIS_CLIENT_NAME, "lease-dead")));
+    RedisLoadLease deadLease = new RedisLoadLease(dead, LeaseOptions.from(ConfigReader.defaults()
+        .with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS).with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
     RedisCache<String> l2 = new RedisCache<>(vertx, "leaseDown", dead, ValueCodecs.string(), deadLease);
     ReadThroughCache<String> cache = new ReadThroughCache<>(vertx, "leaseDown",
-        new TieredCache<>(vertx, "leaseDown", new MemoryCache<>(new MemoryCacheOptions()), l2), new SingleFlightOptions());
+        new TieredCache<>(vertx, "leaseDown", new MemoryCache<>(MemoryCacheOptions.defaults()), l2), SingleFlightOptions.defaults());
     assertThat(cache.lease()).isSameAs(deadLease);
     dead.close().compose(v -> {
       long started = System.nanoTime();
@@ -248,7 +253,7 @@ class LoadLeaseTest {
   @Test
   void onlyRedisBackedCachesHaveALeaseAndItCanBeSwitchedOff(VertxTestContext ctx) {
     ReadThroughCache<String> memory = new ReadThroughCache<>(vertx, "leaseMem",
-        new MemoryCache<>(new MemoryCacheOptions()), new SingleFlightOptions());
+        new MemoryCache<>(MemoryCacheOptions.defaults()), SingleFlightOptions.defaults());
     assertThat(memory.lease().isEnabled()).isFalse();
     assertThat(new CacheFactory(vertx, new JsonObject()).lease().isEnabled()).isFalse();
     JsonObject redis = new JsonObject().put("connectionString", RedisTestSupport.URL).put("keyPrefix", prefix);
@@ -258,8 +263,8 @@ class LoadLeaseTest {
         .put("lease", new JsonObject().put("enabled", false)));
     Cache<String> leased = on.create("segments", ValueCodecs.string());
     assertThat(leased.loadLease()).isInstanceOf(RedisLoadLease.class);
-    assertThat(leased.loadLease().options().getWaitMs()).isEqualTo(120);
-    assertThat(new ReadThroughCache<>(vertx, "leaseOn", leased, new SingleFlightOptions()).lease().isEnabled()).isTrue();
+    assertThat(leased.loadLease().options().waitMs()).isEqualTo(120);
+    assertThat(new ReadThroughCache<>(vertx, "leaseOn", leased, SingleFlightOptions.defaults()).lease().isEnabled()).isTrue();
     assertThat(off.create("segments", ValueCodecs.string()).loadLease().isEnabled()).isFalse();
     Future.all(on.close(), off.close()).onComplete(ctx.succeedingThenComplete());
   }

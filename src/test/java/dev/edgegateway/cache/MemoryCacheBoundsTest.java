@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.edgegateway.config.GatewayConfig;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,7 +45,7 @@ class MemoryCacheBoundsTest {
 
   @Test
   void entriesOverTheByteBudgetAreEvictedWhileSmallOnesStayWithinIt() {
-    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions().setMaxEntries(100_000).setMaxBytes(BUDGET));
+    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions(100_000, BUDGET));
     for (int i = 0; i < 20; i++) {
       cache.putNow("small:" + i, entry("v" + i));
     }
@@ -75,7 +76,7 @@ class MemoryCacheBoundsTest {
 
   @Test
   void anEntryHeavierThanTheWholeBudgetIsNotKept() {
-    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions().setMaxBytes(BUDGET));
+    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions(MemoryCacheOptions.defaults().maxEntries(), BUDGET));
     cache.putNow("small", entry("s"));
     cache.putNow("huge", entry("x".repeat((int) BUDGET)));
     cache.cleanUp();
@@ -87,7 +88,7 @@ class MemoryCacheBoundsTest {
 
   @Test
   void theEntryBoundStillActsUnderAByteBudget() {
-    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions().setMaxEntries(10).setMaxBytes(1L << 20));
+    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions(10, 1L << 20));
     for (int i = 0; i < 50; i++) {
       cache.putNow("k" + i, entry("v"));
     }
@@ -98,7 +99,7 @@ class MemoryCacheBoundsTest {
 
   @Test
   void withoutAByteBudgetOnlyTheEntryBoundActs() {
-    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions().setMaxEntries(1_000).setMaxBytes(0));
+    MemoryCache<String> cache = new MemoryCache<>(new MemoryCacheOptions(1_000, 0));
     String big = "x".repeat(4_000);
     for (int i = 0; i < 100; i++) {
       cache.putNow("big:" + i, entry(big));
@@ -129,7 +130,7 @@ class MemoryCacheBoundsTest {
 
   @Test
   void aJsonStoreIsChargedItsValuesWeight() {
-    MemoryCache<JsonObject> cache = new MemoryCache<>(new MemoryCacheOptions());
+    MemoryCache<JsonObject> cache = new MemoryCache<>(MemoryCacheOptions.defaults());
     cache.putNow("search:1", CacheEntry.of(search(1), 60_000, 0, 0));
     cache.cleanUp();
     long small = cache.weightedBytes();
@@ -143,7 +144,7 @@ class MemoryCacheBoundsTest {
   @Test
   void theMetricsShowTheBoundActing() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    MemoryCache<String> cache = new MemoryCache<String>(new MemoryCacheOptions().setMaxBytes(BUDGET))
+    MemoryCache<String> cache = new MemoryCache<String>(new MemoryCacheOptions(MemoryCacheOptions.defaults().maxEntries(), BUDGET))
         .bindMetrics(registry, "search");
     for (int i = 0; i < 100; i++) {
       cache.putNow("big:" + i, entry("x".repeat(4_000)));
@@ -163,9 +164,9 @@ class MemoryCacheBoundsTest {
   @Test
   void theBudgetIsReadFromTheEnvironmentAndSharedOutAcrossTheCaches(Vertx vertx, VertxTestContext ctx) {
     JsonObject defaults = GatewayConfig.resolve(new JsonObject(), Map.of());
-    assertThat(GatewayConfig.get(defaults, "cache.memory.maxBytes")).isEqualTo(CacheFactory.DEFAULT_MEMORY_MAX_BYTES);
-    assertThat(new CacheFactory(vertx, GatewayConfig.section(defaults, "cache")).memoryOptions("search").getMaxBytes())
-        .isEqualTo(CacheFactory.DEFAULT_MEMORY_MAX_BYTES / 100 * 40);
+    assertThat(GatewayConfig.get(defaults, "cache.memory.maxBytes")).isEqualTo(Settings.CACHE_MEMORY_MAX_BYTES.defaultValue());
+    assertThat(new CacheFactory(vertx, GatewayConfig.section(defaults, "cache")).memoryOptions("search").maxBytes())
+        .isEqualTo((Long) Settings.CACHE_MEMORY_MAX_BYTES.defaultValue() / 100 * 40);
 
     JsonObject config = GatewayConfig.resolve(
         new JsonObject().put("cache", new JsonObject().put("caches", new JsonObject()
@@ -177,17 +178,17 @@ class MemoryCacheBoundsTest {
     for (String name : CacheFactory.BYTE_SHARES.keySet()) {
       MemoryCacheOptions options = factory.memoryOptions(name);
       if (!name.equals("links")) {
-        assertThat(options.getMaxEntries()).isEqualTo(5_000);
-        assertThat(options.getMaxBytes()).isEqualTo(10_000_000 / 100 * CacheFactory.BYTE_SHARES.get(name));
+        assertThat(options.maxEntries()).isEqualTo(5_000);
+        assertThat(options.maxBytes()).isEqualTo(10_000_000 / 100 * CacheFactory.BYTE_SHARES.get(name));
       }
       shared += 10_000_000 / 100 * CacheFactory.BYTE_SHARES.get(name);
     }
     assertThat(shared).as("the shares add up to the budget, no more").isEqualTo(10_000_000);
-    assertThat(factory.memoryOptions("links").getMaxBytes()).as("a cache's own maxBytes wins").isEqualTo(12_345);
-    assertThat(factory.memoryOptions("links").getMaxEntries()).isEqualTo(7);
+    assertThat(factory.memoryOptions("links").maxBytes()).as("a cache's own maxBytes wins").isEqualTo(12_345);
+    assertThat(factory.memoryOptions("links").maxEntries()).isEqualTo(7);
 
     Cache<String> search = factory.create("search", ValueCodecs.string());
-    assertThat(((MemoryCache<String>) search).options().getMaxBytes()).isEqualTo(4_000_000);
+    assertThat(((MemoryCache<String>) search).options().maxBytes()).isEqualTo(4_000_000);
     search.put("search:a", entry("x".repeat(1_000)))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertThat(Metrics.of(vertx).get("edge_cache_memory_bytes").tag("cache", "search").gauge().value())
@@ -200,15 +201,15 @@ class MemoryCacheBoundsTest {
   void zeroTurnsTheByteBudgetOff(Vertx vertx) {
     JsonObject config = GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_CACHE_MEMORY_MAX_BYTES", "0"));
     CacheFactory factory = new CacheFactory(vertx, GatewayConfig.section(config, "cache"));
-    assertThat(factory.memoryOptions("segments").getMaxBytes()).isZero();
-    assertThat(factory.memoryOptions("segments").getMaxEntries()).isEqualTo(MemoryCacheOptions.DEFAULT_MAX_ENTRIES);
+    assertThat(factory.memoryOptions("segments").maxBytes()).isZero();
+    assertThat(factory.memoryOptions("segments").maxEntries()).isEqualTo(Settings.CACHE_MAX_ENTRIES.defaultValue());
   }
 
   @Test
   void withRedisTheHoldTimesLetGoOfWhatL1Evicts(Vertx vertx) {
-    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions().setMaxBytes(BUDGET));
-    TieredCache<String> tiered = new TieredCache<>(vertx, "holds", l1, new MemoryCache<>(new MemoryCacheOptions()),
-        new TieredCacheOptions().setL1MaxTtlMs(60_000));
+    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions(MemoryCacheOptions.defaults().maxEntries(), BUDGET));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "holds", l1, new MemoryCache<>(MemoryCacheOptions.defaults()),
+        TieredCacheOptions.defaults().withL1MaxTtlMs(60_000));
     String big = "x".repeat(4_000);
     for (int i = 0; i < 100; i++) {
       tiered.put("big:" + i, entry(big + i));

@@ -5,6 +5,6 @@ import io.vertx.core.Vertx;
 class MemoryCacheContractTest extends CacheContractTest {
   @Override
   protected Cache<String> createCache(Vertx vertx) {
-    return new MemoryCache<>(new MemoryCacheOptions());
+    return new MemoryCache<>(MemoryCacheOptions.defaults());
   }
 }

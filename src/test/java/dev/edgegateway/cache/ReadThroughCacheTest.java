@@ -33,8 +33,8 @@ class ReadThroughCacheTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    this.store = new MemoryCache<>(new MemoryCacheOptions());
-    this.cache = new ReadThroughCache<>(vertx, "rt", store, new SingleFlightOptions());
+    this.store = new MemoryCache<>(MemoryCacheOptions.defaults());
+    this.cache = new ReadThroughCache<>(vertx, "rt", store, SingleFlightOptions.defaults());
   }
 
   private Function<Deadline, Future<CacheEntry<String>>> controlled() {
@@ -210,7 +210,7 @@ class ReadThroughCacheTest {
         return "shared";
       }
     };
-    ReadThroughCache<String> readThrough = new ReadThroughCache<>(vertx, "recheck", shared, new SingleFlightOptions());
+    ReadThroughCache<String> readThrough = new ReadThroughCache<>(vertx, "recheck", shared, SingleFlightOptions.defaults());
     readThrough.get("seg:k", deadline(), controlled()).onComplete(ctx.succeeding(loaded -> ctx.verify(() -> {
       assertThat(loaded.value()).isEqualTo("from-another-gateway");
       assertThat(loads).as("no upstream call").hasValue(0);
@@ -262,7 +262,7 @@ class ReadThroughCacheTest {
         return "broken";
       }
     };
-    ReadThroughCache<String> readThrough = new ReadThroughCache<>(vertx, "broken", broken, new SingleFlightOptions());
+    ReadThroughCache<String> readThrough = new ReadThroughCache<>(vertx, "broken", broken, SingleFlightOptions.defaults());
     vertx.runOnContext(v -> {
       Future<Loaded<String>> read = readThrough.get("seg:k", deadline(), controlled());
       pending.get(0).complete(fresh("loaded"));

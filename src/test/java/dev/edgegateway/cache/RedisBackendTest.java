@@ -2,9 +2,10 @@ package dev.edgegateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +25,13 @@ class RedisBackendTest {
 
   @Test
   void optionsHaveDocumentedDefaultsAndReadJson() {
-    RedisCacheOptions defaults = new RedisCacheOptions();
-    assertThat(defaults.getEndpoints()).containsExactly("redis://127.0.0.1:6379");
-    assertThat(defaults.getType()).isEqualTo(RedisClientType.STANDALONE);
-    assertThat(defaults.getCommandTimeoutMs()).isEqualTo(50);
-    assertThat(defaults.getKeyPrefix()).isEqualTo("edge:v1:");
+    RedisCacheOptions defaults = RedisCacheOptions.defaults();
+    assertThat(defaults.endpoints()).containsExactly("redis://127.0.0.1:6379");
+    assertThat(defaults.type()).isEqualTo(RedisClientType.STANDALONE);
+    assertThat(defaults.commandTimeoutMs()).isEqualTo(50);
+    assertThat(defaults.keyPrefix()).isEqualTo("edge:v1:");
 
-    RedisCacheOptions json = new RedisCacheOptions(new JsonObject()
+    RedisCacheOptions json = fromRedisSection(new JsonObject()
         .put("endpoints", new JsonArray().add("redis://s1:26379").add("redis://s2:26379"))
         .put("type", "sentinel").put("masterName", "edge").put("role", "master")
         .put("maxPoolSize", 4).put("maxPoolWaiting", 32).put("maxWaitingHandlers", 64)
@@ -46,12 +47,13 @@ class RedisBackendTest {
     assertThat(mapped.getMaxPoolWaiting()).isEqualTo(32);
     assertThat(mapped.getMaxWaitingHandlers()).isEqualTo(64);
     assertThat(mapped.getNetClientOptions().getConnectTimeout()).isEqualTo(300);
-    assertThat(new RedisCacheOptions(json.toJson()).toJson()).isEqualTo(json.toJson());
+    assertThat(fromRedisSection(json.toJson()).toJson()).isEqualTo(json.toJson());
   }
 
   @Test
   void logsNeverShowCredentialsAndOnlyAUrlEnablesRedis() {
-    RedisCacheOptions options = new RedisCacheOptions().setConnectionString("redis://user:s3cret@10.0.0.5:6380/2");
+    RedisCacheOptions options = RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, "redis://user:s3cret@10.0.0.5:6380/2"));
     assertThat(options.redactedEndpoints()).isEqualTo("redis://10.0.0.5:6380").doesNotContain("s3cret");
     assertThat(RedisCacheOptions.isConfigured(null)).isFalse();
     assertThat(RedisCacheOptions.isConfigured(new JsonObject())).isFalse();
@@ -66,9 +68,10 @@ class RedisBackendTest {
     String prefix = RedisTestSupport.uniquePrefix();
     RedisBackend checked = RedisTestSupport.backendOrSkip(vertx, prefix);
     checked.close();
-    RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions()
-        .setConnectionString(RedisTestSupport.URL).setKeyPrefix(prefix).setFailuresBeforeDown(1)
-        .setCommandTimeoutMs(2_000));
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL).with(Settings.REDIS_KEY_PREFIX, prefix)
+            .with(Settings.REDIS_FAILURES_BEFORE_DOWN, 1)
+        .with(Settings.REDIS_COMMAND_TIMEOUT_MS, 2_000)));
     String key = prefix + "not-a-number";
     backend.send("set", Request.cmd(Command.SET).arg(key).arg("abc").arg("PX").arg(10_000))
         .compose(v -> backend.send("incr", Request.cmd(Command.INCR).arg(key)))
@@ -88,10 +91,10 @@ class RedisBackendTest {
   void consecutiveTimeoutsMarkRedisDownAndTheProbeBringsItBack(Vertx vertx, VertxTestContext ctx) {
     String prefix = RedisTestSupport.uniquePrefix();
     RedisTestSupport.backendOrSkip(vertx, prefix).close();
-    RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions()
-        .setConnectionString(RedisTestSupport.URL).setKeyPrefix(prefix)
-        .setCommandTimeoutMs(200).setFailuresBeforeDown(2)
-        .setReconnectInitialBackoffMs(20).setReconnectMaxBackoffMs(100));
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL).with(Settings.REDIS_KEY_PREFIX, prefix)
+        .with(Settings.REDIS_COMMAND_TIMEOUT_MS, 200).with(Settings.REDIS_FAILURES_BEFORE_DOWN, 2)
+        .with(Settings.REDIS_RECONNECT_INITIAL_BACKOFF_MS, 20).with(Settings.REDIS_RECONNECT_MAX_BACKOFF_MS, 100)));
     // BLPOP on an empty list holds the reply for 1.5 s: far longer than the command timeout
     Request block1 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
     Request block2 = Request.cmd(Command.BLPOP).arg(prefix + "empty").arg("1.5");
@@ -118,7 +121,8 @@ class RedisBackendTest {
 
   @Test
   void aClosedBackendFailsAtOnce(Vertx vertx, VertxTestContext ctx) {
-    RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions().setConnectionString(RedisTestSupport.URL));
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, RedisTestSupport.URL)));
     backend.close()
         .compose(v -> backend.send("get", Request.cmd(Command.GET).arg("x")))
         .onComplete(ctx.failing(t -> ctx.verify(() -> {
@@ -126,5 +130,9 @@ class RedisBackendTest {
           assertThat(backend.isHealthy()).isFalse();
           ctx.completeNow();
         })));
+  }
+
+  private static RedisCacheOptions fromRedisSection(JsonObject redis) {
+    return RedisCacheOptions.from(ConfigReader.of(new JsonObject().put("cache", new JsonObject().put("redis", redis))));
   }
 }

@@ -61,7 +61,7 @@ class RedisCacheContractTest extends CacheContractTest {
 
   @Test
   void defaultPrefixIsVersioned() {
-    assertThat(new RedisCacheOptions().getKeyPrefix()).isEqualTo("edge:v1:");
+    assertThat(RedisCacheOptions.defaults().keyPrefix()).isEqualTo("edge:v1:");
     assertThat(backend.key("seg:a:b")).isEqualTo(prefix + "seg:a:b");
   }
 

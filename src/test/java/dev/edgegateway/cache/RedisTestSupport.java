@@ -1,5 +1,7 @@
 package dev.edgegateway.cache;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -26,11 +28,11 @@ final class RedisTestSupport {
    * on a shared 2-core machine). Skips the test when no Redis answers.
    */
   static RedisBackend backendOrSkip(Vertx vertx, String prefix) {
-    RedisBackend backend = RedisBackend.create(vertx, new RedisCacheOptions()
-        .setConnectionString(URL)
-        .setKeyPrefix(prefix)
-        .setCommandTimeoutMs(3_000)
-        .setFailuresBeforeDown(1_000));
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_URL, URL)
+        .with(Settings.REDIS_KEY_PREFIX, prefix)
+        .with(Settings.REDIS_COMMAND_TIMEOUT_MS, 3_000)
+        .with(Settings.REDIS_FAILURES_BEFORE_DOWN, 1_000)));
     try {
       backend.send("ping", Request.cmd(Command.PING)).await(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -2,6 +2,8 @@ package dev.edgegateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
@@ -50,7 +52,7 @@ class SingleFlightTest {
 
   @Test
   void twoHundredConcurrentCallersShareOneLoad(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     vertx.runOnContext(v -> {
       List<Future<String>> callers = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
@@ -73,7 +75,7 @@ class SingleFlightTest {
 
   @Test
   void followersGetTheLeadersErrorAndANewFlightStartsOnlyAfterItSettled(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     OutcomeException failure = new OutcomeException(Outcome.UPSTREAM_ERROR, "klevu 503");
     vertx.runOnContext(v -> {
       List<Future<String>> callers = new ArrayList<>();
@@ -102,7 +104,7 @@ class SingleFlightTest {
 
   @Test
   void aWaiterPastItsDeadlineFailsWithTimeoutWhileTheFlightGoesOn(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     vertx.runOnContext(v -> {
       Future<String> hurried = flights.run("seg:k", Deadline.in(30), controlled());
       Future<String> patient = flights.run("seg:k", longDeadline(), controlled());
@@ -122,7 +124,7 @@ class SingleFlightTest {
 
   @Test
   void aSettlingLeaderWaitsOnTheLoadItselfWhileFollowersKeepTheirOwnDeadlines(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     vertx.runOnContext(v -> {
       // the leader's own deadline is long spent by the time the load settles: it still gets the result
       Future<String> leader = flights.runSettling("page:k", Deadline.in(20), controlled());
@@ -144,7 +146,7 @@ class SingleFlightTest {
 
   @Test
   void aDeadlineAlreadySpentFailsAtOnce(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     vertx.runOnContext(v -> {
       flights.run("seg:k", longDeadline(), controlled());
       Future<String> late = flights.run("seg:k", Deadline.in(0), controlled());
@@ -159,7 +161,7 @@ class SingleFlightTest {
 
   @Test
   void aLoaderThatThrowsSettlesTheFlight(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     IllegalStateException boom = new IllegalStateException("boom");
     vertx.runOnContext(v -> {
       Future<String> thrown = flights.run("seg:k", longDeadline(), deadline -> {
@@ -181,7 +183,8 @@ class SingleFlightTest {
 
   @Test
   void tooManyWaitersOnOneKeyAreTurnedAwayWithOverloaded(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxWaitersPerKey(5));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_WAITERS, 5)));
     vertx.runOnContext(v -> {
       List<Future<String>> admitted = new ArrayList<>();
       for (int i = 0; i < 6; i++) { // the leader and five followers
@@ -201,7 +204,8 @@ class SingleFlightTest {
 
   @Test
   void tooManyFlightsAtOnceTurnNewLeadersAway(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxFlights(2));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_FLIGHTS, 2)));
     vertx.runOnContext(v -> {
       flights.run("a", longDeadline(), controlled());
       flights.run("b", longDeadline(), controlled());
@@ -218,7 +222,8 @@ class SingleFlightTest {
 
   @Test
   void aFlightOlderThanItsMaxAgeLetsANewcomerStartAnother(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions().setMaxFlightAgeMs(100));
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.from(ConfigReader.defaults()
+        .with(Settings.FLIGHT_MAX_AGE_MS, 100)));
     vertx.runOnContext(v -> {
       Future<String> first = flights.run("seg:k", longDeadline(), controlled());
       long giveUp = System.currentTimeMillis() + 5_000;
@@ -254,7 +259,7 @@ class SingleFlightTest {
 
   @Test
   void aFollowerWakesOnItsOwnEventLoop(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     // two event loops (getOrCreateContext would give this test thread's one sticky context twice)
     Context leaderContext = ((VertxInternal) vertx).createEventLoopContext();
     Context followerContext = ((VertxInternal) vertx).createEventLoopContext();
@@ -279,7 +284,7 @@ class SingleFlightTest {
 
   @Test
   void followersOnOtherEventLoopsAreHandedTheResultBeforeThisLoopAnswersItsOwn(VertxTestContext ctx) {
-    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", new SingleFlightOptions());
+    SingleFlight<String> flights = new SingleFlight<>(vertx, "t", SingleFlightOptions.defaults());
     Context leaderContext = ((VertxInternal) vertx).createEventLoopContext();
     Context otherContext = ((VertxInternal) vertx).createEventLoopContext();
     CountDownLatch otherLoopWoken = new CountDownLatch(1);

@@ -11,7 +11,7 @@ class TieredCacheContractTest extends CacheContractTest {
   @Override
   protected Cache<String> createCache(Vertx vertx) {
     backend = RedisTestSupport.backendOrSkip(vertx, prefix);
-    return new TieredCache<>(vertx, "contract", new MemoryCache<>(new MemoryCacheOptions()),
+    return new TieredCache<>(vertx, "contract", new MemoryCache<>(MemoryCacheOptions.defaults()),
         new RedisCache<>(vertx, "contract", backend, ValueCodecs.string()));
   }
 

@@ -20,7 +20,7 @@ class TieredCacheTest {
 
   /** An L2 that counts calls and can be switched to fail. */
   static final class SwitchableStore implements Cache<String> {
-    final MemoryCache<String> backing = new MemoryCache<>(new MemoryCacheOptions());
+    final MemoryCache<String> backing = new MemoryCache<>(MemoryCacheOptions.defaults());
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicInteger gets = new AtomicInteger();
 
@@ -54,7 +54,7 @@ class TieredCacheTest {
   @Test
   void l2HitFillsL1WithTheSameAges(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions());
+    MemoryCache<String> l1 = new MemoryCache<>(MemoryCacheOptions.defaults());
     TieredCache<String> tiered = new TieredCache<>(vertx, "t", l1, l2);
     CacheEntry<String> e = new CacheEntry<>("v", System.currentTimeMillis() + 10_000,
         System.currentTimeMillis() + 20_000, System.currentTimeMillis() + 30_000, true);
@@ -77,7 +77,7 @@ class TieredCacheTest {
   @Test
   void l2FailureIsAMissOnReadAndNeverFailsAWrite(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2);
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(MemoryCacheOptions.defaults()), l2);
     l2.failing.set(true);
     tiered.get("absent")
         .compose(hit -> {
@@ -97,7 +97,7 @@ class TieredCacheTest {
   @Test
   void removeClearsBothTiersAndReportsAnL2Failure(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions());
+    MemoryCache<String> l1 = new MemoryCache<>(MemoryCacheOptions.defaults());
     TieredCache<String> tiered = new TieredCache<>(vertx, "t", l1, l2);
     tiered.put("k", fresh("v"))
         .compose(v -> tiered.remove("k"))
@@ -118,8 +118,8 @@ class TieredCacheTest {
   @Test
   void anotherGatewaysUpdateShowsOnceTheL1HoldTimeIsOver(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
-        new TieredCacheOptions().setL1MaxTtlMs(100));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(MemoryCacheOptions.defaults()), l2,
+        TieredCacheOptions.defaults().withL1MaxTtlMs(100));
     tiered.put("k", fresh("mine"))
         .compose(v -> {
           l2.backing.putNow("k", fresh("theirs")); // another gateway wrote Redis
@@ -142,8 +142,8 @@ class TieredCacheTest {
   @Test
   void inMemoryReadsPastTheHoldKeepAnsweringWhileOneL2ReadBringsAnotherGatewaysUpdate(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
-        new TieredCacheOptions().setL1MaxTtlMs(100));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(MemoryCacheOptions.defaults()), l2,
+        TieredCacheOptions.defaults().withL1MaxTtlMs(100));
     l2.backing.putNow("only-in-l2", fresh("theirs"));
     assertThat(tiered.freshInMemory("only-in-l2")).as("an L2-only key needs I/O").isNull();
     tiered.put("k", fresh("mine")).onComplete(ctx.succeeding(v -> {
@@ -168,8 +168,8 @@ class TieredCacheTest {
   @Test
   void anEntryGoneFromL2IsDroppedFromMemoryAfterTheHold(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
-        new TieredCacheOptions().setL1MaxTtlMs(100));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(MemoryCacheOptions.defaults()), l2,
+        TieredCacheOptions.defaults().withL1MaxTtlMs(100));
     tiered.put("k", fresh("mine")).onComplete(ctx.succeeding(v -> {
       l2.backing.remove("k"); // removed (or expired) in Redis by someone else
       long giveUp = System.currentTimeMillis() + 5_000;
@@ -187,8 +187,8 @@ class TieredCacheTest {
   @Test
   void pastHoldTimeL1StillAnswersWhileL2IsDown(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(new MemoryCacheOptions()), l2,
-        new TieredCacheOptions().setL1MaxTtlMs(1));
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", new MemoryCache<>(MemoryCacheOptions.defaults()), l2,
+        TieredCacheOptions.defaults().withL1MaxTtlMs(1));
     tiered.put("k", fresh("kept"))
         .compose(v -> vertx.timer(5)) // the hold time is 1 ms: past it for sure
         .compose(v -> {
@@ -205,8 +205,8 @@ class TieredCacheTest {
   @Test
   void aStaleL1EntryGivesWayToAFresherOneInL2(Vertx vertx, VertxTestContext ctx) {
     SwitchableStore l2 = new SwitchableStore();
-    MemoryCache<String> l1 = new MemoryCache<>(new MemoryCacheOptions());
-    TieredCache<String> tiered = new TieredCache<>(vertx, "t", l1, l2, new TieredCacheOptions().setL1MaxTtlMs(0));
+    MemoryCache<String> l1 = new MemoryCache<>(MemoryCacheOptions.defaults());
+    TieredCache<String> tiered = new TieredCache<>(vertx, "t", l1, l2, TieredCacheOptions.defaults().withL1MaxTtlMs(0));
     long now = System.currentTimeMillis();
     l1.putNow("k", new CacheEntry<>("stale", now - 1_000, now + 60_000, now + 120_000, false));
     tiered.get("k")

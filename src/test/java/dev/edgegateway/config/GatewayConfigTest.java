@@ -102,48 +102,44 @@ class GatewayConfigTest {
     assertThat(Settings.markdownTable()).contains("`EDGE_HTTP_PORT`", "`EDGE_REDIS_URL`");
   }
 
-  /** The table's defaults and each capability's own DEFAULT_* constants must say the same thing. */
+  /** Options read from a partial config take the table's defaults: there are no others to disagree with it. */
   @Test
-  void optionClassesAgreeWithTheSettingsTable() {
+  void optionClassesTakeTheirDefaultsFromTheSettingsTable() {
     JsonObject defaults = GatewayConfig.defaults();
     JsonObject empty = new JsonObject();
-    EventsOptions events = new EventsOptions(defaults);
-    EventsOptions eventsBare = new EventsOptions(empty);
-    assertThat(events.getOutboxCapacity()).isEqualTo(eventsBare.getOutboxCapacity());
-    assertThat(events.getBatchSize()).isEqualTo(eventsBare.getBatchSize());
-    assertThat(events.getFlushIntervalMs()).isEqualTo(eventsBare.getFlushIntervalMs());
-    assertThat(events.getMaxAttempts()).isEqualTo(eventsBare.getMaxAttempts());
-    assertThat(events.getStatsUrl()).isEqualTo(eventsBare.getStatsUrl());
-    IdentityOptions identity = new IdentityOptions(defaults);
-    IdentityOptions identityBare = new IdentityOptions(empty);
-    assertThat(identity.getHashPepper()).isEqualTo(identityBare.getHashPepper());
-    assertThat(identity.getCookieMaxAgeDays()).isEqualTo(identityBare.getCookieMaxAgeDays());
-    assertThat(identity.getLinkTtlDays()).isEqualTo(identityBare.getLinkTtlDays());
-    assertThat(identity.getKlaviyoUrl()).isEqualTo(identityBare.getKlaviyoUrl());
-    assertThat(new SegmentsOptions(defaults).visitorUrl).isEqualTo(SegmentsOptions.DEFAULT_VISITOR_URL);
-    assertThat(new RecsOptions(defaults).configUrl).isEqualTo(RecsOptions.DEFAULT_CONFIG_URL);
-    assertThat(new RecsOptions(defaults).configTtlSeconds).isEqualTo(RecsOptions.DEFAULT_CONFIG_TTL_S);
+    EventsOptions events = EventsOptions.from(defaults);
+    assertThat(EventsOptions.from(empty)).isEqualTo(events);
+    assertThat(events.outboxCapacity()).isEqualTo(Settings.OUTBOX_CAPACITY.defaultValue());
+    assertThat(events.batchSize()).isEqualTo(Settings.EVENTS_BATCH_SIZE.defaultValue());
+    assertThat(events.statsUrl()).isEqualTo(Settings.KLEVU_STATS_URL.defaultValue());
+    IdentityOptions identity = IdentityOptions.from(defaults);
+    assertThat(IdentityOptions.from(empty)).isEqualTo(identity);
+    assertThat(identity.hashPepper()).isEqualTo(Settings.HASH_PEPPER.defaultValue());
+    assertThat(identity.cookieMaxAgeDays()).isEqualTo(Settings.COOKIE_MAX_AGE_DAYS.defaultValue());
+    assertThat(identity.klaviyoUrl()).isEqualTo(Settings.KLAVIYO_URL.defaultValue());
+    assertThat(SegmentsOptions.from(empty)).isEqualTo(SegmentsOptions.from(defaults));
+    assertThat(SegmentsOptions.from(defaults).visitorUrl()).isEqualTo(Settings.KLEVU_VISITOR_URL.defaultValue());
+    assertThat(RecsOptions.from(defaults).configUrl()).isEqualTo(Settings.KLEVU_CONFIG_URL.defaultValue());
+    assertThat(RecsOptions.from(empty).configTtlSeconds())
+        .isEqualTo(((Number) Settings.CONFIG_TTL_S.defaultValue()).longValue());
     HttpOptions http = HttpOptions.from(defaults);
-    assertThat(http.port()).isEqualTo(HttpOptions.DEFAULT_PORT);
-    assertThat(http.requestTimeoutMs()).isEqualTo(HttpOptions.DEFAULT_REQUEST_TIMEOUT_MS);
-    assertThat(http.maxBodyBytes()).isEqualTo(HttpOptions.DEFAULT_MAX_BODY_BYTES);
-    LeaseOptions lease = new LeaseOptions(section(defaults, "cache.lease"));
-    assertThat(lease.toJson()).isEqualTo(new LeaseOptions(empty).toJson());
-    assertThat(lease.isEnabled()).isTrue();
+    assertThat(HttpOptions.from(empty)).isEqualTo(http);
+    assertThat(http.port()).isEqualTo(Settings.HTTP_PORT.defaultValue());
+    assertThat(http.requestTimeoutMs()).isEqualTo(Settings.REQUEST_TIMEOUT_MS.defaultValue());
+    assertThat(http.maxBodyBytes()).isEqualTo(Settings.HTTP_MAX_BODY_BYTES.defaultValue());
+    LeaseOptions lease = LeaseOptions.from(ConfigReader.of(defaults));
+    assertThat(LeaseOptions.from(ConfigReader.of(empty))).isEqualTo(lease);
+    assertThat(lease.enabled()).isTrue();
   }
 
   @Test
   void leaseKnobsComeFromTheEnvironment() {
     JsonObject config = GatewayConfig.resolve(new JsonObject(), Map.of("EDGE_CACHE_LEASE_ENABLED", "false",
         "EDGE_CACHE_LEASE_TTL_MS", "900", "EDGE_CACHE_LEASE_WAIT_MS", "120", "EDGE_CACHE_LEASE_POLL_MS", "20"));
-    LeaseOptions lease = new LeaseOptions(section(config, "cache.lease"));
-    assertThat(lease.isEnabled()).isFalse();
-    assertThat(lease.getTtlMs()).isEqualTo(900);
-    assertThat(lease.getWaitMs()).isEqualTo(120);
-    assertThat(lease.getPollMs()).isEqualTo(20);
-  }
-
-  private static JsonObject section(JsonObject config, String path) {
-    return GatewayConfig.section(config, path);
+    LeaseOptions lease = LeaseOptions.from(ConfigReader.of(config));
+    assertThat(lease.enabled()).isFalse();
+    assertThat(lease.ttlMs()).isEqualTo(900);
+    assertThat(lease.waitMs()).isEqualTo(120);
+    assertThat(lease.pollMs()).isEqualTo(20);
   }
 }

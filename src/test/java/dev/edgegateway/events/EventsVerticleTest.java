@@ -2,11 +2,12 @@ package dev.edgegateway.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
-import dev.edgegateway.upstream.UpstreamOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,15 +41,20 @@ class EventsVerticleTest {
     vertx.close().onComplete(ctx.succeedingThenComplete());
   }
 
-  /** Options for a fast test: no upstream-client retries (the outbox retries), short backoff. */
+  /** Settings for a fast test: no upstream-client retries (the outbox retries), short backoff. */
+  private ConfigReader settings() {
+    return ConfigReader.defaults()
+        .with(Settings.KLEVU_STATS_URL, stub.url())
+        .with(Settings.EVENTS_FLUSH_MS, 20)
+        .with(Settings.EVENTS_RETRY_BACKOFF_MS, 10)
+        .with(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, 2_000)
+        .with(Settings.EVENTS_DRAIN_MS, 2_000)
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0)
+        .with(Settings.UPSTREAM_TIMEOUT_MS, 2_000);
+  }
+
   private EventsOptions options() {
-    return new EventsOptions()
-        .setStatsUrl(stub.url())
-        .setFlushIntervalMs(20)
-        .setRetryBackoffMs(10)
-        .setRetryBackoffMaxMs(2_000)
-        .setShutdownDrainMs(2_000)
-        .setStats(new UpstreamOptions().setMaxRetries(0).setTimeoutMs(2_000));
+    return EventsOptions.from(settings());
   }
 
   private Future<EventsVerticle> deploy(EventsOptions options) {
@@ -115,7 +121,8 @@ class EventsVerticleTest {
 
   @Test
   void batchesOfAtMostBatchSizeAllEventsInOrder(VertxTestContext ctx) {
-    EventsOptions options = options().setMaxInFlightBatches(1).setFlushIntervalMs(200);
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_IN_FLIGHT, 1)
+        .with(Settings.EVENTS_FLUSH_MS, 200));
     deploy(options)
         .compose(v -> EventsService.proxy(vertx).enqueue(new EventBatch(events(0, 120)), Deadline.in(1_000)))
         .compose(receipt -> {
@@ -158,7 +165,7 @@ class EventsVerticleTest {
   @Test
   void failedBatchIsRetriedAsItWasThenDelivered(VertxTestContext ctx) {
     stub.fail500.set(2);
-    deploy(options().setMaxInFlightBatches(1))
+    deploy(EventsOptions.from(settings().with(Settings.EVENTS_IN_FLIGHT, 1)))
         .compose(v -> enqueueInChunks(events(0, 30), 30))
         .compose(v -> until(() -> events("delivered") >= 30, 5_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
@@ -195,7 +202,7 @@ class EventsVerticleTest {
   @Test
   void retryAfterFromTheUpstreamIsHonoured(VertxTestContext ctx) {
     stub.fail503RetryAfter.set(1);
-    deploy(options().setRetryBackoffMs(1))
+    deploy(EventsOptions.from(settings().with(Settings.EVENTS_RETRY_BACKOFF_MS, 1)))
         .compose(v -> enqueueInChunks(events(0, 5), 5))
         .compose(v -> until(() -> events("delivered") >= 5, 5_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
@@ -210,7 +217,9 @@ class EventsVerticleTest {
   @Test
   void fullOutboxAnswersOverloaded(VertxTestContext ctx) {
     // nothing leaves: the batch size is never reached and the flush tick is far away
-    EventsOptions options = options().setOutboxCapacity(10).setBatchSize(50).setFlushIntervalMs(60_000).setShutdownDrainMs(0);
+    EventsOptions options = EventsOptions.from(settings().with(Settings.OUTBOX_CAPACITY, 10)
+        .with(Settings.EVENTS_BATCH_SIZE, 50).with(Settings.EVENTS_FLUSH_MS, 60_000)
+        .with(Settings.EVENTS_DRAIN_MS, 0));
     EventsService service = EventsService.proxy(vertx);
     deploy(options).compose(verticle -> service.enqueue(new EventBatch(events(0, 8)), Deadline.in(1_000))
             .compose(first -> {
@@ -249,7 +258,7 @@ class EventsVerticleTest {
   @Test
   void deadLetteredAfterMaxAttempts(VertxTestContext ctx) {
     stub.alwaysStatus = 500;
-    deploy(options().setMaxAttempts(3))
+    deploy(EventsOptions.from(settings().with(Settings.EVENTS_MAX_ATTEMPTS, 3)))
         .compose(v -> enqueueInChunks(events(0, 5), 5))
         .compose(v -> until(() -> events("dead") >= 5, 5_000))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
@@ -282,7 +291,8 @@ class EventsVerticleTest {
   @Test
   void stopDrainsTheOutbox(VertxTestContext ctx) {
     // partial batches would wait a minute: only the drain on undeploy sends them
-    EventsOptions options = options().setFlushIntervalMs(60_000).setBatchSize(50);
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_FLUSH_MS, 60_000)
+        .with(Settings.EVENTS_BATCH_SIZE, 50));
     List<String> ids = new ArrayList<>();
     deploy(options)
         .compose(verticle -> {
@@ -305,7 +315,8 @@ class EventsVerticleTest {
   @Test
   void stopGivesUpAfterShutdownDrainMsAndKeepsTheCount(VertxTestContext ctx) {
     stub.alwaysStatus = 503;
-    EventsOptions options = options().setRetryBackoffMs(60_000).setRetryBackoffMaxMs(60_000).setShutdownDrainMs(300);
+    EventsOptions options = EventsOptions.from(settings().with(Settings.EVENTS_RETRY_BACKOFF_MS, 60_000)
+        .with(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, 60_000).with(Settings.EVENTS_DRAIN_MS, 300));
     List<String> ids = new ArrayList<>();
     deploy(options)
         .compose(verticle -> {

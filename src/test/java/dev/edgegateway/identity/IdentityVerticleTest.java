@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.edgegateway.flow.Deadline;
-import dev.edgegateway.flow.Outcome;
-import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.CacheHit;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
+import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -59,7 +59,7 @@ class IdentityVerticleTest {
   void startStub(Vertx vertx, VertxTestContext ctx) {
     logs.start();
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    links = new MemoryCache<>(new MemoryCacheOptions());
+    links = new MemoryCache<>(MemoryCacheOptions.defaults());
     HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       klaviyoCalls.add(new Seen(request.method().name(), request.path(), request.uri(), request.headers(),
           request.query(), request.getParam("filter"), body.toString()));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.MemoryCacheOptions;
-import io.vertx.core.buffer.Buffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -139,7 +139,7 @@ class BannerMemoTest {
   void bannersOverTheByteBudgetAreEvicted() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     long budget = 64 * 1024;
-    BannerMemo memo = new BannerMemo(new MemoryCacheOptions().setMaxEntries(100_000).setMaxBytes(budget), 0, registry);
+    BannerMemo memo = new BannerMemo(new MemoryCacheOptions(100_000, budget), 0, registry);
     long now = System.currentTimeMillis();
     for (int i = 0; i < 50; i++) { // 50 pages of a 40-product banner: several KB each, far more than 64 KiB
       memo.remember(new RecsRequest("api", "k-pdp", List.of(), "p" + i, null, null), banner(40), now + 60_000);

@@ -2,15 +2,17 @@ package dev.edgegateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.config.ConfigReader;
+import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.micrometer.core.instrument.Gauge;
-import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,8 +60,9 @@ class UpstreamClientTest {
 
   @Test
   void failuresSeenByOneClientOpenTheCircuitForTheOthers() throws Exception {
-    UpstreamOptions options = new UpstreamOptions().setMaxRetries(0).setBreakerMaxFailures(2)
-        .setBreakerResetMs(60_000).setMaxPoolSize(8);
+    UpstreamOptions options = UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.BREAKER_MAX_FAILURES, 2)
+        .with(Settings.BREAKER_RESET_MS, 60_000).with(Settings.UPSTREAM_POOL_SIZE, 8), "test");
     UpstreamClient.Guard guard = new UpstreamClient.Guard(vertx, "test", options, 2);
     UpstreamClient first = new UpstreamClient(vertx, guard);
     UpstreamClient second = new UpstreamClient(vertx, guard);
@@ -81,7 +84,9 @@ class UpstreamClientTest {
 
   @Test
   void aClientOfItsOwnHasABreakerOfItsOwn() throws Exception {
-    UpstreamOptions options = new UpstreamOptions().setMaxRetries(0).setBreakerMaxFailures(2).setBreakerResetMs(60_000);
+    UpstreamOptions options = UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.BREAKER_MAX_FAILURES, 2)
+        .with(Settings.BREAKER_RESET_MS, 60_000), "test");
     UpstreamClient tripped = new UpstreamClient(vertx, "one", options);
     UpstreamClient other = new UpstreamClient(vertx, "two", options);
     for (int i = 0; i < 3; i++) {
@@ -98,7 +103,8 @@ class UpstreamClientTest {
     HttpServer holding = await(vertx.createHttpServer()
         .requestHandler(arrived::tryComplete)
         .listen(0, "127.0.0.1"));
-    UpstreamClient client = new UpstreamClient(vertx, "held", new UpstreamOptions().setMaxRetries(0));
+    UpstreamClient client = new UpstreamClient(vertx, "held", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0), "test"));
     Gauge inFlight = Metrics.of(vertx).get("edge_upstream_in_flight").tag("upstream", "held").gauge();
     assertThat(inFlight.value()).isZero();
 
@@ -122,7 +128,8 @@ class UpstreamClientTest {
           request.response().setStatusCode(seen.size() == 1 ? 503 : 200).end("{\"ok\":true}");
         }))
         .listen(0, "127.0.0.1"));
-    UpstreamClient client = new UpstreamClient(vertx, "flaky", new UpstreamOptions().setMaxRetries(1).setRetryBackoffMs(2));
+    UpstreamClient client = new UpstreamClient(vertx, "flaky", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 1).with(Settings.UPSTREAM_RETRY_BACKOFF_MS, 2), "test"));
     String url = UpstreamRequest.withQuery("http://127.0.0.1:" + flaky.actualPort() + "/p", "filter", "equals(email,\"a b\")");
 
     UpstreamResponse answer = await(client.send(
@@ -137,7 +144,8 @@ class UpstreamClientTest {
 
   @Test
   void aMalformedUrlFailsTheCallWithoutCountingItInFlight() throws Exception {
-    UpstreamClient client = new UpstreamClient(vertx, "malformed", new UpstreamOptions().setMaxRetries(0));
+    UpstreamClient client = new UpstreamClient(vertx, "malformed", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0), "test"));
     Outcome outcome = await(client.send(UpstreamRequest.get("no-scheme/x"), Deadline.in(2_000))
         .map(ok -> Outcome.OK)
         .otherwise(OutcomeException::outcomeOf));
@@ -159,7 +167,8 @@ class UpstreamClientTest {
           });
         })
         .listen(0, "127.0.0.1"));
-    UpstreamClient client = new UpstreamClient(vertx, "trickle", new UpstreamOptions().setMaxRetries(0).setTimeoutMs(300));
+    UpstreamClient client = new UpstreamClient(vertx, "trickle", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.UPSTREAM_TIMEOUT_MS, 300), "test"));
 
     Outcome outcome = await(client.send(
             UpstreamRequest.get("http://127.0.0.1:" + trickling.actualPort() + "/slow"), Deadline.in(5_000))
@@ -176,7 +185,8 @@ class UpstreamClientTest {
     // the test thread is not the pooled connection's event loop: on vertx-core 5.0.8 about 1 such call in 150
     // lost its answer's end (eclipse-vertx/vert.x#6038) and, once bounded, would time out instead
     UpstreamClient client = new UpstreamClient(vertx, "offloop",
-        new UpstreamOptions().setMaxRetries(0).setBreakerMaxFailures(Integer.MAX_VALUE));
+        UpstreamOptions.forUpstream(ConfigReader.defaults().with(Settings.UPSTREAM_MAX_RETRIES, 0)
+            .with(Settings.BREAKER_MAX_FAILURES, Integer.MAX_VALUE), "test"));
     for (int i = 0; i < 500; i++) {
       assertThat(call(client)).as("call %d", i).isEqualTo(Outcome.UPSTREAM_ERROR);
     }
