@@ -6,7 +6,6 @@ import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * {
  *   "memory":     { "maxEntries": 100000,            // L1, or the only store without Redis: entries of each cache
- *                   "maxBytes": 134217728 },         // estimated heap bytes of all of them, split by BYTE_SHARES
+ *                   "maxBytes": 134217728 },         // estimated heap bytes of all of them, split by MemoryCacheOptions.BYTE_SHARES
  *   "l1MaxTtlMs": 10000,                             // TieredCacheOptions
  *   "redis":      { "connectionString": "redis://127.0.0.1:6379", "commandTimeoutMs": 50, ... },
  *   "lease":      { "enabled": true, "ttlMs": 2000, "waitMs": 300, "pollMs": 15 },   // LeaseOptions
@@ -25,26 +24,13 @@ import org.slf4j.LoggerFactory;
  * }
  * </pre>
  * {@code memory.maxBytes} is one budget for every in-memory cache of the process, shared out by
- * {@link #BYTE_SHARES}; {@code caches.<name>.maxBytes} sets one cache's own budget in bytes instead.
+ * {@link MemoryCacheOptions#BYTE_SHARES}; {@code caches.<name>.maxBytes} sets one cache's own budget in bytes instead.
  * Without a {@code redis.connectionString} (or {@code redis.endpoints}) a cache is a {@link MemoryCache};
  * with one, a {@link TieredCache} of a MemoryCache over a {@link RedisCache}, whose misses are loaded under
  * a {@link RedisLoadLease} unless {@code lease.enabled} is false.
  */
 public final class CacheFactory {
   private static final Logger LOG = LoggerFactory.getLogger(CacheFactory.class);
-
-  /**
-   * Percent of {@code memory.maxBytes} each cache gets, from what its entries weigh and how many a storefront keeps
-   * hot. Measured with the simulator's answers: a search entry (product list) about 15 KB, a banner (page body)
-   * 4 KB, a config 3.5 KB, a shopper's session under 1 KB. One page context needs a config, a search and a banner,
-   * so search takes most; sessions are one per shopper and decide whether a page takes the fast path, so they get
-   * the next largest share (about 45,000 shoppers of the default); customer links are short strings. With the
-   * defaults that is about 3,600 page contexts' searches, 3,800 configs and 5,000 banners. A cache not listed
-   * (tests, tools) gets {@link #OTHER_SHARE_PERCENT}.
-   */
-  public static final Map<String, Integer> BYTE_SHARES =
-      Map.of("segments", 30, "links", 5, "config", 10, "search", 40, "banners", 15);
-  static final int OTHER_SHARE_PERCENT = 10;
 
   private final Vertx vertx;
   private final ConfigReader config;

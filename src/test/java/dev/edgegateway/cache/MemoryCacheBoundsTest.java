@@ -175,13 +175,13 @@ class MemoryCacheBoundsTest {
     CacheFactory factory = new CacheFactory(vertx, GatewayConfig.section(config, "cache"));
     assertThat(factory.memoryMaxBytes()).isEqualTo(10_000_000);
     long shared = 0;
-    for (String name : CacheFactory.BYTE_SHARES.keySet()) {
+    for (String name : MemoryCacheOptions.BYTE_SHARES.keySet()) {
       MemoryCacheOptions options = factory.memoryOptions(name);
       if (!name.equals("links")) {
         assertThat(options.maxEntries()).isEqualTo(5_000);
-        assertThat(options.maxBytes()).isEqualTo(10_000_000 / 100 * CacheFactory.BYTE_SHARES.get(name));
+        assertThat(options.maxBytes()).isEqualTo(10_000_000 / 100 * MemoryCacheOptions.BYTE_SHARES.get(name));
       }
-      shared += 10_000_000 / 100 * CacheFactory.BYTE_SHARES.get(name);
+      shared += 10_000_000 / 100 * MemoryCacheOptions.BYTE_SHARES.get(name);
     }
     assertThat(shared).as("the shares add up to the budget, no more").isEqualTo(10_000_000);
     assertThat(factory.memoryOptions("links").maxBytes()).as("a cache's own maxBytes wins").isEqualTo(12_345);
