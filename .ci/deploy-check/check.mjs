@@ -129,6 +129,9 @@ for (const { name, objects } of rendered) {
   const c = pod.containers.find((x) => x.name === "edge-gateway");
   const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
   const tag = (what) => `${name}: ${what}`;
+  const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef?.name === dep.metadata.name);
+  check(hpa, tag("HorizontalPodAutoscaler"), "none targets the Deployment");
+  check(dep.spec.replicas === undefined, tag("replicas"), "set while the HPA owns the count: every apply would reset it");
   check(JSON.stringify(c.command) === JSON.stringify(entrypoint) && !c.args, tag("command"), `${JSON.stringify(c.command)} args ${JSON.stringify(c.args)} is not the image's ENTRYPOINT ${JSON.stringify(entrypoint)}`);
   check(c.workingDir === workdir, tag("workingDir"), `${c.workingDir} != WORKDIR ${workdir}`);
   const runAs = c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
