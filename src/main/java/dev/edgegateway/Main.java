@@ -7,7 +7,6 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
 import dev.edgegateway.sim.SimulatorOptions;
 import dev.edgegateway.sim.SimulatorVerticle;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -120,10 +119,8 @@ public final class Main {
       LOG.info("warm-up: {} rounds of synthetic pages in {} ms before start", result.rounds(), result.millis());
     }
     MeterRegistry registry = Metrics.of(gatewayVertx);
-    Gauge.builder("edge_warmup_rounds", result, WarmUp.Result::rounds)
-        .description("Rounds of synthetic page loads run before the gateway started").register(registry);
-    Gauge.builder("edge_warmup_seconds", result, r -> r.millis() / 1000.0)
-        .description("Time the warm-up took before the gateway started").baseUnit("seconds").register(registry);
+    Metrics.gauge("edge_warmup_rounds", result, WarmUp.Result::rounds).register(registry);
+    Metrics.gauge("edge_warmup_seconds", result, r -> r.millis() / 1000.0).baseUnit("seconds").register(registry);
     return result;
   }
 

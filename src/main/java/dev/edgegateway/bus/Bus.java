@@ -165,8 +165,8 @@ public final class Bus {
     counters.byAddress.computeIfAbsent(address, a -> {
       MeterRegistry registry = Metrics.of(vertx);
       return new Counter[] {
-          registry.counter("edge_bus_requests_total", "address", a, "target", "own_loop"),
-          registry.counter("edge_bus_requests_total", "address", a, "target", "any_loop")};
+          Metrics.counter(registry, "edge_bus_requests_total", "address", a, "target", "own_loop"),
+          Metrics.counter(registry, "edge_bus_requests_total", "address", a, "target", "any_loop")};
     })[target].increment();
   }
 

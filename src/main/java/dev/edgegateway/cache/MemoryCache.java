@@ -4,8 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
@@ -177,19 +176,16 @@ public final class MemoryCache<V> implements Cache<V> {
    */
   public MemoryCache<V> bindMetrics(MeterRegistry registry, String name) {
     if (options.maxBytes() > 0) {
-      Gauge.builder("edge_cache_memory_bytes", this, MemoryCache::weightedBytes).tag("cache", name)
-          .description("Estimated heap bytes held by an in-memory cache").baseUnit("bytes").register(registry);
-      Gauge.builder("edge_cache_memory_max_bytes", options, MemoryCacheOptions::maxBytes).tag("cache", name)
-          .description("Byte budget of an in-memory cache").baseUnit("bytes").register(registry);
+      Metrics.gauge("edge_cache_memory_bytes", this, MemoryCache::weightedBytes).tag("cache", name)
+          .baseUnit("bytes").register(registry);
+      Metrics.gauge("edge_cache_memory_max_bytes", options, MemoryCacheOptions::maxBytes).tag("cache", name)
+          .baseUnit("bytes").register(registry);
     }
-    Gauge.builder("edge_cache_memory_entries", this, MemoryCache::estimatedSize).tag("cache", name)
-        .description("Entries held by an in-memory cache").register(registry);
-    FunctionCounter.builder("edge_cache_memory_evictions_total", sizeEvictions, LongAdder::sum)
-        .tags("cache", name, "cause", "size").description("Entries evicted to stay within the byte or entry bound")
-        .register(registry);
-    FunctionCounter.builder("edge_cache_memory_evictions_total", expiredEvictions, LongAdder::sum)
-        .tags("cache", name, "cause", "expired").description("Entries dropped past their keep time")
-        .register(registry);
+    Metrics.gauge("edge_cache_memory_entries", this, MemoryCache::estimatedSize).tag("cache", name).register(registry);
+    Metrics.functionCounter("edge_cache_memory_evictions_total", sizeEvictions, LongAdder::sum)
+        .tags("cache", name, "cause", "size").register(registry);
+    Metrics.functionCounter("edge_cache_memory_evictions_total", expiredEvictions, LongAdder::sum)
+        .tags("cache", name, "cause", "expired").register(registry);
     return this;
   }
 

@@ -79,17 +79,18 @@ public final class ReadThroughCache<V> {
     this.flights = new SingleFlight<>(vertx, name, flightOptions);
     MeterRegistry registry = Metrics.of(vertx);
     for (CacheStatus status : CacheStatus.values()) {
-      lookups.put(status, registry.counter("edge_cache_lookups_total", "cache", name, "status", status.header()));
+      lookups.put(status, Metrics.counter(registry, "edge_cache_lookups_total",
+          "cache", name, "status", status.header()));
     }
-    this.storeErrors = registry.counter("edge_cache_store_errors_total", "cache", name);
-    this.staleOnError = registry.counter("edge_cache_stale_on_error_total", "cache", name);
-    this.backgroundRefreshes = registry.counter("edge_cache_background_refreshes_total", "cache", name);
-    this.leaseAcquired = registry.counter("edge_cache_lease_total", "cache", name, "result", "acquired");
-    this.leaseWaitedHit = registry.counter("edge_cache_lease_total", "cache", name, "result", "waited_hit");
-    this.leaseWaitedFallback = registry.counter("edge_cache_lease_total", "cache", name, "result", "waited_fallback");
-    this.leaseUnavailable = registry.counter("edge_cache_lease_total", "cache", name, "result", "unavailable");
-    this.leaseWait = Timer.builder("edge_cache_lease_wait_seconds").tags("cache", name)
-        .description("Time a gateway waited for another gateway's load of the same key").register(registry);
+    this.storeErrors = Metrics.counter(registry, "edge_cache_store_errors_total", "cache", name);
+    this.staleOnError = Metrics.counter(registry, "edge_cache_stale_on_error_total", "cache", name);
+    this.backgroundRefreshes = Metrics.counter(registry, "edge_cache_background_refreshes_total", "cache", name);
+    this.leaseAcquired = Metrics.counter(registry, "edge_cache_lease_total", "cache", name, "result", "acquired");
+    this.leaseWaitedHit = Metrics.counter(registry, "edge_cache_lease_total", "cache", name, "result", "waited_hit");
+    this.leaseWaitedFallback = Metrics.counter(registry, "edge_cache_lease_total",
+        "cache", name, "result", "waited_fallback");
+    this.leaseUnavailable = Metrics.counter(registry, "edge_cache_lease_total", "cache", name, "result", "unavailable");
+    this.leaseWait = Metrics.timer("edge_cache_lease_wait_seconds").tags("cache", name).register(registry);
   }
 
   /** The lease misses are loaded under ({@link LoadLease#none()} when there is none). */

@@ -5,7 +5,6 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -66,12 +65,10 @@ public final class RedisBackend {
     this.redis = Redis.createClient(vertx, this.options.toRedisOptions());
     this.registry = Metrics.of(vertx);
     this.clientTag = this.options.clientName();
-    Gauge.builder("edge_redis_up", this, backend -> backend.isHealthy() ? 1 : 0)
-        .tag("client", clientTag)
-        .description("1 while the Redis cache tier answers, 0 while it is considered down")
-        .register(registry);
-    this.wentDown = registry.counter("edge_redis_state_changes_total", "client", clientTag, "state", "down");
-    this.cameUp = registry.counter("edge_redis_state_changes_total", "client", clientTag, "state", "up");
+    Metrics.gauge("edge_redis_up",
+        this, backend -> backend.isHealthy() ? 1 : 0).tag("client", clientTag).register(registry);
+    this.wentDown = Metrics.counter(registry, "edge_redis_state_changes_total", "client", clientTag, "state", "down");
+    this.cameUp = Metrics.counter(registry, "edge_redis_state_changes_total", "client", clientTag, "state", "up");
   }
 
   /**
@@ -240,12 +237,13 @@ public final class RedisBackend {
 
   private CommandMeters newMeters(String command) {
     return new CommandMeters(
-        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "ok"),
-        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "error"),
-        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "timeout"),
-        registry.counter("edge_redis_commands_total", "client", clientTag, "command", command, "result", "down"),
-        Timer.builder("edge_redis_command_seconds").tags("client", clientTag, "command", command)
-            .description("Redis command latency, timeouts included").register(registry));
+        Metrics.counter(registry, "edge_redis_commands_total", "client", clientTag, "command", command, "result", "ok"),
+        Metrics.counter(registry, "edge_redis_commands_total",
+            "client", clientTag, "command", command, "result", "error"),
+        Metrics.counter(registry, "edge_redis_commands_total",
+            "client", clientTag, "command", command, "result", "timeout"),
+        Metrics.counter(registry, "edge_redis_commands_total", "client", clientTag, "command", command, "result", "down"),
+        Metrics.timer("edge_redis_command_seconds").tags("client", clientTag, "command", command).register(registry));
   }
 
   private record CommandMeters(Counter ok, Counter error, Counter timeout, Counter down, Timer latency) {

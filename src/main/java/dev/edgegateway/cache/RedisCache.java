@@ -43,7 +43,7 @@ public final class RedisCache<V> implements Cache<V> {
     this.codec = codec;
     this.ownsBackend = ownsBackend;
     this.lease = lease == null ? LoadLease.none() : lease;
-    this.decodeErrors = Metrics.of(vertx).counter("edge_redis_decode_errors_total", "cache", name);
+    this.decodeErrors = Metrics.counter(Metrics.of(vertx), "edge_redis_decode_errors_total", "cache", name);
   }
 
   /** A cache with a backend of its own, closed with the cache. Prefer a shared backend for several caches. */

@@ -5,7 +5,6 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -39,11 +38,11 @@ public final class SingleFlight<V> {
     this.vertx = vertx;
     this.options = options;
     MeterRegistry registry = Metrics.of(vertx);
-    this.leaders = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "leader");
-    this.followers = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "follower");
-    this.rejected = registry.counter("edge_singleflight_calls_total", "flight", name, "role", "rejected");
-    this.waiterTimeouts = registry.counter("edge_singleflight_waiter_timeouts_total", "flight", name);
-    Gauge.builder("edge_singleflight_inflight", flights, ConcurrentHashMap::size)
+    this.leaders = Metrics.counter(registry, "edge_singleflight_calls_total", "flight", name, "role", "leader");
+    this.followers = Metrics.counter(registry, "edge_singleflight_calls_total", "flight", name, "role", "follower");
+    this.rejected = Metrics.counter(registry, "edge_singleflight_calls_total", "flight", name, "role", "rejected");
+    this.waiterTimeouts = Metrics.counter(registry, "edge_singleflight_waiter_timeouts_total", "flight", name);
+    Metrics.gauge("edge_singleflight_inflight", flights, ConcurrentHashMap::size)
         .tag("flight", name).register(registry);
   }
 

@@ -56,13 +56,17 @@ public final class TieredCache<V> implements Cache<V> {
       l1.onEvicted((key, entry) -> l1Holds.asMap().remove(key, entry));
     }
     MeterRegistry registry = Metrics.of(vertx);
-    this.l2GetErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "get");
-    this.l2PutErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "put");
-    this.l2RemoveErrors = registry.counter("edge_cache_l2_errors_total", "cache", name, "op", "remove");
-    this.revalidationKept = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "kept");
-    this.revalidationReplaced = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "replaced");
-    this.revalidationDropped = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "dropped");
-    this.revalidationFailed = registry.counter("edge_cache_l1_revalidations_total", "cache", name, "result", "failed");
+    this.l2GetErrors = Metrics.counter(registry, "edge_cache_l2_errors_total", "cache", name, "op", "get");
+    this.l2PutErrors = Metrics.counter(registry, "edge_cache_l2_errors_total", "cache", name, "op", "put");
+    this.l2RemoveErrors = Metrics.counter(registry, "edge_cache_l2_errors_total", "cache", name, "op", "remove");
+    this.revalidationKept = Metrics.counter(registry, "edge_cache_l1_revalidations_total",
+        "cache", name, "result", "kept");
+    this.revalidationReplaced = Metrics.counter(registry, "edge_cache_l1_revalidations_total",
+        "cache", name, "result", "replaced");
+    this.revalidationDropped = Metrics.counter(registry, "edge_cache_l1_revalidations_total",
+        "cache", name, "result", "dropped");
+    this.revalidationFailed = Metrics.counter(registry, "edge_cache_l1_revalidations_total",
+        "cache", name, "result", "failed");
   }
 
   public MemoryCache<V> l1() {

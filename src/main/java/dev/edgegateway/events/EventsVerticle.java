@@ -9,7 +9,6 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -104,8 +103,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     batchesDelivered = batchCounter(registry, "delivered");
     batchesRetried = batchCounter(registry, "retried");
     batchesDead = batchCounter(registry, "dead");
-    Gauge.builder("edge_outbox_depth", outbox, Outbox::size)
-        .description("Analytics events held by the outbox: queued plus being sent")
+    Metrics.gauge("edge_outbox_depth", outbox, Outbox::size)
         .strongReference(false)
         .register(registry);
     stats = new UpstreamClient(vertx, "stats", options.stats());
@@ -115,13 +113,11 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private static Counter eventCounter(MeterRegistry registry, String result) {
-    return Counter.builder("edge_events_total").tag("result", result)
-        .description("Analytics events by what became of them").register(registry);
+    return Metrics.counter(registry, "edge_events_total", "result", result);
   }
 
   private static Counter batchCounter(MeterRegistry registry, String result) {
-    return Counter.builder("edge_events_batches_total").tag("result", result)
-        .description("POSTs of analytics batches to the stats endpoint by result").register(registry);
+    return Metrics.counter(registry, "edge_events_batches_total", "result", result);
   }
 
   @Override

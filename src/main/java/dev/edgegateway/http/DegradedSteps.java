@@ -2,6 +2,7 @@ package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ final class DegradedSteps {
         steps.add(step);
       }
     }
-    registry.counter("edge_degraded_total", "step", step, "outcome", outcome.tag()).increment();
+    Metrics.counter(registry, "edge_degraded_total", "step", step, "outcome", outcome.tag()).increment();
     if (cause != null && outcome != Outcome.NOT_FOUND) {
       LOG.warn("degraded step={} outcome={} cause={}", step, outcome.tag(), cause.getMessage());
     }

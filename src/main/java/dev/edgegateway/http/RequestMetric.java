@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -30,7 +31,7 @@ final class RequestMetric implements Handler<RoutingContext> {
     ctx.addBodyEndHandler(v -> {
       Outcome outcome = ctx.get(Responses.OUTCOME_KEY, Outcome.OK);
       String route = ctx.get(ROUTE_KEY, "other");
-      timers.computeIfAbsent(route + "|" + outcome.tag(), k -> Timer.builder("edge_http_request_seconds")
+      timers.computeIfAbsent(route + "|" + outcome.tag(), k -> Metrics.timer("edge_http_request_seconds")
               .tag("route", route).tag("outcome", outcome.tag()).register(registry))
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     });

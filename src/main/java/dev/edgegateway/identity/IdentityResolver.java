@@ -3,6 +3,7 @@ package dev.edgegateway.identity;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.edgegateway.cache.LoopUpkeep;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -62,9 +63,7 @@ public final class IdentityResolver {
     this.hash = hash;
     this.cookies = cookies;
     for (IdentitySource source : IdentitySource.values()) {
-      resolutions.put(source, Counter.builder("edge_identity_resolutions_total")
-          .description("Shoppers resolved, by where the exchange id came from")
-          .tag("source", source.tag()).register(registry));
+      resolutions.put(source, Metrics.counter(registry, "edge_identity_resolutions_total", "source", source.tag()));
     }
     for (KlaviyoCookie.Failure failure : KlaviyoCookie.Failure.values()) {
       decodeFailures.put(failure.tag(), decodeFailureCounter(registry, failure.tag()));
@@ -81,9 +80,7 @@ public final class IdentityResolver {
   }
 
   private static Counter decodeFailureCounter(MeterRegistry registry, String reason) {
-    return Counter.builder("edge_identity_cookie_decode_failures_total")
-        .description("Identity values that did not decode, by bounded reason")
-        .tag("reason", reason).register(registry);
+    return Metrics.counter(registry, "edge_identity_cookie_decode_failures_total", "reason", reason);
   }
 
   /** Resolves and counts the resolution by source. */

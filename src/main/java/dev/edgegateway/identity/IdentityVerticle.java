@@ -148,9 +148,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
 
   private void registerMetrics(MeterRegistry registry) {
     for (IdentifyTag tag : IdentifyTag.values()) {
-      identifications.put(tag, Counter.builder("edge_identify_total")
-          .description("POST /v1/identify outcomes")
-          .tag("result", tag.tag).register(registry));
+      identifications.put(tag, Metrics.counter(registry, "edge_identify_total", "result", tag.tag));
     }
   }
 

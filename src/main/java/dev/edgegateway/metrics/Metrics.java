@@ -1,6 +1,11 @@
 package dev.edgegateway.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,11 +18,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The meter registry of one Vert.x instance. The launcher binds the Prometheus registry it scrapes;
  * tests and tools that bind none get a private in-memory registry, so figures never leak between instances.
- * Tag values are always bounded enums or configured names, never shopper data.
+ * Tag values are always bounded enums or configured names, never shopper data. The gateway's own {@code edge_*}
+ * meters are built here, each with its description from {@link MeterDescriptions} (the Prometheus help text).
  */
 public final class Metrics {
   private static final Map<Vertx, MeterRegistry> REGISTRIES = new WeakHashMap<>();
@@ -46,5 +53,26 @@ public final class Metrics {
 
   public static synchronized MeterRegistry of(Vertx vertx) {
     return REGISTRIES.computeIfAbsent(vertx, v -> new SimpleMeterRegistry());
+  }
+
+  /** The counter {@code name} with these tags (key, value, ...), registered once. */
+  public static Counter counter(MeterRegistry registry, String name, String... tags) {
+    return Counter.builder(name).description(MeterDescriptions.of(name)).tags(tags).register(registry);
+  }
+
+  public static Timer.Builder timer(String name) {
+    return Timer.builder(name).description(MeterDescriptions.of(name));
+  }
+
+  public static DistributionSummary.Builder summary(String name) {
+    return DistributionSummary.builder(name).description(MeterDescriptions.of(name));
+  }
+
+  public static <T> Gauge.Builder<T> gauge(String name, T state, ToDoubleFunction<T> value) {
+    return Gauge.builder(name, state, value).description(MeterDescriptions.of(name));
+  }
+
+  public static <T> FunctionCounter.Builder<T> functionCounter(String name, T state, ToDoubleFunction<T> count) {
+    return FunctionCounter.builder(name, state, count).description(MeterDescriptions.of(name));
   }
 }

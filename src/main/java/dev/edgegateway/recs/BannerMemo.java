@@ -7,6 +7,7 @@ import dev.edgegateway.cache.LoopUpkeep;
 import dev.edgegateway.cache.MemoryCache;
 import dev.edgegateway.cache.MemoryCacheOptions;
 import dev.edgegateway.cache.Weights;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -89,9 +90,9 @@ public final class BannerMemo {
     long maxEntries = bounds.maxEntries();
     this.nextRecheck = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(1))
         .executor(LoopUpkeep.INSTANCE).<String, Long>build().asMap();
-    this.hits = registry.counter("edge_recs_memo_total", "result", "hit");
-    this.misses = registry.counter("edge_recs_memo_total", "result", "miss");
-    this.rechecks = registry.counter("edge_recs_memo_rechecks_total");
+    this.hits = Metrics.counter(registry, "edge_recs_memo_total", "result", "hit");
+    this.misses = Metrics.counter(registry, "edge_recs_memo_total", "result", "miss");
+    this.rechecks = Metrics.counter(registry, "edge_recs_memo_rechecks_total");
   }
 
   /** How a banner past its hold time is checked again: the recs verticle's fetch, which remembers the result. */

@@ -82,7 +82,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream(), senders);
       configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight(), options.cacheDisabled());
       searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight(), options.cacheDisabled());
-      searchRefused = Metrics.of(vertx).counter("edge_recs_search_refused_total");
+      searchRefused = Metrics.counter(Metrics.of(vertx), "edge_recs_search_refused_total");
       return true;
     }
   }

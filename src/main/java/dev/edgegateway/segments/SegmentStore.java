@@ -6,6 +6,7 @@ import dev.edgegateway.cache.CacheHit;
 import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Futures;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -33,8 +34,10 @@ public final class SegmentStore {
   public SegmentStore(Vertx vertx, Cache<JsonObject> cache, MeterRegistry registry) {
     this.cache = cache;
     this.remote = SegmentService.proxy(vertx);
-    this.hits = registry.counter("edge_cache_lookups_total", "cache", "segments", "status", CacheStatus.HIT_L1.header());
-    this.l2Hits = registry.counter("edge_cache_lookups_total", "cache", "segments", "status", CacheStatus.HIT_L2.header());
+    this.hits = Metrics.counter(registry, "edge_cache_lookups_total",
+        "cache", "segments", "status", CacheStatus.HIT_L1.header());
+    this.l2Hits = Metrics.counter(registry, "edge_cache_lookups_total",
+        "cache", "segments", "status", CacheStatus.HIT_L2.header());
   }
 
   Cache<JsonObject> cache() {

@@ -64,8 +64,7 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
       options = SegmentsOptions.from(config);
       visitor = new UpstreamClient.Guard(vertx, "visitor", options.upstream(), senders);
       sessions = new ReadThroughCache<>(vertx, "segments", store.cache(), options.singleFlight(), options.cacheDisabled());
-      ttlSeconds = DistributionSummary.builder("edge_segments_ttl_seconds")
-          .description("Klevu's segment ttl after clamping").register(Metrics.of(vertx));
+      ttlSeconds = Metrics.summary("edge_segments_ttl_seconds").register(Metrics.of(vertx));
     }
   }
 

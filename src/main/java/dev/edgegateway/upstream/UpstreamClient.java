@@ -5,7 +5,6 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -80,16 +79,16 @@ public final class UpstreamClient {
               && OutcomeException.outcomeOf(future.cause()) != Outcome.UPSTREAM_REJECTED);
       MeterRegistry registry = Metrics.of(vertx);
       for (Outcome outcome : Outcome.values()) {
-        timers.put(outcome, Timer.builder("edge_upstream_request_seconds")
+        timers.put(outcome, Metrics.timer("edge_upstream_request_seconds")
             .tag("upstream", name).tag("outcome", outcome.tag())
             .publishPercentileHistogram(false)
             .register(registry));
       }
-      this.retries = registry.counter("edge_upstream_retries_total", "upstream", name);
+      this.retries = Metrics.counter(registry, "edge_upstream_retries_total", "upstream", name);
       // requests sent and not yet answered, over all event loops: near maxPoolSize means calls queue for a connection
-      Gauge.builder("edge_upstream_in_flight", inFlight, AtomicInteger::get)
+      Metrics.gauge("edge_upstream_in_flight", inFlight, AtomicInteger::get)
           .tag("upstream", name).register(registry);
-      Gauge.builder("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+      Metrics.gauge("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
           .tag("upstream", name).register(registry);
     }
 
