@@ -28,11 +28,12 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Every metric the Grafana dashboard and the alert rules query is on {@code /metrics} of a gateway with Redis,
  * after a warm-up and a little of every kind of traffic: a panel or an alert on a name that never exists shows
- * nothing and never fires.
+ * nothing and never fires. So is every JVM, process and Vert.x meter that {@code .ci/check-deploy} takes as given.
  */
 class DashboardMetricsTest {
   static final Path DASHBOARD = Path.of("ops/grafana/edge-gateway.json");
   static final Path RULES = Path.of("k8s/components/monitoring/prometheusrule.yaml");
+  static final Path RUNTIME_METERS = Path.of(".ci/deploy-check/runtime-meters.txt");
   /** The gateway's own meters, Micrometer's JVM and process meters and Vert.x's. */
   private static final Pattern METRIC = Pattern.compile("\\b(?:edge|jvm|process|system|vertx)_[a-z0-9_]*[a-z0-9]\\b");
   private static final String SHARED_REDIS = System.getenv().getOrDefault("EDGE_REDIS_URL", "redis://127.0.0.1:6379");
@@ -88,6 +89,19 @@ class DashboardMetricsTest {
     used.keySet().removeAll(recorded);
     assertThat(used).containsKeys("edge_upstream_request_seconds_count", "edge_outbox_depth", "edge_redis_up");
     assertThat(missing(used)).as("queried by the alert rules, absent from /metrics").isEmpty();
+  }
+
+  @Test
+  void everyRuntimeMeterTheDeployCheckAssumesIsOnMetrics() throws IOException {
+    // .ci/check-deploy checks the dashboard and rules offline against this list of JVM, process and Vert.x meters
+    Map<String, String> listed = new TreeMap<>();
+    for (String line : Files.readAllLines(RUNTIME_METERS)) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        listed.put(line.trim(), RUNTIME_METERS.toString());
+      }
+    }
+    assertThat(listed).containsKeys("jvm_memory_used_bytes", "vertx_pool_in_use");
+    assertThat(missing(listed)).as("listed in " + RUNTIME_METERS + ", absent from /metrics").isEmpty();
   }
 
   @Test
