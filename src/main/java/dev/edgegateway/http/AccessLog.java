@@ -35,15 +35,22 @@ final class AccessLog implements Handler<RoutingContext> {
     this.enabled = options.enabled();
     this.sample = options.sample();
     this.logged = Counter.builder("edge_access_log_lines_total").tag("result", "logged")
-        .description("Access lines handed to the edge.access logger, and successful requests sampled out")
+        .description("Requests given an access line (logged) or left without one by sampling (sampled_out)")
         .register(registry);
     this.sampledOut = Counter.builder("edge_access_log_lines_total").tag("result", "sampled_out")
-        .description("Access lines handed to the edge.access logger, and successful requests sampled out")
+        .description("Requests given an access line (logged) or left without one by sampling (sampled_out)")
         .register(registry);
-    FunctionCounter.builder("edge_access_log_dropped_total", AsyncStdoutAppender.class,
-            c -> AsyncStdoutAppender.droppedEvents())
-        .description("Log lines dropped because the log writer's queue was full")
-        .register(registry);
+    registerDropped(registry);
+  }
+
+  /** Once per registry: every HTTP verticle instance builds an AccessLog, and Micrometer warns of a second one. */
+  private static synchronized void registerDropped(MeterRegistry registry) {
+    if (registry.find("edge_access_log_dropped_total").functionCounter() == null) {
+      FunctionCounter.builder("edge_access_log_dropped_total", AsyncStdoutAppender.class,
+              c -> AsyncStdoutAppender.droppedEvents())
+          .description("Log lines dropped because the log writer's queue was full")
+          .register(registry);
+    }
   }
 
   @Override
