@@ -143,6 +143,8 @@ def checks(scenario, summary, opts):
             add(mode, "p99_expiry_over_steady", "<= 1.2 (issues 3 and 4: no stampede, nobody waits on the refresh)", lambda v: v <= 1.2)
             add(mode, "errors", "= 0", lambda v: v == 0, "max")
         if scenario == "ceiling":
+            add(mode, "access_log_cost_pct", "<= 5 % (issue 18: access lines on cost at most 5 % of the warm ceiling)",
+                lambda v: v <= 5.0)
             add(mode, "rps_ratio", ">= 0.6", lambda v: v >= 0.6)
             add(mode, "delta_p50_ms", "<= +0.2 ms", lambda v: v <= 0.2)
             add(mode, "delta_p99_ms", "<= +3 ms", lambda v: v <= 3.0)
@@ -202,7 +204,8 @@ def main():
             opts[k] = v
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
-        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "redis", "unwarmed", "warmed"):
+        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
+                     "unwarmed", "warmed"):
             ap.error(f"unknown mode {m}")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -33,7 +33,7 @@ DEFAULTS = {
               "warm_min": 3, "warm_max": 15, "jit_quiet_ms": 150},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
-    "ceiling": {"modes": "memory,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
+    "ceiling": {"modes": "memory,memory-nolog,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
     # rate = measured pairs (one gateway page + the same three calls direct) per second, one at a time;
     # warm = pairs before that (JIT of gateway and client; as fast as they go, at most warm_rate);
@@ -613,7 +613,17 @@ def run_ceiling(ctx, run, modes):
     finally:
         if bare:
             bare[0].stop()
+    access_log_cost(out)
     return out
+
+
+def access_log_cost(out):
+    """`memory` next to `memory-nolog` in one run: 1 - (gateway/bare with access lines) / (gateway/bare without), in
+    percent. Each ratio is against bare measured right beside it, which takes out most of the machine's drift."""
+    by_mode = {s["mode"]: s["metrics"] for s in out}
+    on, off = by_mode.get("memory"), by_mode.get("memory-nolog")
+    if on and off and on.get("rps_ratio") and off.get("rps_ratio"):
+        on["access_log_cost_pct"] = (1.0 - on["rps_ratio"] / off["rps_ratio"]) * 100.0
 
 
 # ---------------------------------------------------------------------------------------------- browser-flow

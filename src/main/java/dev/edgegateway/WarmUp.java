@@ -87,6 +87,7 @@ public final class WarmUp {
     env.put("EDGE_CACHE_MODE", GatewayConfig.CACHE_MEMORY);
     env.put("EDGE_REDIS_URL", "");
     env.put("EDGE_COOKIE_SECRET", "warm-up-" + runId + "-" + runId + "-" + runId);
+    env.put("EDGE_ACCESS_LOG", "false"); // its synthetic pages are nobody's traffic
     return env;
   }
 

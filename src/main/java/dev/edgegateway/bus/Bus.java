@@ -3,6 +3,7 @@ package dev.edgegateway.bus;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.TraceContext;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,8 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 /**
- * Request/reply over the local event bus with typed messages and the request deadline in a header.
- * Services bind a handler; callers get a {@code Future} whose failure is always an {@link OutcomeException}.
+ * Request/reply over the local event bus with typed messages and the request deadline (and its trace context) in
+ * headers. Services bind a handler; callers get a {@code Future} whose failure is always an {@link OutcomeException}.
  *
  * <p>A caller on an event-loop thread where a handler of the address is bound is answered by that handler, on
  * its own context, in the caller's stack: the message would never leave the thread anyway, and each trip through
@@ -126,9 +127,17 @@ public final class Bus {
     InThread local = here == null || here.isEmpty() ? null : here.get(0);
     if (local == null) {
       count(vertx, address, 1);
-      return send(vertx, address, body, new DeliveryOptions()
+      DeliveryOptions delivery = new DeliveryOptions()
           .setSendTimeout(remaining)
-          .addHeader(Deadline.HEADER, deadline.headerValue()));
+          .addHeader(Deadline.HEADER, deadline.headerValue());
+      TraceContext trace = deadline.trace();
+      if (trace != null) {
+        delivery.addHeader(TraceContext.TRACEPARENT, trace.traceparent());
+        if (trace.traceState() != null) {
+          delivery.addHeader(TraceContext.TRACESTATE, trace.traceState());
+        }
+      }
+      return send(vertx, address, body, delivery);
     }
     count(vertx, address, 0);
     // completed on the caller's context, whose event loop also runs the deadline's timer

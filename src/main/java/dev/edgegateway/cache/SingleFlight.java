@@ -95,7 +95,7 @@ public final class SingleFlight<V> {
       boolean won = current == null ? flights.putIfAbsent(key, fresh) == null : flights.replace(key, current, fresh);
       if (won) {
         leaders.increment();
-        launch(key, fresh, loader);
+        launch(key, fresh, loader, waiterDeadline);
         return timedLeader ? waitFor(fresh, waiterDeadline) : fresh.promise.future();
       }
     }
@@ -116,10 +116,11 @@ public final class SingleFlight<V> {
     return System.nanoTime() - flight.startedNanos > options.maxFlightAgeMs() * 1_000_000L;
   }
 
-  private void launch(String key, Flight<V> flight, Function<Deadline, Future<V>> loader) {
+  private void launch(String key, Flight<V> flight, Function<Deadline, Future<V>> loader, Deadline leader) {
     Future<V> loading;
     try {
-      loading = loader.apply(Deadline.in(options.maxFlightAgeMs()));
+      // the flight's calls belong to the leader's trace
+      loading = loader.apply(Deadline.in(options.maxFlightAgeMs()).withTrace(leader.trace()));
       if (loading == null) {
         loading = Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "loader returned no future"));
       }

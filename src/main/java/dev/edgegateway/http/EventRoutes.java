@@ -36,7 +36,7 @@ final class EventRoutes {
 
   void pageEvents(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    Deadline deadline = Deadline.in(options.requestTimeoutMs());
+    Deadline deadline = RequestIds.of(ctx).deadline(options.requestTimeoutMs());
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String session = RequestValues.validSession(cookies.get(ShopperCookies.SESSION));
     // validate before any lookup: a bad body costs nothing upstream
@@ -55,7 +55,7 @@ final class EventRoutes {
   void klevuCollect(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body);
-    enqueue(parsed, Deadline.in(options.requestTimeoutMs()))
+    enqueue(parsed, RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));
   }

@@ -22,9 +22,10 @@ import java.util.function.Consumer;
 
 /**
  * The storefront-facing API server (and its TLS listener), one instance per core, holding no state of its own.
- * Every request passes the per-request metric, the size limits and CORS, then reaches its route: the page
- * ({@link PageRoute}), the shopper's segments and identify, the Klevu-compatible routes and the events. Each route
- * asks the capability verticles over the bus; the page route answers a warm page from memory first.
+ * Every request passes the access log (which gives it its request id and trace context), the per-request metric,
+ * the size limits and CORS, then reaches its route: the page ({@link PageRoute}), the shopper's segments and
+ * identify, the Klevu-compatible routes and the events. Each route asks the capability verticles over the bus; the
+ * page route answers a warm page from memory first.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Consumer<Integer> boundPort;
@@ -78,8 +79,9 @@ public final class HttpVerticle extends VerticleBase {
     EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments);
 
     Router router = Router.router(vertx);
-    router.route().handler(new RequestMetric(registry)).handler(new RequestLimits(options.maxBodyBytes(),
-        options.maxQueryChars()));
+    router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))
+        .handler(new RequestMetric(registry))
+        .handler(new RequestLimits(options.maxBodyBytes(), options.maxQueryChars()));
     if (!options.corsOrigins().isEmpty()) {
       router.route().handler(new SameOriginCors(options.corsOrigins()));
     }

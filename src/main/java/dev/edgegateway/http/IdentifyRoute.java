@@ -1,6 +1,5 @@
 package dev.edgegateway.http;
 
-import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.identity.IdentifyRequest;
@@ -37,7 +36,7 @@ final class IdentifyRoute implements Handler<RoutingContext> {
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String kx = QueryParams.parse(ctx.request().query()).get("_kx");
     identity.identify(new IdentifyRequest(tokenText, ShopperCookies.identityRequest(sent, kx)),
-            Deadline.in(options.requestTimeoutMs()))
+            RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(result -> {
           cookies.setIdentity(ctx, result.identity());
           Responses.json(ctx, 200, Outcome.OK, new JsonObject()

@@ -57,7 +57,7 @@ final class KlevuRoutes {
         }
       }
     }
-    Deadline deadline = Deadline.in(options.requestTimeoutMs());
+    Deadline deadline = RequestIds.of(ctx).deadline(options.requestTimeoutMs());
     // the identity service validates and hashes the exchange id, exactly as for a _kx link parameter
     Future<Identity> shopper = exchangeId == null ? Future.succeededFuture(Identity.ANONYMOUS)
         : identity.resolve(new IdentityRequest(null, null, exchangeId, null), deadline).otherwise(Identity.ANONYMOUS);
@@ -86,7 +86,7 @@ final class KlevuRoutes {
     List<String> sids = RequestValues.canonicalSids(query.get("sids"));
     RecsRequest page = new RecsRequest(apiKey, recsKey, sids, RequestValues.bounded(query.get("pid")),
         RequestValues.bounded(query.get("gpid")), RequestValues.bounded(query.get("cp")));
-    recs.config(new ConfigRequest(page), Deadline.in(options.requestTimeoutMs()))
+    recs.config(new ConfigRequest(page), RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
           Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
@@ -99,7 +99,8 @@ final class KlevuRoutes {
     String host = ctx.pathParam("host");
     String path = ctx.pathParam("*");
     JsonObject body = RequestValues.jsonBody(ctx);
-    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body), Deadline.in(options.requestTimeoutMs()))
+    recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body),
+            RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
           Responses.json(ctx, 200, Outcome.OK, answer.response());

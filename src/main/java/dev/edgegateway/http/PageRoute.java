@@ -67,6 +67,8 @@ final class PageRoute implements Handler<RoutingContext> {
     PhaseTimer timing = new PhaseTimer();
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     IdentityResolver.Unsealed shopper = identity.resolveUnsealed(sent, query);
+    RequestIds ids = RequestIds.of(ctx);
+    ids.shopper(shopper.identity().exchangeIdHash());
     timing.mark("identity");
     String sessionCookie = sent.get(ShopperCookies.SESSION);
     SegmentRequest segmentsRequest = segments.requestFor(shopper.identity(), sessionCookie);
@@ -78,7 +80,7 @@ final class PageRoute implements Handler<RoutingContext> {
       return;
     }
     PageRequest page = new PageRequest(recsKey, pid, gpid, cp, shopper.identity(), segmentsRequest, sessionCookie,
-        Deadline.in(options.requestTimeoutMs()), new DegradedSteps(registry), timing);
+        ids.deadline(options.requestTimeoutMs()), new DegradedSteps(registry, ids), timing);
     answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner);
   }
 
@@ -120,7 +122,7 @@ final class PageRoute implements Handler<RoutingContext> {
   private Future<AssembledPage> coalesced(PageRequest page) {
     // the assembly never fails and keeps to this request's deadline: its leader needs no timer of its own
     return pages.runSettling(page.coalescingKey(), page.deadline(), flightDeadline -> {
-      PageRequest flight = page.withDegraded(new DegradedSteps(registry));
+      PageRequest flight = page.withDegraded(page.degraded().another());
       return assemble(flight, null, null).map(done -> new CoalescedPage(page, done, flight.degraded().list()));
     }).compose(shared -> {
       if (shared.assembledFor(page)) {

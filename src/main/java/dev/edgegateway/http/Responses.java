@@ -7,7 +7,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN. */
+/**
+ * Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN; an error
+ * names the request's id, as its access line and {@code X-Request-Id} do.
+ */
 final class Responses {
   static final String OUTCOME_HEADER = "X-Edge-Outcome";
   /** Where the answer's outcome is left for {@code RequestMetric}. */
@@ -42,8 +45,13 @@ final class Responses {
     if (outcome.retryable() && outcome.httpStatus() == 503 && !ctx.response().ended()) {
       ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
     }
-    json(ctx, outcome.httpStatus(), outcome, new JsonObject()
+    JsonObject body = new JsonObject()
         .put("error", outcome.tag())
-        .put("message", message == null ? outcome.tag() : message));
+        .put("message", message == null ? outcome.tag() : message);
+    RequestIds ids = RequestIds.ifPresent(ctx);
+    if (ids != null) {
+      body.put("requestId", ids.requestId());
+    }
+    json(ctx, outcome.httpStatus(), outcome, body);
   }
 }

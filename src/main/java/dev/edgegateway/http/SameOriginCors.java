@@ -20,8 +20,8 @@ final class SameOriginCors implements Handler<RoutingContext> {
         .addOrigins(origins)
         .allowCredentials(true)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "Accept"))
-        .exposedHeaders(Set.of("X-Cache", "X-Edge-Outcome", "Server-Timing"))
+        .allowedHeaders(Set.of("Content-Type", "Accept", "X-Request-Id", "traceparent", "tracestate"))
+        .exposedHeaders(Set.of("X-Cache", "X-Edge-Outcome", "Server-Timing", "X-Request-Id"))
         .maxAgeSeconds(600);
   }
 

@@ -39,10 +39,12 @@ final class SegmentsRoute implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     QueryParams query = QueryParams.parse(ctx.request().query());
-    Deadline deadline = Deadline.in(options.requestTimeoutMs());
+    RequestIds ids = RequestIds.of(ctx);
+    Deadline deadline = ids.deadline(options.requestTimeoutMs());
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
-    DegradedSteps degraded = new DegradedSteps(registry);
+    DegradedSteps degraded = new DegradedSteps(registry, ids);
     Identity shopper = identity.resolve(sent, query);
+    ids.shopper(shopper.exchangeIdHash());
     cookies.setIdentity(ctx, shopper);
     String sessionCookie = sent.get(ShopperCookies.SESSION);
     segments.lookup(segments.requestFor(shopper, sessionCookie), deadline, degraded).onSuccess(seg -> {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +32,8 @@ public final class SimulatorState {
   private final EnumMap<Upstream, AtomicLong> inFlight = new EnumMap<>(Upstream.class);
   private final EnumMap<Upstream, LongAccumulator> inFlightMax = new EnumMap<>(Upstream.class);
   private final EnumMap<Upstream, AtomicLong> flakyCalls = new EnumMap<>(Upstream.class);
+  /** The {@code traceparent} of the latest request to each upstream ({@code GET /__sim/headers}). */
+  private final EnumMap<Upstream, AtomicReference<String>> lastTraceparent = new EnumMap<>(Upstream.class);
   /** Copy-on-write: replaced as a whole on every change. */
   private volatile Map<Upstream, UpstreamFault> faults;
   private volatile int sessionTtlSeconds;
@@ -64,6 +67,7 @@ public final class SimulatorState {
       inFlight.put(u, new AtomicLong());
       inFlightMax.put(u, new LongAccumulator(Math::max, 0));
       flakyCalls.put(u, new AtomicLong());
+      lastTraceparent.put(u, new AtomicReference<>());
     }
     this.faults = new EnumMap<>(options.getUpstreams());
     this.sessionTtlSeconds = options.getSessionTtlSeconds();
@@ -109,6 +113,23 @@ public final class SimulatorState {
     inFlight.get(upstream).decrementAndGet();
   }
 
+  /** Keeps the {@code traceparent} a request to {@code upstream} sent (null when it sent none). */
+  void sawTraceparent(Upstream upstream, String traceparent) {
+    lastTraceparent.get(upstream).set(traceparent);
+  }
+
+  /**
+   * The {@code GET /__sim/headers} document: {@code {"traceparent": {"<upstream>": <the latest one or null>}}},
+   * what a test reads to see the trace context reach the upstreams.
+   */
+  public JsonObject headersJson() {
+    JsonObject traceparents = new JsonObject();
+    for (Upstream u : Upstream.values()) {
+      traceparents.put(u.key(), lastTraceparent.get(u).get());
+    }
+    return new JsonObject().put("traceparent", traceparents);
+  }
+
   /**
    * The {@code GET /__sim/stats} document: {@code session, config, search, collect, events, profiles}, then
    * {@code faulted}, {@code rejected}, {@code inFlight{..}}, {@code inFlightMax{..}}, {@code sessionsStored},
@@ -132,8 +153,8 @@ public final class SimulatorState {
   }
 
   /**
-   * Zeroes counters and max in-flight, drops stored events and restarts every flaky alternation. Sessions,
-   * imported profiles and the run-time config are kept.
+   * Zeroes counters and max in-flight, drops stored events and the latest trace headers, and restarts every flaky
+   * alternation. Sessions, imported profiles and the run-time config are kept.
    */
   public void reset() {
     counters.values().forEach(LongAdder::reset);
@@ -141,6 +162,7 @@ public final class SimulatorState {
       inFlightMax.get(u).reset();
       inFlightMax.get(u).accumulate(inFlight(u));
       flakyCalls.get(u).set(0);
+      lastTraceparent.get(u).set(null);
     }
     synchronized (eventRing) {
       java.util.Arrays.fill(eventRing, null);
@@ -263,6 +285,7 @@ public final class SimulatorState {
     faults = next;
     for (Upstream u : touched.keySet()) {
       flakyCalls.get(u).set(0);
+      lastTraceparent.get(u).set(null);
     }
   }
 

@@ -29,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code POST /analytics/collect}: Klevu analytics;</li>
  *   <li>{@code GET /api/profiles}, {@code POST /api/profile-import}, {@code GET /api/profiles/{id}/segments}: Klaviyo;</li>
  *   <li>control plane: {@code GET /__sim/stats}, {@code POST /__sim/reset}, {@code GET|PUT /__sim/config},
- *       {@code GET /__sim/events}, {@code GET /__sim/health}.</li>
+ *       {@code GET /__sim/events}, {@code GET /__sim/headers} (the latest {@code traceparent} per upstream),
+ *       {@code GET /__sim/health}.</li>
  * </ul>
  *
  * <p>Several instances may be deployed on the same port; give them the same {@link SimulatorState} (constructor
@@ -172,6 +173,7 @@ public final class SimulatorVerticle extends VerticleBase {
 
     router.get("/__sim/health").handler(ctx -> Replies.json(ctx, 200, "{\"status\":\"UP\"}"));
     router.get("/__sim/stats").handler(ctx -> Replies.json(ctx, 200, state.statsJson().encode()));
+    router.get("/__sim/headers").handler(ctx -> Replies.json(ctx, 200, state.headersJson().encode()));
     router.post("/__sim/reset").handler(ctx -> {
       state.reset();
       Replies.json(ctx, 200, state.statsJson().encode());
@@ -228,6 +230,7 @@ public final class SimulatorVerticle extends VerticleBase {
   private Handler<RoutingContext> upstream(Upstream upstream, Handler<RoutingContext> handler) {
     return ctx -> {
       state.increment(upstream.counter());
+      state.sawTraceparent(upstream, ctx.request().getHeader("traceparent"));
       UpstreamFault f = state.fault(upstream);
       if (f.fault() == FaultMode.DOWN) {
         state.increment(SimCounter.FAULTED);

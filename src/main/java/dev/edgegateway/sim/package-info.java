@@ -43,6 +43,9 @@
  *       upstream may be named under {@code upstreams} or at top level, {@code all} targets every upstream:
  *       {@code {"search":{"fault":"flaky"}}}, {@code {"upstreams":{"all":{"latencyMs":20}}}}. Answers the new config.</li>
  *   <li>{@code GET /__sim/events[?limit=n]}: stored analytics events (oldest first, newest 1000 by default)</li>
+ *   <li>{@code GET /__sim/headers}: {@code {"traceparent":{"visitor":..,"config":..,"search":..,"stats":..,
+ *       "klaviyo":..}}}, the W3C {@code traceparent} of the latest request to each upstream (null: none yet, or it
+ *       sent none); cleared by a reset</li>
  *   <li>{@code GET /__sim/health}: {@code {"status":"UP"}}</li>
  * </ul>
  *

@@ -3,6 +3,7 @@ package dev.edgegateway.upstream;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.flow.TraceContext;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Every call to one upstream goes through here: a per-attempt timeout capped by the request's deadline,
  * a circuit breaker that only counts the upstream's own failures (not its 4xx answers), retries with
- * backoff that honour {@code Retry-After} when the deadline allows, and one timer per outcome.
- * Failures are always {@link OutcomeException}s.
+ * backoff that honour {@code Retry-After} when the deadline allows, and one timer per outcome. Every attempt
+ * carries a W3C {@code traceparent}: the deadline's trace with a new span id. Failures are always
+ * {@link OutcomeException}s.
  */
 public final class UpstreamClient {
   private final Vertx vertx;
@@ -141,7 +143,7 @@ public final class UpstreamClient {
       // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
       RequestOptions sending = request.toOptions(budget);
       guard.inFlight.incrementAndGet();
-      return new BoundedExchange(budget).run(sending, request.body())
+      return new BoundedExchange(budget).run(sending, request.body(), deadline.trace())
           .andThen(done -> guard.inFlight.decrementAndGet())
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
@@ -177,13 +179,22 @@ public final class UpstreamClient {
       this.timer = vertx.setTimer(budgetMs, this);
     }
 
-    Future<UpstreamResponse> run(RequestOptions sending, Buffer body) {
+    /** Sends with a {@code traceparent} of its own: in {@code trace}, or in a new trace when the call has none. */
+    Future<UpstreamResponse> run(RequestOptions sending, Buffer body, TraceContext trace) {
       client.request(sending)
           .compose(obtained -> {
             request = obtained;
             if (answered.future().isComplete()) { // the budget ran out while waiting for a connection
               obtained.reset();
               return Future.failedFuture(answered.future().cause());
+            }
+            if (trace == null) {
+              obtained.putHeader(TraceContext.TRACEPARENT, TraceContext.start().traceparent());
+            } else {
+              obtained.putHeader(TraceContext.TRACEPARENT, trace.childTraceparent());
+              if (trace.traceState() != null) {
+                obtained.putHeader(TraceContext.TRACESTATE, trace.traceState());
+              }
             }
             return body == null ? obtained.send() : obtained.send(body);
           })

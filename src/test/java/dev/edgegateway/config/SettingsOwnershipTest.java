@@ -11,8 +11,10 @@ import dev.edgegateway.cache.RedisCacheOptions;
 import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.TieredCacheOptions;
 import dev.edgegateway.events.EventsOptions;
+import dev.edgegateway.http.AccessLogOptions;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.identity.IdentityOptions;
+import dev.edgegateway.logs.LogFormat;
 import dev.edgegateway.recs.RecsOptions;
 import dev.edgegateway.segments.SegmentsOptions;
 import dev.edgegateway.upstream.UpstreamOptions;
@@ -77,6 +79,11 @@ class SettingsOwnershipTest {
     own(Settings.SEGMENTS_BUDGET_MS, http("segmentsBudgetMs", HttpOptions::segmentsBudgetMs));
     own(Settings.OPS_HOST, "127.0.0.3", "127.0.0.3", http("opsHost", HttpOptions::opsHost));
     own(Settings.OPS_PORT, http("opsPort", HttpOptions::opsPort));
+
+    own(Settings.LOG_FORMAT, "text", "text", new Probe("LogFormat.of", LogFormat::of));
+    own(Settings.ACCESS_LOG, new Probe("AccessLogOptions.enabled", env -> AccessLogOptions.from(config(env)).enabled()));
+    own(Settings.ACCESS_LOG_SAMPLE, "0.25", 0.25,
+        new Probe("AccessLogOptions.sample", env -> AccessLogOptions.from(config(env)).sample()));
 
     own(Settings.KLEVU_API_KEY, "probe-key", "probe-key", http("apiKey", HttpOptions::apiKey));
     own(Settings.KLEVU_VISITOR_URL, "http://visitor.test/1.0", "http://visitor.test/1.0",
