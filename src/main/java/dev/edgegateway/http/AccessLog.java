@@ -2,8 +2,8 @@ package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.logs.AsyncStdoutAppender;
+import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
@@ -34,22 +34,16 @@ final class AccessLog implements Handler<RoutingContext> {
   AccessLog(AccessLogOptions options, MeterRegistry registry) {
     this.enabled = options.enabled();
     this.sample = options.sample();
-    this.logged = Counter.builder("edge_access_log_lines_total").tag("result", "logged")
-        .description("Requests given an access line (logged) or left without one by sampling (sampled_out)")
-        .register(registry);
-    this.sampledOut = Counter.builder("edge_access_log_lines_total").tag("result", "sampled_out")
-        .description("Requests given an access line (logged) or left without one by sampling (sampled_out)")
-        .register(registry);
+    this.logged = Metrics.counter(registry, "edge_access_log_lines_total", "result", "logged");
+    this.sampledOut = Metrics.counter(registry, "edge_access_log_lines_total", "result", "sampled_out");
     registerDropped(registry);
   }
 
   /** Once per registry: every HTTP verticle instance builds an AccessLog, and Micrometer warns of a second one. */
   private static synchronized void registerDropped(MeterRegistry registry) {
     if (registry.find("edge_access_log_dropped_total").functionCounter() == null) {
-      FunctionCounter.builder("edge_access_log_dropped_total", AsyncStdoutAppender.class,
-              c -> AsyncStdoutAppender.droppedEvents())
-          .description("Log lines dropped because the log writer's queue was full")
-          .register(registry);
+      Metrics.functionCounter("edge_access_log_dropped_total", AsyncStdoutAppender.class,
+          c -> AsyncStdoutAppender.droppedEvents()).register(registry);
     }
   }
 

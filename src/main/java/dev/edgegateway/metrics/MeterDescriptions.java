@@ -65,6 +65,8 @@ final class MeterDescriptions {
       entry("edge_redis_command_seconds", "Redis command latency, timeouts included, by client and command, in seconds"),
       entry("edge_redis_decode_errors_total", "Redis cache entries that did not decode and counted as a miss, by cache"),
       // analytics events
+      entry("edge_access_log_lines_total", "Requests given an access line (logged) or left without one by sampling (sampled_out)"),
+      entry("edge_access_log_dropped_total", "Log lines dropped because the log writer's queue was full"),
       entry("edge_events_total", "Analytics events, by what became of them"),
       entry("edge_events_batches_total", "POSTs of analytics batches to Klevu's stats endpoint, by result"),
       entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"));
