@@ -5,6 +5,7 @@ import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheFactory;
 import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.cache.SingleFlightOptions;
+import dev.edgegateway.cache.TokenBuckets;
 import dev.edgegateway.cache.ValueCodecs;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** Clients whose buckets are kept in memory (without Redis); the idle and least used are forgotten first. */
+  private static final long CLIENT_BUCKETS = 100_000;
 
   private final Vertx vertx;
   private final CacheFactory caches;
@@ -87,7 +90,10 @@ public final class Gateway {
         ? null
         : new SingleFlight<>(vertx, "page", SingleFlightOptions.from(ConfigReader.of(config)));
     // the HTTP front reads sessions and banners in place from the stores the capability verticles write
-    PageSources pageSources = new PageSources(segmentStore, banners, pages);
+    // one budget per client for every HTTP verticle, and with Redis for every gateway sharing it
+    PageSources pageSources = new PageSources(segmentStore, banners, pages, http.rateLimitPerSecond() == 0 ? null
+        : TokenBuckets.of(vertx, caches.redis(), "client", http.rateLimitPerSecond(), http.rateLimitBurst(),
+            CLIENT_BUCKETS));
     int httpInstances = http.instances() > 0 ? http.instances() : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
     int loops = eventLoops(vertx);
@@ -105,7 +111,7 @@ public final class Gateway {
         .compose(v -> vertx.deployVerticle(() -> new RecsVerticle(recs).withSettings(config), everyLoop))
         .onSuccess(capabilityDeployments::add)
         .compose(v -> Future.all(
-            vertx.deployVerticle(new IdentityVerticle(linkStore).withSettings(config), bare)
+            vertx.deployVerticle(new IdentityVerticle(linkStore, caches.redis()).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources),

@@ -69,6 +69,7 @@ public final class Main {
       if (demo) {
         sim = await(SimulatorVerticle.start(vertx, new SimulatorOptions().setPort(0)));
         DemoWiring.demoEnvironment(env, sim);
+        env.putIfAbsent("EDGE_DEMO_PAGE", "true");
       }
       JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
       WarmUpOptions warmUp = WarmUpOptions.from(config);

@@ -21,8 +21,14 @@ public final class Settings {
   public static final Setting HTTP_COLOCATE_CAPABILITIES = new Setting("EDGE_HTTP_COLOCATE_CAPABILITIES", "http.colocateCapabilities", true, "Run an instance of the segments and recs verticles on every event loop (sharing one cache, single-flight and breaker per upstream) and send a page's messages to the one on its own thread, so a bus hop wakes no other thread. Each upstream's connection pool is split between the instances on the HTTP event loops. false = one instance each, reached from any thread.", "`edge_bus_requests_total{address,target=\"own_loop\"}`");
   public static final Setting HTTP_MAX_BODY_BYTES = new Setting("EDGE_HTTP_MAX_BODY_BYTES", "http.maxBodyBytes", 65_536, "Largest request body accepted; larger gets 413.", "`edge_http_request_seconds_count{outcome=\"payload_too_large\"}`");
   public static final Setting HTTP_MAX_QUERY_CHARS = new Setting("EDGE_HTTP_MAX_QUERY_CHARS", "http.maxQueryChars", 4_096, "Longest query string accepted; longer gets 400.", "`edge_http_request_seconds_count{outcome=\"bad_request\"}`");
-  public static final Setting CORS_ORIGINS = new Setting("EDGE_CORS_ORIGINS", "http.corsOrigins", List.of(), "Storefront origins allowed to call from a browser (exact origins, comma-separated); empty = no CORS.", "-");
-  public static final Setting PUBLIC_BASE_URL = new Setting("EDGE_PUBLIC_BASE_URL", "http.publicBaseUrl", "", "Public URL of this gateway as browsers reach it (e.g. `https://edge.shop.example`); the rewritten `search.basePath` points here. Empty = taken from the request's Host.", "-");
+  public static final Setting CORS_ORIGINS = new Setting("EDGE_CORS_ORIGINS", "http.corsOrigins", List.of(), "Storefront origins allowed to call from a browser (exact `scheme://host[:port]` origins, comma-separated; `*` and `null` stop the start). A request whose `Origin` is neither listed nor the gateway's own answers 403; so do `POST /v1/identify`, `/v1/events` and `/klevu/analytics/collect` sent with `Sec-Fetch-Site: cross-site` from an unlisted origin. Empty = same-origin pages only.", "`edge_http_request_seconds_count{outcome=\"forbidden\"}`");
+  public static final Setting PUBLIC_BASE_URL = new Setting("EDGE_PUBLIC_BASE_URL", "http.publicBaseUrl", "", "Public URL of this gateway as browsers reach it (e.g. `https://edge.shop.example`); the rewritten `search.basePath` points here. Empty = see `EDGE_PUBLIC_HOSTS`.", "-");
+  public static final Setting PUBLIC_HOSTS = new Setting("EDGE_PUBLIC_HOSTS", "http.publicHosts", List.of(), "With `EDGE_PUBLIC_BASE_URL` empty: the hosts (`host` or `host:port`) browsers reach this gateway under. A request's `Host` on this list is its public URL (answered with `Vary: Host`); any other Host gets the first entry, or the listener's own address when the list is empty. Never an arbitrary Host.", "-");
+  public static final Setting TRUSTED_PROXIES = new Setting("EDGE_TRUSTED_PROXIES", "http.trustedProxies", List.of(), "Addresses or CIDR ranges (e.g. `10.0.0.0/8,2001:db8::/32`) of the proxies or CDN in front of the gateway. Only from a socket peer in them are `X-Forwarded-For`, `Forwarded` and `X-Forwarded-Proto` believed (the client is the last address not in them); otherwise the client is the socket address. Behind a CDN, set it: else the per-client rate limit counts the CDN's addresses.", "`edge_rate_limited_total{scope=\"client\"}`");
+  public static final Setting RATE_LIMIT_PER_S = new Setting("EDGE_RATE_LIMIT_PER_S", "http.rateLimit.perSecond", 20, "Requests a second one client address may make to the routes that cost an upstream call (a page not answered from memory, segments, identify, events, `/klevu/*`), as a token bucket; over it answers 429 with `Retry-After`. Held in Redis when Redis is configured (one bucket per client across gateways), else in memory (at most 100,000 clients). 0 = no limit.", "`edge_rate_limited_total{scope=\"client\",route}`");
+  public static final Setting RATE_LIMIT_BURST = new Setting("EDGE_RATE_LIMIT_BURST", "http.rateLimit.burst", 100, "Size of a client's bucket: requests it may make at once before `EDGE_RATE_LIMIT_PER_S` applies.", "`edge_rate_limited_total{scope=\"client\",route}`");
+  public static final Setting HTTP_H2C = new Setting("EDGE_HTTP_H2C", "http.h2c", false, "Accept HTTP/2 over cleartext (h2c) on the API port; off, the plain port speaks HTTP/1.1 only.", "-");
+  public static final Setting DEMO_PAGE = new Setting("EDGE_DEMO_PAGE", "http.demoPage", false, "Serve the demo storefront page at `/demo/` (`--demo` turns it on); off, `/demo/` is 404.", "-");
   public static final Setting TLS_PORT = new Setting("EDGE_TLS_PORT", "http.tls.port", 0, "Port of an optional HTTPS listener for the same API; 0 = off.", "-");
   public static final Setting TLS_CERT_PATH = new Setting("EDGE_TLS_CERT_PATH", "http.tls.certPath", "", "PEM certificate chain of the HTTPS listener.", "-");
   public static final Setting TLS_KEY_PATH = new Setting("EDGE_TLS_KEY_PATH", "http.tls.keyPath", "", "PEM private key of the HTTPS listener.", "-");
@@ -45,6 +51,9 @@ public final class Settings {
   public static final Setting KLAVIYO_URL = new Setting("EDGE_KLAVIYO_URL", "klaviyo.url", "https://a.klaviyo.com", "Klaviyo REST API base URL.", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`");
   public static final Setting KLAVIYO_PRIVATE_KEY = new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls.", "-");
   public static final Setting KLAVIYO_REVISION = new Setting("EDGE_KLAVIYO_REVISION", "klaviyo.revision", "2026-07-15", "Klaviyo API `revision` header.", "-");
+  public static final Setting KLAVIYO_BURST_PER_S = new Setting("EDGE_KLAVIYO_BURST_PER_S", "klaviyo.burstPerSecond", 75, "Klaviyo calls a second this gateway makes at most (Klaviyo's published burst limit); calls past it wait in a bounded queue. Klaviyo's `RateLimit-*` and `Retry-After` answers pause the calls further. Per gateway: with several, divide.", "`edge_klaviyo_limiter_total{result}`");
+  public static final Setting KLAVIYO_STEADY_PER_MIN = new Setting("EDGE_KLAVIYO_STEADY_PER_MIN", "klaviyo.steadyPerMinute", 750, "Klaviyo calls a minute this gateway makes at most (Klaviyo's published steady limit).", "`edge_klaviyo_limiter_total{result=\"waited\"}`");
+  public static final Setting KLAVIYO_MAX_QUEUED = new Setting("EDGE_KLAVIYO_MAX_QUEUED", "klaviyo.maxQueued", 200, "Klaviyo calls that may wait for the limiter; past it (or past the request's deadline) a call is skipped and the identify answers without it.", "`edge_klaviyo_limiter_total{result=\"dropped\"}`, `edge_klaviyo_limiter_queued`");
   // identity
   public static final Setting COOKIE_SECRET = new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it).", "-");
   public static final Setting HASH_PEPPER = new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis.", "-");
@@ -55,6 +64,7 @@ public final class Settings {
   public static final Setting COOKIE_MAX_AGE_DAYS = new Setting("EDGE_COOKIE_MAX_AGE_DAYS", "identity.cookieMaxAgeDays", 30, "Lifetime of the sealed `edge_id` cookie.", "`edge_identity_resolutions_total{source=\"gateway_cookie\"}`");
   public static final Setting LINK_TTL_DAYS = new Setting("EDGE_LINK_TTL_DAYS", "identity.linkTtlDays", 30, "How long a customer stays linked to an exchange id after `POST /v1/identify`.", "`edge_identify_total{result=\"found\"}`");
   public static final Setting KLAVIYO_LOOKUP = new Setting("EDGE_KLAVIYO_LOOKUP", "identity.klaviyoLookup", true, "On identify, tell Klaviyo about the email/exchange-id link and look profiles up (needs the private key).", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`");
+  public static final Setting IDENTIFY_PER_CUSTOMER_PER_MIN = new Setting("EDGE_IDENTIFY_PER_CUSTOMER_PER_MIN", "identity.identifyPerCustomerPerMinute", 10, "Identifies of one customer (by its verified token) a minute, as many at once; more answer 429 with `Retry-After` and call nobody. Held in Redis when configured. 0 = no limit.", "`edge_rate_limited_total{scope=\"customer\"}`, `edge_identify_total{result=\"rate_limited\"}`");
   // cache
   public static final Setting CACHE_MODE = new Setting("EDGE_CACHE_MODE", "cache.mode", "", "`memory`, `redis` or `off` (plain proxy: no cache, no single-flight). Empty = `redis` when a Redis URL is set, else `memory`.", "`edge_cache_lookups_total`");
   public static final Setting REDIS_URL = new Setting("EDGE_REDIS_URL", "cache.redis.connectionString", "", "Redis URL; set = Redis is the shared L2 behind the in-memory L1.", "`edge_redis_up`");
@@ -118,13 +128,14 @@ public final class Settings {
   public static final List<Setting> ALL = List.of(
       HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, EVENT_LOOPS, NATIVE_TRANSPORT, WARMUP_PAGES, WARMUP_MAX_MS,
       WARMUP_CONCURRENCY, HTTP_FAST_PATH, HTTP_COALESCE_PAGES, HTTP_COLOCATE_CAPABILITIES, HTTP_MAX_BODY_BYTES,
-      HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
+      HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, PUBLIC_HOSTS, TRUSTED_PROXIES, RATE_LIMIT_PER_S,
+      RATE_LIMIT_BURST, HTTP_H2C, DEMO_PAGE, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
       SEGMENTS_BUDGET_MS, OPS_HOST, OPS_PORT,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
       KLEVU_API_KEY, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS, SEARCH_SCHEME,
-      KLAVIYO_URL, KLAVIYO_PRIVATE_KEY, KLAVIYO_REVISION,
+      KLAVIYO_URL, KLAVIYO_PRIVATE_KEY, KLAVIYO_REVISION, KLAVIYO_BURST_PER_S, KLAVIYO_STEADY_PER_MIN, KLAVIYO_MAX_QUEUED,
       COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET, CUSTOMER_TOKEN_ISSUER, CUSTOMER_TOKEN_AUDIENCE,
-      CUSTOMER_TOKEN_LEEWAY_S, COOKIE_MAX_AGE_DAYS, LINK_TTL_DAYS, KLAVIYO_LOOKUP,
+      CUSTOMER_TOKEN_LEEWAY_S, COOKIE_MAX_AGE_DAYS, LINK_TTL_DAYS, KLAVIYO_LOOKUP, IDENTIFY_PER_CUSTOMER_PER_MIN,
       CACHE_MODE, REDIS_URL, REDIS_ENDPOINTS, REDIS_TYPE, REDIS_MASTER_NAME, REDIS_ROLE, REDIS_COMMAND_TIMEOUT_MS,
       REDIS_CONNECT_TIMEOUT_MS, REDIS_POOL_SIZE, REDIS_POOL_WAITING, REDIS_MAX_WAITING_HANDLERS,
       REDIS_FAILURES_BEFORE_DOWN, REDIS_RECONNECT_INITIAL_BACKOFF_MS, REDIS_RECONNECT_MAX_BACKOFF_MS,

@@ -29,7 +29,11 @@ public enum Outcome {
   FORBIDDEN_UPSTREAM(403, false),
   /** Nobody is listening on a bus address (shutting down, or not deployed). */
   UNAVAILABLE(503, true),
-  INTERNAL(500, false);
+  INTERNAL(500, false),
+  /** The request itself is refused: a cross-site origin that is not configured. */
+  FORBIDDEN(403, false),
+  /** The client (or customer) spent its request budget: try again after {@code Retry-After}. */
+  RATE_LIMITED(429, true);
 
   private final int httpStatus;
   private final boolean retryable;

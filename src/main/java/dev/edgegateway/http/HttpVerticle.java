@@ -8,6 +8,7 @@ import dev.edgegateway.flow.Futures;
 import dev.edgegateway.identity.IdentityOptions;
 import dev.edgegateway.identity.IdentityResolver;
 import dev.edgegateway.identity.IdentityService;
+import dev.edgegateway.identity.ShopperHash;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.RecsService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * The storefront-facing API server (and its TLS listener), one instance per core, holding no state of its own.
  * Every request passes the access log (which gives it its request id and trace context), the per-request metric,
- * the size limits and CORS, then reaches its route: the page ({@link PageRoute}), the shopper's segments and
+ * the size limits and the origin check ({@link SameOriginCors}); the routes that change state refuse cross-site
+ * pages and non-JSON bodies, and those that cost an upstream call take a token from the client's budget
+ * ({@link ClientRateLimit}); then the route: the page ({@link PageRoute}), the shopper's segments and
  * identify, the Klevu-compatible routes and the events. Each route asks the capability verticles over the bus; the
  * page route answers a warm page from memory first.
  */
@@ -54,8 +57,9 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxInitialLineLength(Math.max(4_096, options.maxQueryChars() + 512))
         .setMaxHeaderSize(32 * 1024)
         .setCompressionSupported(false)
+        .setHttp2ClearTextEnabled(options.h2c())
         .setTcpNoDelay(true);
-    Future<HttpServer> plain = vertx.createHttpServer(serverOptions).requestHandler(router).listen()
+    Future<HttpServer> plain = server(serverOptions, router).listen()
         .onSuccess(server -> boundPort.accept(server.actualPort()));
     if (options.tlsPort() <= 0) {
       return plain;
@@ -64,14 +68,23 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(options.tlsPort())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath()).setKeyPath(options.tlsKeyPath()));
-    return Future.all(plain, vertx.createHttpServer(tlsOptions).requestHandler(router).listen());
+    return Future.all(plain, server(tlsOptions, router).listen());
+  }
+
+  private HttpServer server(HttpServerOptions serverOptions, Router router) {
+    return vertx.createHttpServer(serverOptions).requestHandler(router)
+        .exceptionHandler(ClientHangUps::connectionFailed)
+        .connectionHandler(connection -> connection.exceptionHandler(ClientHangUps::connectionFailed));
   }
 
   private Router router(HttpOptions options) {
     MeterRegistry registry = Metrics.of(vertx);
     IdentityOptions identityOptions = IdentityOptions.from(config());
     ShopperIdentity shoppers = new ShopperIdentity(IdentityResolver.of(identityOptions, registry));
-    ShopperCookies cookies = new ShopperCookies(options.publicBaseUrl(), identityOptions.cookieMaxAgeSeconds());
+    TrustedProxies proxies = options.proxies();
+    ShopperCookies cookies = new ShopperCookies(options.publicBaseUrl(), identityOptions.cookieMaxAgeSeconds(), proxies);
+    ClientRateLimit limit = new ClientRateLimit(sources.clients(), proxies, new ShopperHash(identityOptions.hashPepper()),
+        registry);
     ShopperSegments segments = new ShopperSegments(sources.segments(), options);
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
@@ -82,21 +95,28 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))
         .handler(new RequestMetric(registry))
         .handler(new RequestLimits(options.maxBodyBytes(), options.maxQueryChars()));
-    if (!options.corsOrigins().isEmpty()) {
-      router.route().handler(new SameOriginCors(options.corsOrigins()));
-    }
+    router.route().failureHandler(new ClientHangUps());
+    SameOriginCors origins = new SameOriginCors(options.corsOrigins());
+    router.route().handler(origins);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
+    // the page is charged to its client only when it is not answered from memory (PageRoute)
     router.get("/v1/recommendations/:recsKey").handler(named("recommendations",
-        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry)));
-    router.get("/v1/segments").handler(named("segments",
+        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry, limit)));
+    router.get("/v1/segments").handler(limit.handler("segments")).handler(named("segments",
         new SegmentsRoute(options, shoppers, cookies, segments, registry)));
-    router.post("/v1/identify").handler(body).handler(named("identify", new IdentifyRoute(options, identity, cookies)));
-    router.post("/v1/events").handler(body).handler(named("events", events::pageEvents));
-    router.post("/klevu/visitor/public/1.0/:apiKey/session").handler(body).handler(named("klevu_session", klevu::session));
-    router.get("/klevu/recommendations/:apiKey/settings/:recsKey").handler(named("klevu_settings", klevu::settings));
-    router.post("/klevu/search/:host/*").handler(body).handler(named("klevu_search", klevu::search));
-    router.post("/klevu/analytics/collect").handler(body).handler(named("klevu_collect", events::klevuCollect));
-    StaticAssets.mount(router);
+    router.post("/v1/identify").handler(origins.stateChanging("identify")).handler(body).handler(limit.handler("identify"))
+        .handler(named("identify", new IdentifyRoute(options, identity, cookies)));
+    router.post("/v1/events").handler(origins.stateChanging("events")).handler(body).handler(limit.handler("events"))
+        .handler(named("events", events::pageEvents));
+    router.post("/klevu/visitor/public/1.0/:apiKey/session").handler(body).handler(limit.handler("klevu_session"))
+        .handler(named("klevu_session", klevu::session));
+    router.get("/klevu/recommendations/:apiKey/settings/:recsKey").handler(limit.handler("klevu_settings"))
+        .handler(named("klevu_settings", klevu::settings));
+    router.post("/klevu/search/:host/*").handler(body).handler(limit.handler("klevu_search"))
+        .handler(named("klevu_search", klevu::search));
+    router.post("/klevu/analytics/collect").handler(origins.stateChanging("klevu_collect")).handler(body)
+        .handler(limit.handler("klevu_collect")).handler(named("klevu_collect", events::klevuCollect));
+    StaticAssets.mount(router, options.demoPage());
     ErrorMapping.install(router, options.maxBodyBytes());
     return router;
   }

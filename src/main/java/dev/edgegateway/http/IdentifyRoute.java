@@ -5,7 +5,6 @@ import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.identity.IdentifyRequest;
 import dev.edgegateway.identity.IdentityService;
 import dev.edgegateway.wire.CookieHeader;
-import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/identify}: a signed storefront customer token links the shopper to its Klaviyo profile; the
- * identity verticle checks and links it, and the answer sets the sealed {@code edge_id}.
+ * identity verticle checks and links it to the exchange id the shopper's own cookies carry, and the answer sets the
+ * sealed {@code edge_id}. Cross-site pages and non-JSON bodies never get here ({@link SameOriginCors#stateChanging}).
  */
 final class IdentifyRoute implements Handler<RoutingContext> {
   private final HttpOptions options;
@@ -34,8 +34,8 @@ final class IdentifyRoute implements Handler<RoutingContext> {
       throw new OutcomeException(Outcome.BAD_REQUEST, "customerToken (a signed storefront customer token) is required");
     }
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
-    String kx = QueryParams.parse(ctx.request().query()).get("_kx");
-    identity.identify(new IdentifyRequest(tokenText, ShopperCookies.identityRequest(sent, kx)),
+    // never _kx from the query: anyone could post any exchange id and have it linked to their own customer
+    identity.identify(new IdentifyRequest(tokenText, ShopperCookies.identityRequest(sent, null)),
             RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(result -> {
           cookies.setIdentity(ctx, result.identity());

@@ -30,9 +30,11 @@ final class KlevuRoutes {
   private final IdentityService identity;
   private final RecsService recs;
   private final ShopperSegments segments;
+  private final PublicAuthority publicAuthority;
 
   KlevuRoutes(HttpOptions options, IdentityService identity, RecsService recs, ShopperSegments segments) {
     this.options = options;
+    this.publicAuthority = new PublicAuthority(options.publicBaseUrl(), options.publicHosts());
     this.identity = identity;
     this.recs = recs;
     this.segments = segments;
@@ -116,17 +118,8 @@ final class KlevuRoutes {
       return config;
     }
     SearchBasePath original = SearchBasePath.parse(basePath);
-    search.put("basePath", publicAuthority(ctx) + "/klevu/search/" + original.host() + original.path());
+    // our public host, without scheme (Klevu's SDK puts https:// in front)
+    search.put("basePath", publicAuthority.of(ctx) + "/klevu/search/" + original.host() + original.path());
     return config;
-  }
-
-  /** Our public host+path prefix, without scheme (Klevu's SDK puts {@code https://} in front). */
-  private String publicAuthority(RoutingContext ctx) {
-    String base = options.publicBaseUrl();
-    if (base.isEmpty()) {
-      String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
-      return host == null ? "localhost" : host;
-    }
-    return base.replaceFirst("^https?://", "");
   }
 }

@@ -39,9 +39,10 @@ final class PageRoute implements Handler<RoutingContext> {
   private final RecsService recs;
   private final MeterRegistry registry;
   private final boolean readsInPlace;
+  private final ClientRateLimit limit;
 
   PageRoute(HttpOptions options, ShopperIdentity identity, ShopperCookies cookies, ShopperSegments segments,
-      PageSources sources, RecsService recs, MeterRegistry registry) {
+      PageSources sources, RecsService recs, MeterRegistry registry, ClientRateLimit limit) {
     this.options = options;
     this.identity = identity;
     this.cookies = cookies;
@@ -51,6 +52,7 @@ final class PageRoute implements Handler<RoutingContext> {
     this.recs = recs;
     this.registry = registry;
     this.readsInPlace = options.fastPath();
+    this.limit = limit;
   }
 
   @Override
@@ -81,7 +83,12 @@ final class PageRoute implements Handler<RoutingContext> {
     }
     PageRequest page = new PageRequest(recsKey, pid, gpid, cp, shopper.identity(), segmentsRequest, sessionCookie,
         ids.deadline(options.requestTimeoutMs()), new DegradedSteps(registry, ids), timing);
-    answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner);
+    // only a page that may cost upstream calls is charged to the client's budget
+    limit.admit(ctx, "recommendations").onSuccess(admitted -> {
+      if (admitted) {
+        answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner);
+      }
+    });
   }
 
   /** The fast path: session and banner fresh in memory, answered on this event loop with no bus hop. */

@@ -42,7 +42,7 @@ final class Responses {
   }
 
   static void error(RoutingContext ctx, Outcome outcome, String message, long retryAfterSeconds) {
-    if (outcome.retryable() && outcome.httpStatus() == 503 && !ctx.response().ended()) {
+    if (outcome.retryable() && (outcome.httpStatus() == 503 || outcome.httpStatus() == 429) && !ctx.response().ended()) {
       ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
     }
     JsonObject body = new JsonObject()

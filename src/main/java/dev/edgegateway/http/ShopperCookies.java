@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The cookies that identify a shopper: Klaviyo's ({@code __kla_id}, {@code __kla_off}), read only, and the
  * gateway's own, {@code edge_id} (the sealed shopper) and {@code edge_ks} (an anonymous shopper's Klevu
- * session). Ours are HttpOnly, SameSite=Lax, and Secure whenever the page was reached over HTTPS.
+ * session). Ours are HttpOnly, SameSite=Lax, and Secure whenever the page was reached over HTTPS (this listener's
+ * TLS, the public URL's scheme, or a trusted proxy's word: never a client's own {@code X-Forwarded-Proto}).
  */
 final class ShopperCookies {
   static final String KLA_ID = "__kla_id";
@@ -22,11 +23,13 @@ final class ShopperCookies {
 
   private final String publicBaseUrl;
   private final long identityMaxAgeSeconds;
+  private final TrustedProxies proxies;
 
   /** @param identityMaxAgeSeconds as long as a sealed {@code edge_id} opens ({@code identity.cookieMaxAgeDays}) */
-  ShopperCookies(String publicBaseUrl, long identityMaxAgeSeconds) {
+  ShopperCookies(String publicBaseUrl, long identityMaxAgeSeconds, TrustedProxies proxies) {
     this.publicBaseUrl = publicBaseUrl;
     this.identityMaxAgeSeconds = identityMaxAgeSeconds;
+    this.proxies = proxies;
   }
 
   /** What identifies a shopper on a request: the Klaviyo cookies, the {@code _kx} link parameter and ours. */
@@ -53,7 +56,6 @@ final class ShopperCookies {
   }
 
   private boolean secure(RoutingContext ctx) {
-    return ctx.request().isSSL() || publicBaseUrl.startsWith("https://")
-        || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+    return publicBaseUrl.startsWith("https://") || proxies.https(ctx.request());
   }
 }

@@ -3,13 +3,15 @@ package dev.edgegateway.http;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
-/** The demo storefront page and the dependency-free banner snippet, served from the jar. */
+/** The dependency-free banner snippet and, when asked for ({@code --demo}, {@code EDGE_DEMO_PAGE}), the demo page. */
 final class StaticAssets {
   private StaticAssets() {
   }
 
-  static void mount(Router router) {
+  static void mount(Router router, boolean demoPage) {
     router.get("/assets/*").handler(StaticHandler.create("webroot/assets").setCachingEnabled(true).setMaxAgeSeconds(300));
-    router.get("/demo/*").handler(StaticHandler.create("webroot/demo").setCachingEnabled(false));
+    if (demoPage) {
+      router.get("/demo/*").handler(StaticHandler.create("webroot/demo").setCachingEnabled(false));
+    }
   }
 }

@@ -18,11 +18,14 @@ import io.vertx.core.json.JsonObject;
  * @param linkTtlDays how long a customer -> exchange id link is kept after it was last written
  * @param klaviyoUrl Klaviyo's base URL, without a trailing slash
  * @param klaviyoPrivateKey the Klaviyo private API key; empty = Klaviyo is never called. Never log it
+ * @param identifyPerCustomerPerMinute identifies of one customer a minute (as many at once); 0 = no limit
+ * @param klaviyoBurstPerSecond, klaviyoSteadyPerMinute, klaviyoMaxQueued the client-side limits of Klaviyo calls
  */
 public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String hashPepper, String customerTokenSecret,
     String customerTokenIssuer, String customerTokenAudience, int customerTokenLeewaySeconds, int linkTtlDays,
     boolean klaviyoLookup, String klaviyoUrl, String klaviyoPrivateKey, String klaviyoRevision,
-    UpstreamOptions klaviyoUpstream) {
+    UpstreamOptions klaviyoUpstream, int identifyPerCustomerPerMinute, int klaviyoBurstPerSecond,
+    int klaviyoSteadyPerMinute, int klaviyoMaxQueued) {
   /** Longest a day count may be (a hundred years): past it the seconds and millis would mean nothing. */
   private static final int MAX_DAYS = 36_500;
 
@@ -44,7 +47,11 @@ public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String 
         url,
         config.string(Settings.KLAVIYO_PRIVATE_KEY).trim(),
         config.stringOrDefault(Settings.KLAVIYO_REVISION).trim(),
-        UpstreamOptions.forUpstream(config, "klaviyo"));
+        UpstreamOptions.forUpstream(config, "klaviyo"),
+        config.nonNegativeInt(Settings.IDENTIFY_PER_CUSTOMER_PER_MIN),
+        config.positiveInt(Settings.KLAVIYO_BURST_PER_S),
+        config.positiveInt(Settings.KLAVIYO_STEADY_PER_MIN),
+        config.nonNegativeInt(Settings.KLAVIYO_MAX_QUEUED));
   }
 
   /** From the gateway's whole config (or part of it, over the defaults); null = all defaults. */
@@ -85,6 +92,10 @@ public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String 
         + ", klaviyoUrl=" + klaviyoUrl
         + ", klaviyoPrivateKey=" + (klaviyoPrivateKey.isEmpty() ? "unset" : "set")
         + ", klaviyoRevision=" + klaviyoRevision
-        + ", klaviyoUpstream=" + klaviyoUpstream + "]";
+        + ", klaviyoUpstream=" + klaviyoUpstream
+        + ", identifyPerCustomerPerMinute=" + identifyPerCustomerPerMinute
+        + ", klaviyoBurstPerSecond=" + klaviyoBurstPerSecond
+        + ", klaviyoSteadyPerMinute=" + klaviyoSteadyPerMinute
+        + ", klaviyoMaxQueued=" + klaviyoMaxQueued + "]";
   }
 }

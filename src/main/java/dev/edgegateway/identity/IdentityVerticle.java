@@ -8,18 +8,14 @@ import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheHit;
+import dev.edgegateway.cache.RedisBackend;
+import dev.edgegateway.cache.TokenBuckets;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
-import dev.edgegateway.upstream.UpstreamClient;
-import dev.edgegateway.upstream.UpstreamRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -42,18 +38,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options come from {@code config()} (see {@link IdentityOptions}); links live in the {@link Cache} the
  * gateway passes in, under {@code idlink:<hash of customer id>}, their values sealed (never the exchange id
- * in clear). Klaviyo is called only from identify, through an {@link UpstreamClient} named {@code klaviyo},
- * and its failure never fails an identify. Logs and metrics carry hashes and bounded tags only.
+ * in clear). Klaviyo is called only from identify ({@link KlaviyoProfiles}), and its failure never fails an
+ * identify. One customer's identifies are limited ({@code EDGE_IDENTIFY_PER_CUSTOMER_PER_MIN}; in Redis when the
+ * gateway has one). Logs and metrics carry hashes and bounded tags only.
  */
 public final class IdentityVerticle extends ConfiguredVerticle implements IdentityService {
   /** Prefix of link keys in the link store. */
   public static final String LINK_KEY_PREFIX = "idlink:";
-  /** Media type of Klaviyo's JSON:API. */
-  static final String JSON_API = "application/vnd.api+json";
-  /** Time kept back from the request deadline when calling Klaviyo, so the reply still makes it back. */
-  static final long REPLY_RESERVE_MS = 50;
 
   private static final Logger LOG = LoggerFactory.getLogger(IdentityVerticle.class);
+  /** Customers whose identify budgets are kept in memory (without Redis); the idle are forgotten first. */
+  private static final long CUSTOMER_BUCKETS = 100_000;
 
   /** Values of the {@code result} tag of {@code edge_identify_total}. */
   enum IdentifyTag {
@@ -71,12 +66,15 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     UNAUTHORIZED,
     /** No customer token secret configured. */
     DISABLED,
+    /** The customer identified too often ({@code EDGE_IDENTIFY_PER_CUSTOMER_PER_MIN}): nothing linked or sent. */
+    RATE_LIMITED,
     ERROR;
 
     final String tag = name().toLowerCase(Locale.ROOT);
   }
 
   private final Cache<String> linkStore;
+  private final Optional<RedisBackend> redis;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   private IdentityOptions options;
@@ -85,13 +83,22 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
   private IdentityResolver resolver;
   private SealedCookie links;
   private JWTAuth customerTokens;
-  private UpstreamClient klaviyo;
+  /** Null when Klaviyo is not called. */
+  private KlaviyoProfiles klaviyo;
+  private TokenBuckets customerBuckets;
+  private Counter customerLimited;
 
   private final Map<IdentifyTag, Counter> identifications = new EnumMap<>(IdentifyTag.class);
 
   /** @param linkStore where customer links are kept (memory, or Redis-backed to share them between gateways) */
   public IdentityVerticle(Cache<String> linkStore) {
+    this(linkStore, Optional.empty());
+  }
+
+  /** @param redis where the per-customer identify budget is kept, so that it holds across gateways (else memory) */
+  public IdentityVerticle(Cache<String> linkStore, Optional<RedisBackend> redis) {
     this.linkStore = linkStore;
+    this.redis = redis;
   }
 
   @Override
@@ -120,8 +127,11 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
           .setJWTOptions(verify));
     }
     if (options.klaviyoEnabled()) {
-      klaviyo = new UpstreamClient(vertx, "klaviyo", options.klaviyoUpstream());
+      klaviyo = new KlaviyoProfiles(vertx, options, hash);
     }
+    int perMinute = options.identifyPerCustomerPerMinute();
+    customerBuckets = perMinute == 0 ? TokenBuckets.unlimited()
+        : TokenBuckets.of(vertx, redis, "customer", perMinute / 60.0, perMinute, CUSTOMER_BUCKETS);
     resolver = new IdentityResolver(hash, cookies, Metrics.of(vertx));
     registerMetrics(Metrics.of(vertx));
 
@@ -150,6 +160,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     for (IdentifyTag tag : IdentifyTag.values()) {
       identifications.put(tag, Metrics.counter(registry, "edge_identify_total", "result", tag.tag));
     }
+    customerLimited = Metrics.counter(registry, "edge_rate_limited_total", "scope", "customer", "route", "identify");
   }
 
   // ---- resolve -----------------------------------------------------------------------------------------
@@ -188,12 +199,21 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
       if (token.customerId() == null) {
         return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token names no customer"));
       }
-      return link(token, request.seen(), deadline);
+      // a replayed or shared token costs a link write and Klaviyo calls each time: one customer gets a budget
+      String customerHash = hash.customerId(token.customerId());
+      return customerBuckets.take(customerHash).compose(decision -> {
+        if (decision.allowed()) {
+          return link(token, customerHash, request.seen(), deadline);
+        }
+        customerLimited.increment();
+        return Future.failedFuture(new OutcomeException(Outcome.RATE_LIMITED, "too many identifies for this customer",
+            decision.retryAfterSeconds()));
+      });
     });
   }
 
-  private Future<IdentifyResult> link(CustomerToken token, IdentityRequest seenRequest, Deadline deadline) {
-    String customerHash = hash.customerId(token.customerId());
+  private Future<IdentifyResult> link(CustomerToken token, String customerHash, IdentityRequest seenRequest,
+      Deadline deadline) {
     Identity seen = resolver.inspect(seenRequest);
     if (seen.source() == IdentitySource.OPTED_OUT) {
       LOG.info("identify: customer={} opted out; nothing linked", customerHash);
@@ -211,7 +231,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
             return false;
           });
       Future<Void> imported = token.email() != null && klaviyo != null
-          ? importProfile(token.email(), exchangeId, customerHash, deadline)
+          ? klaviyo.importProfile(token.email(), exchangeId, customerHash, deadline)
           : Future.succeededFuture();
       Identity identity = new Identity(exchangeId, seen.exchangeIdHash(), seen.clientId(), emailHash, seen.source(),
           cookies.seal(exchangeId));
@@ -241,7 +261,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
           Identity anonymous = seen.clientId() == null && emailHash == null ? Identity.ANONYMOUS
               : new Identity(null, null, seen.clientId(), emailHash, IdentitySource.ANONYMOUS, null);
           Future<Void> lookup = token.email() != null && klaviyo != null
-              ? lookupProfile(token.email(), customerHash, deadline)
+              ? klaviyo.lookupProfile(token.email(), customerHash, deadline)
               : Future.succeededFuture();
           return lookup.map(v -> new IdentifyResult(false, anonymous));
         });
@@ -273,87 +293,9 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
       case BAD_REQUEST -> IdentifyTag.BAD_REQUEST;
       case UNAUTHORIZED -> IdentifyTag.UNAUTHORIZED;
       case NOT_FOUND -> IdentifyTag.DISABLED;
+      case RATE_LIMITED -> IdentifyTag.RATE_LIMITED;
       default -> IdentifyTag.ERROR;
     };
-  }
-
-  // ---- Klaviyo (identify only; best effort) --------------------------------------------------------------
-
-  /** What is left of the request deadline for a Klaviyo call, keeping time for the reply. */
-  private static Deadline klaviyoBudget(Deadline deadline) {
-    long remaining = deadline.remainingMillis();
-    long reserve = Math.max(REPLY_RESERVE_MS, remaining / 5);
-    return deadline.cap(Math.max(0, remaining - reserve));
-  }
-
-  private UpstreamRequest withHeaders(UpstreamRequest request) {
-    return request
-        .header("Authorization", "Klaviyo-API-Key " + options.klaviyoPrivateKey())
-        .header("revision", options.klaviyoRevision())
-        .header("Accept", JSON_API);
-  }
-
-  /** {@code POST /api/profile-import} with email and {@code _kx}, so Klaviyo links the two on its side. */
-  private Future<Void> importProfile(String email, String exchangeId, String customerHash, Deadline deadline) {
-    Buffer body = new JsonObject().put("data", new JsonObject()
-            .put("type", "profile")
-            .put("attributes", new JsonObject().put("email", email).put("_kx", exchangeId)))
-        .toBuffer();
-    String url = options.klaviyoUrl() + "/api/profile-import";
-    return klaviyo.send(withHeaders(UpstreamRequest.postJson(url, body)).header("Content-Type", JSON_API),
-            klaviyoBudget(deadline))
-        .<Void>map(response -> {
-          LOG.debug("identify: klaviyo profile import done for customer={} profile={}", customerHash,
-              hash.other(profileId(response.bodyAsString(), false)));
-          return null;
-        })
-        .otherwise(t -> {
-          LOG.warn("identify: klaviyo profile import failed ({}) for customer={}", OutcomeException.outcomeOf(t).tag(),
-              customerHash);
-          return null;
-        });
-  }
-
-  /**
-   * {@code GET /api/profiles?filter=equals(email,"<email>")}: whether Klaviyo knows the shopper. The profile
-   * id only ever becomes a hashed log field; the answer does not change the identify result.
-   */
-  private Future<Void> lookupProfile(String email, String customerHash, Deadline deadline) {
-    String filter = "equals(email," + Json.encode(email.trim().toLowerCase(Locale.ROOT)) + ")";
-    String url = options.klaviyoUrl() + "/api/profiles";
-    return klaviyo.send(withHeaders(UpstreamRequest.get(UpstreamRequest.withQuery(url, "filter", filter, "page[size]", "1"))),
-            klaviyoBudget(deadline))
-        .<Void>map(response -> {
-          String profile = profileId(response.bodyAsString(), true);
-          LOG.info("identify: customer={} not linked; klaviyo profile={}", customerHash,
-              profile == null ? "none" : hash.other(profile));
-          return null;
-        })
-        .otherwise(t -> {
-          LOG.warn("identify: klaviyo profile lookup failed ({}) for customer={}", OutcomeException.outcomeOf(t).tag(),
-              customerHash);
-          return null;
-        });
-  }
-
-  /** The profile id of a JSON:API answer ({@code data} an array when listing, an object when importing). */
-  static String profileId(String body, boolean list) {
-    if (body == null || body.isEmpty()) {
-      return null;
-    }
-    try {
-      JsonObject json = new JsonObject(body);
-      Object data = json.getValue("data");
-      JsonObject profile = null;
-      if (list && data instanceof JsonArray array && !array.isEmpty() && array.getValue(0) instanceof JsonObject first) {
-        profile = first;
-      } else if (!list && data instanceof JsonObject object) {
-        profile = object;
-      }
-      return profile != null && profile.getValue("id") instanceof String id ? id : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   /** The options in use (after {@link #start()}). */

@@ -20,11 +20,17 @@ final class MeterDescriptions {
           "Event-bus requests to a capability, by address and target (own_loop: the handler on the sender's event loop)"),
       entry("edge_warmup_rounds", "Rounds of synthetic page loads run before the gateway started"),
       entry("edge_warmup_seconds", "Time the warm-up took before the gateway started, in seconds"),
+      entry("edge_rate_limited_total",
+          "Requests refused with 429 because their client (scope client) or customer (scope customer) spent its budget, by route"),
       // identity
       entry("edge_identify_total", "POST /v1/identify answers, by result"),
       entry("edge_identity_resolutions_total", "Shoppers resolved, by where their identity came from"),
       entry("edge_identity_cookie_decode_failures_total",
           "Identity values (Klaviyo cookie, _kx, edge_id) that did not decode, by reason"),
+      entry("edge_klaviyo_limiter_total",
+          "Klaviyo calls through the client-side rate limiter, by result (sent at once, waited, dropped: skipped over the"
+              + " limit; paused: Klaviyo's answer stopped all calls for a while)"),
+      entry("edge_klaviyo_limiter_queued", "Klaviyo calls waiting for the client-side rate limiter"),
       // upstreams
       entry("edge_upstream_request_seconds",
           "Calls to an upstream (Klevu, Klaviyo), one per attempt, by upstream and outcome, in seconds"),

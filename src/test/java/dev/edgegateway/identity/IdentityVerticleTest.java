@@ -67,10 +67,10 @@ class IdentityVerticleTest {
       if (status != 200) {
         request.response().setStatusCode(status).end("{\"errors\":[]}");
       } else if (request.path().equals("/api/profiles")) {
-        request.response().putHeader("Content-Type", IdentityVerticle.JSON_API)
+        request.response().putHeader("Content-Type", KlaviyoProfiles.JSON_API)
             .end("{\"data\":[{\"type\":\"profile\",\"id\":\"01KPROFILE\",\"attributes\":{}}],\"links\":{}}");
       } else {
-        request.response().setStatusCode(200).putHeader("Content-Type", IdentityVerticle.JSON_API)
+        request.response().setStatusCode(200).putHeader("Content-Type", KlaviyoProfiles.JSON_API)
             .end("{\"data\":{\"type\":\"profile\",\"id\":\"01KPROFILE\"}}");
       }
     }));
