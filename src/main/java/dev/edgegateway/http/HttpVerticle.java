@@ -73,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private HttpServer server(HttpServerOptions serverOptions, Router router) {
     return vertx.createHttpServer(serverOptions).requestHandler(router)
+        .invalidRequestHandler(RequestLimits::invalid)
         .exceptionHandler(ClientHangUps::connectionFailed)
         .connectionHandler(connection -> connection.exceptionHandler(ClientHangUps::connectionFailed));
   }

@@ -1,10 +1,17 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Outcome;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The size limits of every route: a declared body over {@code maxBodyBytes}, a query over {@code maxQueryChars}. */
+/**
+ * The size limits of every route: a declared body over {@code maxBodyBytes}, a query over {@code maxQueryChars}; and
+ * the answer to what is too malformed or too long to reach a route at all ({@link #invalid}).
+ */
 final class RequestLimits implements Handler<RoutingContext> {
   private final int maxBodyBytes;
   private final int maxQueryChars;
@@ -29,6 +36,26 @@ final class RequestLimits implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * What Netty's decoder refused before any route saw it (a request line or headers too long, a malformed request):
+   * 414, 431 or 400 with the one error body and {@code no-store}, as every other answer, then the connection closes.
+   */
+  static void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = status == 414 ? "request line too long" : status == 431 ? "headers too large" : "malformed request";
+    String requestId = RequestIds.newId();
+    request.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "private, no-store")
+        .putHeader(Responses.OUTCOME_HEADER, Outcome.BAD_REQUEST.tag())
+        .putHeader(RequestIds.HEADER, requestId)
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("error", Outcome.BAD_REQUEST.tag()).put("message", message)
+            .put("requestId", requestId).toBuffer())
+        .onComplete(done -> request.connection().close());
   }
 
   private static boolean isOver(String contentLength, long limit) {

@@ -146,6 +146,26 @@ class CorsAndListenerTest {
         }));
   }
 
+  @Test
+  void aRequestLineTooLongForTheDecoderIsAnsweredLikeAnyError(Vertx vertx, VertxTestContext ctx) {
+    Promise<String> answer = Promise.promise();
+    start(vertx, Map.of())
+        .compose(started -> wire.connect(env.gateway.httpPort(), "127.0.0.1"))
+        .compose(socket -> {
+          StringBuilder received = new StringBuilder();
+          socket.handler(bytes -> received.append(bytes.toString()));
+          socket.closeHandler(v -> answer.tryComplete(received.toString()));
+          return socket.write("GET /v1/recommendations/k-home?pid=" + "9".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+              .compose(v -> answer.future());
+        })
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response).matches("(?s)HTTP/1\\.[01] 414 .*");
+          assertThat(response).containsIgnoringCase("cache-control: private, no-store");
+          assertThat(response).contains("\"error\":\"bad_request\"");
+          ctx.completeNow();
+        })));
+  }
+
   /** The HTTP/2 connection preface, as a client with prior knowledge of h2c sends it. */
   private Future<String> h2cPreface() {
     Promise<String> answer = Promise.promise();

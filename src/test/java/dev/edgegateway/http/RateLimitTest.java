@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgegateway.TestGateway;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.SimCounter;
+import dev.edgegateway.sim.SimulatorOptions;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -168,6 +169,34 @@ class RateLimitTest {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TOKEN_SECRET)));
     return signer.generateToken(new JsonObject().put("customer", new JsonObject().put("id", customerId)
         .put("email", "limited" + customerId + "@example.com")), new JWTOptions().setExpiresInSeconds(600));
+  }
+
+  @Test
+  void aFloodOfIdentifiesStaysWithinKlaviyosLimitsAndEveryOneIsAnswered(Vertx vertx, VertxTestContext ctx) {
+    // the simulated Klaviyo throttles past 4 calls in a wall-clock second; the gateway sends at most 2 a second
+    // (a bucket of 2 refilled at 2 a second puts at most 4 into any one second)
+    SimulatorOptions klaviyo = new SimulatorOptions().setPort(0).setKlaviyoRateLimit(4).setKlaviyoRateLimitEnforced(true);
+    TestGateway.start(vertx, klaviyo, Map.of("EDGE_CUSTOMER_TOKEN_SECRET", TOKEN_SECRET,
+            "EDGE_KLAVIYO_BURST_PER_S", "2", "EDGE_KLAVIYO_STEADY_PER_MIN", "600", "EDGE_KLAVIYO_MAX_QUEUED", "2"))
+        .onSuccess(gateways::add)
+        .compose(gw -> {
+          List<Future<HttpResponse<Buffer>>> identifies = new ArrayList<>();
+          for (int i = 0; i < 12; i++) {
+            identifies.add(gw.client.post("/v1/identify")
+                .putHeader("Cookie", "__kla_id=" + TestGateway.klaCookie(TestGateway.exchangeId("flood-" + i)))
+                .sendJsonObject(new JsonObject().put("customerToken", token(vertx, 900 + i))));
+          }
+          return Future.all(identifies).map(all -> {
+            ctx.verify(() -> {
+              assertThat(identifies).allSatisfy(answer -> assertThat(answer.result().statusCode()).isEqualTo(200));
+              assertThat(gw.count(SimCounter.FAULTED)).as("Klaviyo 429s").isZero();
+              // two at once, at most two more that waited for a token; the rest were skipped, not sent
+              assertThat(gw.count(SimCounter.PROFILES)).isBetween(2L, 4L);
+            });
+            return null;
+          });
+        })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
