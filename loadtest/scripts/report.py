@@ -302,6 +302,20 @@ def render(root, docs, old=None):
             for mode, r in rel.items():
                 L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell("×{:.3g}", r.get(k)) for k in keys) + " |")
             L.append("")
+        base = d.get("relative_to_base") or {}
+        if base:
+            v = d.get("versions", {})
+            L.append(f"This build against the baseline `{v.get('baseline_commit', '?')}` "
+                     f"({v.get('baseline_commit_subject', '')}) run as `<mode>@base` in the same runs: this build's "
+                     "value minus the baseline's, per run (median, min–max). Negative is better for times and CPU, "
+                     "positive for ratios:")
+            L.append("")
+            keys = [k for k in dict.fromkeys(k for r in base.values() for k in r)]
+            L.append("| mode | " + " | ".join(f"Δ {k}" for k in keys) + " |")
+            L.append("|---|" + "---|" * len(keys))
+            for mode, r in base.items():
+                L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell("{:+.3g}", r.get(k)) for k in keys) + " |")
+            L.append("")
         extra = scenario_notes(sc, d)
         if extra:
             L += extra + [""]
