@@ -15,6 +15,7 @@ import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * failure happened, never an exception. The Klevu search host is a server of this test, named
  * {@code search.edge-test.invalid} (the gateway's resolver knows that name alone; any other name under the
  * reserved {@code .invalid} never resolves): it forwards to the simulator, fails a payload that asks for it
- * ({@code fail-me}) and never answers one that asks for that ({@code slow-me}).
+ * ({@code fail-me}), never answers one that asks for that ({@code slow-me}) and streams an endless answer to
+ * {@code huge-me}.
  */
 class SearchIsolationTest {
   private static final String API_KEY = "klevu-demo-api-key";
@@ -59,6 +61,8 @@ class SearchIsolationTest {
       searches.incrementAndGet();
       if (body.toString().contains("fail-me")) {
         request.response().setStatusCode(500).end("{\"error\":\"boom\"}");
+      } else if (body.toString().contains("huge-me")) {
+        endless(request.response().setChunked(true).putHeader("Content-Type", "application/json"));
       } else if (!body.toString().contains("slow-me")) {
         forward.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(simUrl() + request.path())
                 .putHeader("Content-Type", "application/json"))
@@ -88,6 +92,17 @@ class SearchIsolationTest {
   @AfterEach
   void stop() throws Exception {
     await(env.stop().eventually(() -> sim.close()).eventually(() -> vertx.close()));
+  }
+
+  /** 64 KiB chunks for as long as the reader takes them. */
+  private static void endless(HttpServerResponse response) {
+    Buffer chunk = Buffer.buffer(" ".repeat(64 * 1024));
+    while (!response.writeQueueFull() && !response.closed()) {
+      response.write(chunk);
+    }
+    if (!response.closed()) {
+      response.drainHandler(v -> endless(response));
+    }
   }
 
   private String simUrl() {
@@ -192,5 +207,17 @@ class SearchIsolationTest {
       assertThat(answer.bodyAsJsonObject().fieldNames()).containsExactlyInAnyOrder("error", "reason", "message",
           "requestId");
     }
+  }
+
+  /** Finding 8: an answer over the search's size cap (4 MiB) is cut off as it streams in, and counted. */
+  @Test
+  void aSearchAnswerOverTheCapIsCutOffAndCounted() throws Exception {
+    assertThat(banner("3001").getJsonArray("degraded")).isEmpty();
+    HttpResponse<Buffer> huge = search("search." + DOMAIN + ":" + searchHost.actualPort(), "huge-me", "probe-huge-1");
+
+    assertThat(huge.statusCode()).as(huge.bodyAsString()).isEqualTo(502);
+    assertThat(huge.bodyAsJsonObject().getString("reason")).isEqualTo("upstream_oversize");
+    assertThat(meter("edge_upstream_oversize_total", "upstream", "search")).isEqualTo(1);
+    assertThat(banner("3002").getJsonArray("degraded")).isEmpty();
   }
 }
