@@ -3,6 +3,8 @@ package dev.edgegateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.edgegateway.flow.FailureClass;
+import dev.edgegateway.flow.Outcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -135,6 +137,14 @@ class OpenApiContractTest {
         .sendJsonObject(payload));
     assertThat(forbidden.statusCode()).isEqualTo(403);
     conforms("klevuSearch", forbidden);
+    HttpResponse<Buffer> foreignKey = Main.await(gw.client.get("/klevu/recommendations/another-store/settings/k-home")
+        .send());
+    assertThat(foreignKey.statusCode()).isEqualTo(403);
+    conforms("klevuSettings", foreignKey);
+    HttpResponse<Buffer> foreignSession = Main.await(gw.client.post("/klevu/visitor/public/1.0/another-store/session")
+        .sendJsonObject(new JsonObject()));
+    assertThat(foreignSession.statusCode()).isEqualTo(403);
+    conforms("klevuSession", foreignSession);
 
     JsonArray events = new JsonArray().add(new JsonObject().put("event", "view_recs_list").put("event_apikey", "k-home")
         .put("event_data", new JsonObject().put("list_id", "k-home").put("items", new JsonArray()
@@ -146,6 +156,21 @@ class OpenApiContractTest {
         .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("0=[object Object]")));
     assertThat(beacon.statusCode()).isEqualTo(400);
     conforms("klevuCollect", beacon);
+  }
+
+  /** Every {@code reason} an error body can carry is one the description lists. */
+  @Test
+  void everyReasonOfAnErrorIsDescribed() throws Exception {
+    JsonArray described = Main.await(OpenAPIContract.from(vertx, "openapi.yaml")).getRawContract()
+        .getJsonObject("components").getJsonObject("schemas").getJsonObject("ErrorReason").getJsonArray("enum");
+    for (FailureClass failureClass : FailureClass.values()) {
+      assertThat(described.getList()).contains(failureClass.tag());
+    }
+    for (Outcome outcome : Outcome.values()) {
+      if (FailureClass.of(outcome) == null && outcome.httpStatus() >= 400) {
+        assertThat(described.getList()).as("a refused request's reason is its outcome").contains(outcome.tag());
+      }
+    }
   }
 
   /** The answer is JSON and matches {@code operationId}'s response for its status in the description. */

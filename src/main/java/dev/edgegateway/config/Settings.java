@@ -35,11 +35,13 @@ public final class Settings {
   public static final Setting ACCESS_LOG = new Setting("EDGE_ACCESS_LOG", "log.access", true, "One line per request on the `edge.access` logger when its answer ends: route, method, status, outcome, `X-Cache`, `Server-Timing` phases, duration, request id, trace id, hashed shopper. Written from a thread of its own through a bounded queue that never blocks a request (a full queue drops the line).", "`edge_access_log_lines_total`, `edge_access_log_dropped_total`");
   public static final Setting ACCESS_LOG_SAMPLE = new Setting("EDGE_ACCESS_LOG_SAMPLE", "log.accessSample", 1.0, "Fraction (0 to 1) of successful requests (2xx, outcome `ok`) given an access line; errors, degraded answers and connections closed before the answer always get theirs.", "`edge_access_log_lines_total{result=\"sampled_out\"}`");
   // Klevu
-  public static final Setting KLEVU_API_KEY = new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*` (the Klevu-compatible routes take it from the path).", "-");
+  public static final Setting KLEVU_API_KEY = new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*`; the Klevu-compatible routes take theirs from the path and serve this one only, unless `EDGE_KLEVU_API_KEYS` lists others.", "-");
+  public static final Setting KLEVU_API_KEYS = new Setting("EDGE_KLEVU_API_KEYS", "klevu.apiKeys", List.of(), "Klevu JS API keys the Klevu-compatible routes serve (comma-separated): the key in a session or settings path, and every key in a search's `context.apiKeys`. Any other key answers 403 with no upstream call. Empty = `EDGE_KLEVU_API_KEY` alone.", "`edge_http_request_seconds_count{route=~\"klevu_.*\",outcome=\"forbidden_upstream\"}`");
   public static final Setting KLEVU_VISITOR_URL = new Setting("EDGE_KLEVU_VISITOR_URL", "klevu.visitorUrl", "https://visitor.service.ksearchnet.com/public/1.0", "Klevu visitor service base URL (as `@klevu/core`'s `visitorServiceUrl`).", "`edge_upstream_request_seconds{upstream=\"visitor\"}`");
   public static final Setting KLEVU_CONFIG_URL = new Setting("EDGE_KLEVU_CONFIG_URL", "klevu.configUrl", "https://config-cdn.ksearchnet.com/recommendations/", "Klevu recommendation config base URL (as `recommendationsApiUrl`).", "`edge_upstream_request_seconds{upstream=\"config\"}`");
   public static final Setting KLEVU_STATS_URL = new Setting("EDGE_KLEVU_STATS_URL", "klevu.statsUrl", "https://stats.ksearchnet.com/analytics/collect", "Klevu analytics collect URL (as `eventsApiV2Url`).", "`edge_events_total`");
-  public static final Setting SEARCH_ALLOWED_HOSTS = new Setting("EDGE_SEARCH_ALLOWED_HOSTS", "klevu.searchAllowedHosts", List.of("*.ksearchnet.com"), "Hosts (`host` or `host:port`, `*.` wildcard) a config's `search.basePath` may point to; anything else is refused.", "`edge_recs_search_refused_total`");
+  public static final Setting SEARCH_ALLOWED_HOSTS = new Setting("EDGE_SEARCH_ALLOWED_HOSTS", "klevu.searchAllowedHosts", List.of("*.ksearchnet.com"), "Hosts a search may go to: `host`, `host:port`, `*.domain` or `*.domain:port` (any sub-domain), matched on host (any case) and port, a missing port being the default port of `EDGE_SEARCH_SCHEME` (443). A host listed exactly is searchable at once (e.g. the SDK's own search URL); one matched by a wildcard only once a Klevu config answer named it in its `search.basePath`. Anything else answers 403 with no upstream call.", "`edge_recs_search_refused_total{reason}`");
+  public static final Setting SEARCH_MAX_HOSTS = new Setting("EDGE_SEARCH_MAX_HOSTS", "klevu.searchMaxHosts", 32, "Search hosts matched by a wildcard that the gateway remembers from Klevu config answers, each with circuit breakers of its own (one for banner searches, one for the searches clients send through `/klevu/search`); past it the least recently named is forgotten.", "`edge_recs_search_hosts`");
   public static final Setting SEARCH_SCHEME = new Setting("EDGE_SEARCH_SCHEME", "klevu.searchScheme", "https", "Scheme put in front of `search.basePath` (Klevu gives host+path only).", "-");
   // Klaviyo
   public static final Setting KLAVIYO_URL = new Setting("EDGE_KLAVIYO_URL", "klaviyo.url", "https://a.klaviyo.com", "Klaviyo REST API base URL.", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`");
@@ -113,6 +115,8 @@ public final class Settings {
   public static final Setting UPSTREAM_POOL_SIZE = new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream, in total: split between the instances of its verticle (one per event loop, see `EDGE_HTTP_COLOCATE_CAPABILITIES`), as is `EDGE_UPSTREAM_MAX_WAIT_QUEUE`.", "`edge_upstream_in_flight{upstream}`");
   public static final Setting UPSTREAM_MAX_WAIT_QUEUE = new Setting("EDGE_UPSTREAM_MAX_WAIT_QUEUE", "upstream.defaults.maxWaitQueue", 2_048, "Calls that may queue for a pooled connection, in total, split like the pool; past it a call fails at once. -1 = unbounded.", "`edge_upstream_request_seconds{outcome=\"overloaded\"}`");
   public static final Setting UPSTREAM_CONNECT_TIMEOUT_MS = new Setting("EDGE_UPSTREAM_CONNECT_TIMEOUT_MS", "upstream.defaults.connectTimeoutMs", 1_000, "TCP (and TLS) connect timeout of a new upstream connection.", "`edge_upstream_request_seconds{outcome=\"upstream_error\"}`");
+  public static final Setting UPSTREAM_MAX_RESPONSE_BYTES = new Setting("EDGE_UPSTREAM_MAX_RESPONSE_BYTES", "upstream.defaults.maxResponseBytes", 1_048_576, "Largest answer body read from an upstream (1 MiB); a larger one (by its `Content-Length`, or as it streams in) is cut off and fails its call, with no retry and without counting against the breaker (its size follows from what was asked). The search has its own, `EDGE_SEARCH_MAX_RESPONSE_BYTES`.", "`edge_upstream_oversize_total{upstream}`");
+  public static final Setting SEARCH_MAX_RESPONSE_BYTES = new Setting("EDGE_SEARCH_MAX_RESPONSE_BYTES", "upstream.search.maxResponseBytes", 4_194_304, "Largest answer body read from a Klevu search host (4 MiB), as `EDGE_UPSTREAM_MAX_RESPONSE_BYTES`.", "`edge_upstream_oversize_total{upstream=\"search\"}`");
 
   /** Every setting, in the README table's order; the loader and the defaults walk this list. */
   public static final List<Setting> ALL = List.of(
@@ -121,7 +125,8 @@ public final class Settings {
       HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
       SEGMENTS_BUDGET_MS, OPS_HOST, OPS_PORT,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
-      KLEVU_API_KEY, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS, SEARCH_SCHEME,
+      KLEVU_API_KEY, KLEVU_API_KEYS, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS,
+      SEARCH_MAX_HOSTS, SEARCH_SCHEME,
       KLAVIYO_URL, KLAVIYO_PRIVATE_KEY, KLAVIYO_REVISION,
       COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET, CUSTOMER_TOKEN_ISSUER, CUSTOMER_TOKEN_AUDIENCE,
       CUSTOMER_TOKEN_LEEWAY_S, COOKIE_MAX_AGE_DAYS, LINK_TTL_DAYS, KLAVIYO_LOOKUP,
@@ -136,7 +141,7 @@ public final class Settings {
       EVENTS_RETRY_BACKOFF_MAX_MS, EVENTS_IN_FLIGHT, EVENTS_DRAIN_MS, EVENTS_FULL_RETRY_AFTER_S,
       UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES, UPSTREAM_RETRY_BACKOFF_MS, UPSTREAM_MAX_RETRY_AFTER_MS,
       BREAKER_MAX_FAILURES, BREAKER_RESET_MS, BREAKER_WINDOW_MS, UPSTREAM_POOL_SIZE, UPSTREAM_MAX_WAIT_QUEUE,
-      UPSTREAM_CONNECT_TIMEOUT_MS);
+      UPSTREAM_CONNECT_TIMEOUT_MS, UPSTREAM_MAX_RESPONSE_BYTES, SEARCH_MAX_RESPONSE_BYTES);
 
   /** The README table. */
   public static String markdownTable() {

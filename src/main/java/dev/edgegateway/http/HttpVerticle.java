@@ -75,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     ShopperSegments segments = new ShopperSegments(sources.segments(), options);
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
-    KlevuRoutes klevu = new KlevuRoutes(options, identity, recs, segments);
+    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments);
     EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments);
 
     Router router = Router.router(vertx);

@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.FailureClass;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.identity.Identity;
@@ -23,16 +24,21 @@ import java.util.List;
 /**
  * The Klevu routes @klevu/core reaches when its base URLs point at the gateway: the visitor session (segment
  * verticle), the KMC settings (recs verticle's config, with {@code search.basePath} pointed back at us) and the
- * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}.
+ * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}. They serve only the configured
+ * Klevu API keys ({@link KlevuRoutesOptions}): any other answers 403 before any call, so nobody borrows the gateway
+ * (its caches, its connections, its standing with Klevu) for another store.
  */
 final class KlevuRoutes {
   private final HttpOptions options;
+  private final KlevuRoutesOptions keys;
   private final IdentityService identity;
   private final RecsService recs;
   private final ShopperSegments segments;
 
-  KlevuRoutes(HttpOptions options, IdentityService identity, RecsService recs, ShopperSegments segments) {
+  KlevuRoutes(HttpOptions options, KlevuRoutesOptions keys, IdentityService identity, RecsService recs,
+      ShopperSegments segments) {
     this.options = options;
+    this.keys = keys;
     this.identity = identity;
     this.recs = recs;
     this.segments = segments;
@@ -44,6 +50,7 @@ final class KlevuRoutes {
     if (!RequestValues.isKey(apiKey)) {
       throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key");
     }
+    served(apiKey);
     JsonObject body = RequestValues.jsonBody(ctx);
     String sessionId = RequestValues.validSession(body.getValue("sessionId") instanceof String s ? s : null);
     String exchangeId = null;
@@ -82,6 +89,7 @@ final class KlevuRoutes {
     if (!RequestValues.isKey(apiKey) || !RequestValues.isKey(recsKey)) {
       throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key or recsKey");
     }
+    served(apiKey);
     QueryParams query = QueryParams.parse(ctx.request().query());
     List<String> sids = RequestValues.canonicalSids(query.get("sids"));
     RecsRequest page = new RecsRequest(apiKey, recsKey, sids, RequestValues.bounded(query.get("pid")),
@@ -99,6 +107,13 @@ final class KlevuRoutes {
     String host = ctx.pathParam("host");
     String path = ctx.pathParam("*");
     JsonObject body = RequestValues.jsonBody(ctx);
+    // Klevu reads the store from the payload: every key in it must be one we serve
+    JsonArray apiKeys = body.getValue("context") instanceof JsonObject context
+        && context.getValue("apiKeys") instanceof JsonArray listed ? listed : new JsonArray();
+    if (apiKeys.isEmpty()) {
+      throw new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, FailureClass.API_KEY_NOT_SERVED, "search names no api key");
+    }
+    apiKeys.forEach(key -> served(key instanceof String s ? s : null));
     recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body),
             RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
@@ -106,6 +121,12 @@ final class KlevuRoutes {
           Responses.json(ctx, 200, Outcome.OK, answer.response());
         })
         .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  private void served(String apiKey) {
+    if (!keys.serves(apiKey)) {
+      throw new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, FailureClass.API_KEY_NOT_SERVED, "api key not served");
+    }
   }
 
   /** Points {@code search.basePath} at our search route, keeping the original host in the path. */

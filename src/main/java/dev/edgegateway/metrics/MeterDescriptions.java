@@ -32,7 +32,13 @@ final class MeterDescriptions {
       entry("edge_upstream_in_flight", "Calls to an upstream sent and not yet answered, over all event loops"),
       entry("edge_upstream_circuit_open",
           "1 while the circuit breaker of an upstream is open or half-open (calls are not made), 0 while closed"),
-      entry("edge_recs_search_refused_total", "Searches refused because their host is not on the search allowlist"),
+      entry("edge_upstream_oversize_total",
+          "Upstream answers cut off because their body was over the upstream's size cap, by upstream"),
+      entry("edge_recs_search_refused_total",
+          "Searches refused before any call, by reason (not_allowed: off the allowlist; not_named: matched only by a "
+              + "wildcard and never named by a Klevu config)"),
+      entry("edge_recs_search_hosts",
+          "Search hosts the gateway may call that it learnt from Klevu config answers (each with breakers of its own)"),
       // caches
       entry("edge_cache_lookups_total", "Read-through cache lookups, by cache and status (the X-Cache values)"),
       entry("edge_cache_store_errors_total", "Cache store reads or writes that failed and counted as a miss, by cache"),

@@ -13,6 +13,7 @@ import dev.edgegateway.cache.TieredCacheOptions;
 import dev.edgegateway.events.EventsOptions;
 import dev.edgegateway.http.AccessLogOptions;
 import dev.edgegateway.http.HttpOptions;
+import dev.edgegateway.http.KlevuRoutesOptions;
 import dev.edgegateway.identity.IdentityOptions;
 import dev.edgegateway.logs.LogFormat;
 import dev.edgegateway.recs.RecsOptions;
@@ -27,7 +28,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +89,8 @@ class SettingsOwnershipTest {
         new Probe("AccessLogOptions.sample", env -> AccessLogOptions.from(config(env)).sample()));
 
     own(Settings.KLEVU_API_KEY, "probe-key", "probe-key", http("apiKey", HttpOptions::apiKey));
+    own(Settings.KLEVU_API_KEYS, "key-a, key-b", Set.of("key-a", "key-b"),
+        new Probe("KlevuRoutesOptions.apiKeys", env -> KlevuRoutesOptions.from(config(env)).apiKeys()));
     own(Settings.KLEVU_VISITOR_URL, "http://visitor.test/1.0", "http://visitor.test/1.0",
         segments("visitorUrl", SegmentsOptions::visitorUrl));
     own(Settings.KLEVU_CONFIG_URL, "http://config.test/recs", "http://config.test/recs/",
@@ -94,6 +99,7 @@ class SettingsOwnershipTest {
         events("statsUrl", EventsOptions::statsUrl));
     own(Settings.SEARCH_ALLOWED_HOSTS, "search.test", true,
         recs("allowedHosts", o -> o.allowedHosts().allows("search.test")));
+    own(Settings.SEARCH_MAX_HOSTS, recs("searchMaxHosts", RecsOptions::searchMaxHosts));
     own(Settings.SEARCH_SCHEME, "http", "http", recs("searchScheme", RecsOptions::searchScheme));
 
     own(Settings.KLAVIYO_URL, "http://klaviyo.test", "http://klaviyo.test", identity("klaviyoUrl", IdentityOptions::klaviyoUrl));
@@ -178,6 +184,11 @@ class SettingsOwnershipTest {
     own(Settings.UPSTREAM_POOL_SIZE, upstreams(UpstreamOptions::maxPoolSize));
     own(Settings.UPSTREAM_MAX_WAIT_QUEUE, upstreams(UpstreamOptions::maxWaitQueue));
     own(Settings.UPSTREAM_CONNECT_TIMEOUT_MS, upstreams(UpstreamOptions::connectTimeoutMs));
+    // the search has a cap of its own (upstream.search.maxResponseBytes), which the defaults do not reach
+    own(Settings.UPSTREAM_MAX_RESPONSE_BYTES, Stream.of(upstreams(UpstreamOptions::maxResponseBytes))
+        .filter(probe -> !probe.owner().equals("upstream search")).toArray(Probe[]::new));
+    own(Settings.SEARCH_MAX_RESPONSE_BYTES,
+        recs("searchUpstream.maxResponseBytes", o -> o.searchUpstream().maxResponseBytes()));
   }
 
   @Test
