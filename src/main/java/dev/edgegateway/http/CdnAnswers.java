@@ -43,6 +43,8 @@ final class CdnAnswers {
   });
 
   private final CdnOptions options;
+  /** What a fresh shared banner says, written once. */
+  private final String bannerCacheControl;
   private final Map<String, Counter> counters = new HashMap<>();
   /** ETags of the memo's page bodies, by identity: a warm banner is digested once, not per answer. */
   private final Cache<Buffer, String> memoTags = Caffeine.newBuilder().weakKeys().maximumSize(100_000)
@@ -50,6 +52,7 @@ final class CdnAnswers {
 
   CdnAnswers(CdnOptions options, MeterRegistry registry) {
     this.options = options;
+    this.bannerCacheControl = cacheControl(options, options.bannerMaxAgeSeconds());
     for (String route : ROUTES) {
       for (String cacheability : new String[] {PUBLIC, PRIVATE, NOT_MODIFIED}) {
         counters.put(route + cacheability,
@@ -98,9 +101,8 @@ final class CdnAnswers {
     response.putHeader("ETag", etag)
         .putHeader("Surrogate-Key", surrogateKey)
         .putHeader("Cache-Tag", surrogateKey);
-    String cacheControl = "public, s-maxage=" + Math.max(0, maxAgeSeconds)
-        + ", stale-while-revalidate=" + options.staleWhileRevalidateSeconds()
-        + ", stale-if-error=" + options.staleIfErrorSeconds();
+    String cacheControl = maxAgeSeconds == options.bannerMaxAgeSeconds() ? bannerCacheControl
+        : cacheControl(options, maxAgeSeconds);
     HttpMethod method = ctx.request().method();
     if ((method == HttpMethod.GET || method == HttpMethod.HEAD)
         && matches(ctx.request().getHeader("If-None-Match"), etag)) {
@@ -110,6 +112,12 @@ final class CdnAnswers {
     }
     count(route, PUBLIC);
     Responses.json(ctx, 200, Outcome.OK, body, cacheControl);
+  }
+
+  private static String cacheControl(CdnOptions options, long maxAgeSeconds) {
+    return "public, s-maxage=" + Math.max(0, maxAgeSeconds)
+        + ", stale-while-revalidate=" + options.staleWhileRevalidateSeconds()
+        + ", stale-if-error=" + options.staleIfErrorSeconds();
   }
 
   /** An answer that depends on the shopper, or that nobody should keep: {@code private, no-store}. */
