@@ -236,7 +236,7 @@ def main():
     for m in modes:
         plain, baseline = split_mode(m)
         if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
-                         "unwarmed", "warmed"):
+                         "unwarmed", "warmed", "varnish"):
             ap.error(f"unknown mode {m}")
         if baseline and not paths.baseline_jar:
             ap.error(f"mode {m} needs LT_BASELINE_JAR (the build to compare with)")

@@ -10,6 +10,7 @@ import threading
 import time
 
 from . import procs
+from .cdn import run_cdn
 from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
@@ -49,6 +50,9 @@ DEFAULTS = {
     # (after the 1,000 most popular shoppers are loaded once and 5 s of the same load, not judged)
     "redis-down": {"modes": "redis", "rate": 300, "duration": 7, "shoppers": 5000, "zipf": 1.0, "preload": 1000,
                    "warm_s": 5},
+    # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
+    # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
+    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
 }
 
 class Ctx:
@@ -1091,4 +1095,4 @@ def run_startup(ctx, run, modes):
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
             "redis-down": run_redis_down}
-PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup}
+PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn}

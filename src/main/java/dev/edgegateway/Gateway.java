@@ -17,6 +17,7 @@ import dev.edgegateway.http.PageSources;
 import dev.edgegateway.identity.IdentityVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.BannerMemo;
+import dev.edgegateway.recs.RecsPurge;
 import dev.edgegateway.recs.RecsVerticle;
 import dev.edgegateway.segments.SegmentStore;
 import dev.edgegateway.segments.SegmentVerticle;
@@ -113,7 +114,7 @@ public final class Gateway {
         .onSuccess(frontDeployments::add)
         .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(
                 new OpsVerticle.ReadinessCheck("redis", () -> caches.isHealthy() ? null : "redis unreachable")),
-            draining::get, opsPort::set), one))
+            draining::get, opsPort::set, new RecsPurge(configStore, banners)), one))
         .onSuccess(frontDeployments::add)
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
             http.host(), httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class OpenApiContractTest {
   /** The response headers the description declares, spelled as it spells them. */
   private static final List<String> DECLARED_HEADERS =
-      List.of("X-Edge-Outcome", "X-Cache", "Server-Timing", "Cache-Control", "Set-Cookie", "Retry-After");
+      List.of("X-Edge-Outcome", "X-Cache", "Server-Timing", "Cache-Control", "Set-Cookie", "Retry-After", "ETag",
+          "Surrogate-Key", "Cache-Tag", "Vary");
   private static final String API_KEY = "klevu-demo-api-key";
 
   private static Vertx vertx;
@@ -62,6 +63,22 @@ class OpenApiContractTest {
     conforms("getRecommendations", cold);
     conforms("getRecommendations", warm);
     conforms("getRecommendations", anonymous);
+  }
+
+  @Test
+  void theOpsPurge() throws Exception {
+    io.vertx.ext.web.client.WebClient ops = io.vertx.ext.web.client.WebClient.create(vertx);
+    try {
+      HttpResponse<Buffer> purged = Main.await(ops.post(gw.gateway.opsPort(), "127.0.0.1", "/cache/purge/k-home").send());
+      assertThat(purged.statusCode()).isEqualTo(200);
+      conforms("purgeRecommendation", purged);
+      HttpResponse<Buffer> bad = Main.await(ops.post(gw.gateway.opsPort(), "127.0.0.1", "/cache/purge/k-home")
+          .addQueryParam("apiKey", "not a key").send());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      conforms("purgeRecommendation", bad);
+    } finally {
+      ops.close();
+    }
   }
 
   @Test

@@ -28,6 +28,7 @@ public final class Settings {
   public static final Setting TLS_KEY_PATH = new Setting("EDGE_TLS_KEY_PATH", "http.tls.keyPath", "", "PEM private key of the HTTPS listener.", "-");
   public static final Setting REQUEST_TIMEOUT_MS = new Setting("EDGE_REQUEST_TIMEOUT_MS", "http.requestTimeoutMs", 1_500L, "The one deadline of a request, split across identity, segments and recs.", "`edge_http_request_seconds_count{outcome=\"timeout\"}`");
   public static final Setting SEGMENTS_BUDGET_MS = new Setting("EDGE_SEGMENTS_BUDGET_MS", "http.segmentsBudgetMs", 600L, "Most of the deadline the segments phase may use before recs go on unsegmented.", "`edge_degraded_total{step=\"segments\"}`");
+  public static final Setting CDN_SHAREABLE = new Setting("EDGE_CDN_SHAREABLE", "http.cdn.shareable", true, "Offer the answers that are the same for every anonymous visitor (the unsegmented banner of a page with no shopper signal; the Klevu-compatible config by `sids` and search by payload) to a CDN: `Cache-Control: public, s-maxage` (the config and search TTLs), `stale-while-revalidate`, `stale-if-error` (the cache's own), a strong `ETag` (`304` on `If-None-Match`), `Surrogate-Key`/`Cache-Tag` per recsKey; false = every answer `private, no-store`.", "`edge_cdn_answers_total{route,cacheability}`");
   public static final Setting OPS_HOST = new Setting("EDGE_OPS_HOST", "ops.host", "127.0.0.1", "Interface of the ops port.", "-");
   public static final Setting OPS_PORT = new Setting("EDGE_OPS_PORT", "ops.port", 9090, "Port of `/health/live`, `/health/ready`, `/metrics`.", "-");
   // logs
@@ -123,7 +124,7 @@ public final class Settings {
       HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, EVENT_LOOPS, NATIVE_TRANSPORT, WARMUP_PAGES, WARMUP_MAX_MS,
       WARMUP_CONCURRENCY, HTTP_FAST_PATH, HTTP_COALESCE_PAGES, HTTP_COLOCATE_CAPABILITIES, HTTP_MAX_BODY_BYTES,
       HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
-      SEGMENTS_BUDGET_MS, OPS_HOST, OPS_PORT,
+      SEGMENTS_BUDGET_MS, CDN_SHAREABLE, OPS_HOST, OPS_PORT,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
       KLEVU_API_KEY, KLEVU_API_KEYS, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS,
       SEARCH_MAX_HOSTS, SEARCH_SCHEME,

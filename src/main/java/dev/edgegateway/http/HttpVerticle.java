@@ -75,8 +75,9 @@ public final class HttpVerticle extends VerticleBase {
     ShopperSegments segments = new ShopperSegments(sources.segments(), options);
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
-    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments);
-    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments);
+    CdnAnswers cdn = new CdnAnswers(CdnOptions.from(config()), registry);
+    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments, cdn);
+    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies);
 
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))
@@ -87,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
     router.get("/v1/recommendations/:recsKey").handler(named("recommendations",
-        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry)));
+        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry, cdn)));
     router.get("/v1/segments").handler(named("segments",
         new SegmentsRoute(options, shoppers, cookies, segments, registry)));
     router.post("/v1/identify").handler(body).handler(named("identify", new IdentifyRoute(options, identity, cookies)));

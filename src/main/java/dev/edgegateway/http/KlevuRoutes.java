@@ -34,14 +34,16 @@ final class KlevuRoutes {
   private final IdentityService identity;
   private final RecsService recs;
   private final ShopperSegments segments;
+  private final CdnAnswers cdn;
 
   KlevuRoutes(HttpOptions options, KlevuRoutesOptions keys, IdentityService identity, RecsService recs,
-      ShopperSegments segments) {
+      ShopperSegments segments, CdnAnswers cdn) {
     this.options = options;
     this.keys = keys;
     this.identity = identity;
     this.recs = recs;
     this.segments = segments;
+    this.cdn = cdn;
   }
 
   /** {@code POST /klevu/visitor/public/1.0/{apiKey}/session}. */
@@ -97,7 +99,10 @@ final class KlevuRoutes {
     recs.config(new ConfigRequest(page), RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
-          Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
+          // the config for these sids and page context, the same for everyone (its basePath names the Host)
+          cdn.sendPublic(ctx, "klevu_settings", rewriteBasePath(ctx, answer).toBuffer(), false,
+              CdnAnswers.secondsLeft(answer.freshUntil(), cdn.options().configTtlSeconds()),
+              CdnAnswers.surrogateKey(recsKey), options.publicBaseUrl().isEmpty() ? "Host" : null);
         })
         .onFailure(t -> Responses.error(ctx, t));
   }
@@ -118,7 +123,13 @@ final class KlevuRoutes {
             RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
-          Responses.json(ctx, 200, Outcome.OK, answer.response());
+          if (CdnAnswers.namesVisitor(body)) {
+            cdn.sendPrivate(ctx, "klevu_search", 200, Outcome.OK, answer.response().toBuffer(), null);
+          } else {
+            cdn.sendPublic(ctx, "klevu_search", answer.response().toBuffer(), false,
+                CdnAnswers.secondsLeft(answer.freshUntil(), cdn.options().searchTtlSeconds()),
+                CdnAnswers.SEARCH_SURROGATE_KEY, null);
+          }
         })
         .onFailure(t -> Responses.error(ctx, t));
   }

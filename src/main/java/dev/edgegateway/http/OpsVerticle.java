@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.recs.RecsPurge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,8 +16,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Liveness, readiness and Prometheus metrics on a port of their own, so probes and scrapes never queue
- * behind storefront traffic. Readiness fails while the gateway drains or when a check says so.
+ * Liveness, readiness, Prometheus metrics and the cache purge on a port of their own, so probes and scrapes never
+ * queue behind storefront traffic, and only who reaches the ops port may purge. Readiness fails while the gateway drains or when a check says so.
  */
 public final class OpsVerticle extends VerticleBase {
   /** A named readiness check: returns null when healthy, else the reason. */
@@ -26,11 +27,20 @@ public final class OpsVerticle extends VerticleBase {
   private final Iterable<ReadinessCheck> checks;
   private final Supplier<Boolean> draining;
   private final Consumer<Integer> boundPort;
+  /** Null: no purge route. */
+  private final RecsPurge purge;
 
   public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort) {
+    this(checks, draining, boundPort, null);
+  }
+
+  /** @param purge what {@code POST /cache/purge/{recsKey}} drops a recommendation's entries with */
+  public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort,
+      RecsPurge purge) {
     this.checks = checks;
     this.draining = draining;
     this.boundPort = boundPort;
+    this.purge = purge;
   }
 
   @Override
@@ -49,6 +59,9 @@ public final class OpsVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    if (purge != null) {
+      router.post("/cache/purge/:recsKey").handler(new PurgeRoute(purge, ops.apiKey(), Metrics.of(vertx)));
+    }
     if (Metrics.of(vertx) instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }

@@ -9,14 +9,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN. An error
- * says its outcome and the class of failure ({@link FailureClass}), never an exception's name or message, and names
- * the request's id, as its access line and {@code X-Request-Id} do.
+ * Writes answers and errors the one way: JSON, an outcome header, no stack traces, no caching by a CDN unless
+ * {@link CdnAnswers} says otherwise. An error says its outcome and the class of failure ({@link FailureClass}), never
+ * an exception's name or message, and names the request's id, as its access line and {@code X-Request-Id} do.
  */
 final class Responses {
   static final String OUTCOME_HEADER = "X-Edge-Outcome";
   /** Where the answer's outcome is left for {@code RequestMetric}. */
   static final String OUTCOME_KEY = "edge.outcome";
+  /** What every answer a CDN may not keep says. */
+  static final String PRIVATE = "private, no-store";
 
   private Responses() {
   }
@@ -26,6 +28,11 @@ final class Responses {
   }
 
   static void json(RoutingContext ctx, int status, Outcome outcome, Buffer body) {
+    json(ctx, status, outcome, body, PRIVATE);
+  }
+
+  /** With the {@code Cache-Control} a CDN is told ({@link CdnAnswers} decides when it is not {@link #PRIVATE}). */
+  static void json(RoutingContext ctx, int status, Outcome outcome, Buffer body, String cacheControl) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -33,9 +40,22 @@ final class Responses {
     ctx.put(OUTCOME_KEY, outcome);
     response.setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "private, no-store")
+        .putHeader("Cache-Control", cacheControl)
         .putHeader(OUTCOME_HEADER, outcome.tag())
         .end(body);
+  }
+
+  /** {@code 304}: the client already holds this answer (its validators and cache headers are set already). */
+  static void notModified(RoutingContext ctx, String cacheControl) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    ctx.put(OUTCOME_KEY, Outcome.OK);
+    response.setStatusCode(304)
+        .putHeader("Cache-Control", cacheControl)
+        .putHeader(OUTCOME_HEADER, Outcome.OK.tag())
+        .end();
   }
 
   static void error(RoutingContext ctx, Throwable failure) {

@@ -18,6 +18,9 @@ final class MeterDescriptions {
           "Steps of a request that failed and were worked around (the answer's degraded list), by step and outcome"),
       entry("edge_bus_requests_total",
           "Event-bus requests to a capability, by address and target (own_loop: the handler on the sender's event loop)"),
+      entry("edge_cdn_answers_total",
+          "Answers of the cacheable routes by route and cacheability (public: a CDN may keep it, not_modified: 304, private)"),
+      entry("edge_cache_purges_total", "Purges of a recsKey on the ops port, by result"),
       entry("edge_warmup_rounds", "Rounds of synthetic page loads run before the gateway started"),
       entry("edge_warmup_seconds", "Time the warm-up took before the gateway started, in seconds"),
       // identity

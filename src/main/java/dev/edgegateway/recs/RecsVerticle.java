@@ -191,7 +191,9 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "no recsKey"));
     }
     String sids = String.join(",", page.sids());
-    String key = CacheKeys.digest("cfg", page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
+    // under its recsKey's namespace, so a purge finds every page context's config
+    String key = CacheKeys.digest(RecsPurge.configNamespace(page.apiKey(), page.recsKey()),
+        page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
     String url = configUrl(page, sids);
     return configs.get(key, deadline, flightDeadline -> configClient.send(
                 UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)

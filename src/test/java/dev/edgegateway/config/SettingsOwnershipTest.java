@@ -12,6 +12,7 @@ import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.TieredCacheOptions;
 import dev.edgegateway.events.EventsOptions;
 import dev.edgegateway.http.AccessLogOptions;
+import dev.edgegateway.http.CdnOptions;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.http.KlevuRoutesOptions;
 import dev.edgegateway.identity.IdentityOptions;
@@ -81,6 +82,8 @@ class SettingsOwnershipTest {
     own(Settings.REQUEST_TIMEOUT_MS, http("requestTimeoutMs", HttpOptions::requestTimeoutMs));
     own(Settings.SEGMENTS_BUDGET_MS, http("segmentsBudgetMs", HttpOptions::segmentsBudgetMs));
     own(Settings.OPS_HOST, "127.0.0.3", "127.0.0.3", http("opsHost", HttpOptions::opsHost));
+    own(Settings.CDN_SHAREABLE,
+        new Probe("CdnOptions.shareable", env -> CdnOptions.from(config(env)).shareable()));
     own(Settings.OPS_PORT, http("opsPort", HttpOptions::opsPort));
 
     own(Settings.LOG_FORMAT, "text", "text", new Probe("LogFormat.of", LogFormat::of));
