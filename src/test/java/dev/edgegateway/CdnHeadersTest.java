@@ -42,7 +42,9 @@ class CdnHeadersTest {
   }
 
   private Future<TestGateway> start(Vertx vertx, Map<String, String> extraEnv) {
-    return TestGateway.start(vertx, extraEnv).onSuccess(started -> env = started);
+    Map<String, String> withKey = new java.util.HashMap<>(extraEnv);
+    withKey.putIfAbsent("EDGE_KLEVU_API_KEYS", API_KEY); // the key the Klevu-compatible routes are asked with
+    return TestGateway.start(vertx, withKey).onSuccess(started -> env = started);
   }
 
   private Future<HttpResponse<Buffer>> page(String query, String cookie, String ifNoneMatch) {
