@@ -34,6 +34,10 @@ public final class Settings {
   public static final Setting LOG_FORMAT = new Setting("EDGE_LOG_FORMAT", "log.format", "json", "`json`: one JSON object a line (logback's `JsonEncoder`: `timestamp`, `level`, `threadName`, `loggerName`, `message`, then the line's own fields); `text`: one readable line an event (fields as `name=value`). Environment only (logging starts before the config file is read); anything else is `json`.", "-");
   public static final Setting ACCESS_LOG = new Setting("EDGE_ACCESS_LOG", "log.access", true, "One line per request on the `edge.access` logger when its answer ends: route, method, status, outcome, `X-Cache`, `Server-Timing` phases, duration, request id, trace id, hashed shopper. Written from a thread of its own through a bounded queue that never blocks a request (a full queue drops the line).", "`edge_access_log_lines_total`, `edge_access_log_dropped_total`");
   public static final Setting ACCESS_LOG_SAMPLE = new Setting("EDGE_ACCESS_LOG_SAMPLE", "log.accessSample", 1.0, "Fraction (0 to 1) of successful requests (2xx, outcome `ok`) given an access line; errors, degraded answers and connections closed before the answer always get theirs.", "`edge_access_log_lines_total{result=\"sampled_out\"}`");
+  // tracing
+  public static final Setting OTEL_ENDPOINT = new Setting("EDGE_OTEL_ENDPOINT", "tracing.otlpEndpoint", "", "Base URL of an OpenTelemetry OTLP/HTTP receiver (a collector, e.g. `http://otel-collector:4318`): spans of the sampled requests (the server span, one client span per upstream call) go to `<url>/v1/traces` as protobuf, through a bounded queue that drops spans rather than wait. Empty = off: no tracer is installed, the gateway only passes `traceparent` on and logs the trace id. Environment only (the tracer is installed with Vert.x, before the config file is read).", "`edge_tracing_spans_total{result}`; the start-up log line `tracing: ...`");
+  public static final Setting OTEL_SERVICE_NAME = new Setting("EDGE_OTEL_SERVICE_NAME", "tracing.serviceName", "edge-gateway", "`service.name` of the exported spans. Environment only.", "-");
+  public static final Setting OTEL_SAMPLE_RATIO = new Setting("EDGE_OTEL_SAMPLE_RATIO", "tracing.sampleRatio", 0.1, "Fraction (0 to 1) of traces exported, chosen from the trace id: every span of a trace, and every gateway, makes the same choice. A caller's sampled flag does not force it (outsiders do not choose what fills the export queue). Environment only.", "`edge_tracing_spans_total{result=\"exported\"}`");
   // Klevu
   public static final Setting KLEVU_API_KEY = new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*` (the Klevu-compatible routes take it from the path).", "-");
   public static final Setting KLEVU_VISITOR_URL = new Setting("EDGE_KLEVU_VISITOR_URL", "klevu.visitorUrl", "https://visitor.service.ksearchnet.com/public/1.0", "Klevu visitor service base URL (as `@klevu/core`'s `visitorServiceUrl`).", "`edge_upstream_request_seconds{upstream=\"visitor\"}`");
@@ -121,6 +125,7 @@ public final class Settings {
       HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
       SEGMENTS_BUDGET_MS, OPS_HOST, OPS_PORT,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
+      OTEL_ENDPOINT, OTEL_SERVICE_NAME, OTEL_SAMPLE_RATIO,
       KLEVU_API_KEY, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS, SEARCH_SCHEME,
       KLAVIYO_URL, KLAVIYO_PRIVATE_KEY, KLAVIYO_REVISION,
       COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET, CUSTOMER_TOKEN_ISSUER, CUSTOMER_TOKEN_AUDIENCE,
