@@ -48,6 +48,9 @@ class OtelExportTest {
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_ID + "-01";
   private static final String PAGE = "/v1/recommendations/k-home";
   private static final List<String> PAGE_UPSTREAMS = List.of("visitor", "config", "search");
+  /** Deadlines a cold JVM on a busy machine meets: each page must reach all three upstreams, not degrade. */
+  private static final Map<String, String> PATIENT = Map.of("EDGE_REQUEST_TIMEOUT_MS", "10000",
+      "EDGE_SEGMENTS_BUDGET_MS", "8000", "EDGE_UPSTREAM_TIMEOUT_MS", "8000");
 
   /** A span as received, with the service that sent it. */
   private record Received(String service, Span span) {
@@ -129,7 +132,7 @@ class OtelExportTest {
     JsonObject ownTraceUpstreams;
     try {
       assertThat(Spans.traced(vertx)).isTrue();
-      TestGateway gw = Main.await(TestGateway.start(vertx, Map.of()));
+      TestGateway gw = Main.await(TestGateway.start(vertx, PATIENT));
       try {
         // a cold page in the caller's trace, then another shopper's cold page with no trace sent
         HttpResponse<Buffer> traced = Main.await(gw.client.get(PAGE).putHeader("traceparent", TRACEPARENT)
@@ -187,7 +190,7 @@ class OtelExportTest {
         "EDGE_OTEL_SAMPLE_RATIO", "0"));
     JsonObject upstreams;
     try {
-      TestGateway gw = Main.await(TestGateway.start(vertx, Map.of()));
+      TestGateway gw = Main.await(TestGateway.start(vertx, PATIENT));
       try {
         HttpResponse<Buffer> page = Main.await(gw.client.get(PAGE).putHeader("traceparent", TRACEPARENT)
             .putHeader("Cookie", "__kla_id=" + TestGateway.klaCookie(TestGateway.exchangeId("otel-unsampled"))).send());
@@ -212,7 +215,7 @@ class OtelExportTest {
     try {
       assertThat(((VertxInternal) vertx).tracer()).isNull();
       assertThat(Spans.traced(vertx)).isFalse();
-      TestGateway gw = Main.await(TestGateway.start(vertx, Map.of()));
+      TestGateway gw = Main.await(TestGateway.start(vertx, PATIENT));
       try {
         HttpResponse<Buffer> page = Main.await(gw.client.get(PAGE).putHeader("traceparent", TRACEPARENT)
             .putHeader("Cookie", "__kla_id=" + TestGateway.klaCookie(TestGateway.exchangeId("otel-off"))).send());
