@@ -22,22 +22,25 @@ import java.util.function.Supplier;
  * field read and nothing else.
  */
 public final class Spans {
-  private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
-  private static final TextMapGetter<TraceContext> FROM_TRACE = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(TraceContext trace) {
-      return List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
-    }
-
-    @Override
-    public String get(TraceContext trace, String key) {
-      if (trace == null) {
-        return null;
+  /** What only traced requests use: loaded on the first of them, never without a tracer. */
+  private static final class Otel {
+    static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    static final TextMapGetter<TraceContext> FROM_TRACE = new TextMapGetter<>() {
+      @Override
+      public Iterable<String> keys(TraceContext trace) {
+        return List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
       }
-      return TraceContext.TRACEPARENT.equals(key) ? trace.traceparent()
-          : TraceContext.TRACESTATE.equals(key) ? trace.traceState() : null;
-    }
-  };
+
+      @Override
+      public String get(TraceContext trace, String key) {
+        if (trace == null) {
+          return null;
+        }
+        return TraceContext.TRACEPARENT.equals(key) ? trace.traceparent()
+            : TraceContext.TRACESTATE.equals(key) ? trace.traceState() : null;
+      }
+    };
+  }
 
   private Spans() {
   }
@@ -73,7 +76,7 @@ public final class Spans {
     Span span = otel == null ? null : Span.fromContextOrNull(otel);
     if (span != null && span.isRecording()) {
       span.updateName(method + " " + routeTemplate);
-      span.setAttribute(HTTP_ROUTE, routeTemplate);
+      span.setAttribute(Otel.HTTP_ROUTE, routeTemplate);
     }
   }
 
@@ -87,7 +90,7 @@ public final class Spans {
     ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
     if (trace != null) {
       VertxContextStorage.INSTANCE.attach(own,
-          W3CTraceContextPropagator.getInstance().extract(io.opentelemetry.context.Context.root(), trace, FROM_TRACE));
+          W3CTraceContextPropagator.getInstance().extract(io.opentelemetry.context.Context.root(), trace, Otel.FROM_TRACE));
     }
     Promise<T> done = Promise.promise();
     own.emit(v -> {
