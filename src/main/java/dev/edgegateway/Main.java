@@ -7,11 +7,14 @@ import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
 import dev.edgegateway.sim.SimulatorOptions;
 import dev.edgegateway.sim.SimulatorVerticle;
+import dev.edgegateway.tracing.OtelOptions;
+import dev.edgegateway.tracing.OtelTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -50,7 +53,7 @@ public final class Main {
     Vertx vertx;
     try {
       vertx = createVertx();
-    } catch (IllegalArgumentException e) { // a malformed EDGE_EVENT_LOOPS
+    } catch (IllegalArgumentException e) { // a malformed EDGE_EVENT_LOOPS or EDGE_OTEL_*
       LOG.error("could not start: {}", e.getMessage());
       System.exit(1);
       return;
@@ -125,11 +128,16 @@ public final class Main {
   }
 
   static Vertx createVertx() {
+    return createVertx(System.getenv());
+  }
+
+  /** The launcher's Vert.x: Prometheus meters, event loops and transport, and span export, all from {@code env}. */
+  static Vertx createVertx(Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Metrics.bindJvm(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv()))
-            .setPreferNativeTransport(nativeTransport(System.getenv()))
+    VertxBuilder builder = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(env))
+            .setPreferNativeTransport(nativeTransport(env))
             .setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             // per-message event-bus meters cost more than the hops they measure; the gateway's own
@@ -142,8 +150,8 @@ public final class Main {
             // call and edge_upstream_in_flight{upstream} shows how much of the connection budget is in use
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    Vertx vertx = OtelTracing.install(builder, OtelOptions.fromEnvironment(env), registry).build();
     Metrics.bind(vertx, registry);
     if (vertx.isNativeTransportEnabled()) {
       LOG.info("network transport: native epoll");

@@ -21,15 +21,17 @@ public final class Awaits {
     if (condition.getAsBoolean()) {
       return Future.succeededFuture();
     }
-    vertx.setPeriodic(pollMs, id -> {
+    // set from a Vert.x thread: set from another one, the first tick can run before Vert.x has noted the timer, and
+    // cancelling it there throws (and would leave this future pending)
+    vertx.getOrCreateContext().runOnContext(start -> vertx.setPeriodic(pollMs, id -> {
       if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
         done.tryComplete();
-      } else if (System.currentTimeMillis() > giveUpAt) {
         vertx.cancelTimer(id);
+      } else if (System.currentTimeMillis() > giveUpAt) {
         done.tryFail("condition not met within " + timeoutMs + " ms");
+        vertx.cancelTimer(id);
       }
-    });
+    }));
     return done.future();
   }
 }

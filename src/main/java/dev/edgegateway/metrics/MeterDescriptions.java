@@ -76,6 +76,8 @@ final class MeterDescriptions {
       // analytics events
       entry("edge_access_log_lines_total", "Requests given an access line (logged) or left without one by sampling (sampled_out)"),
       entry("edge_access_log_dropped_total", "Log lines dropped because the log writer's queue was full"),
+      entry("edge_tracing_spans_total",
+          "Sampled spans sent to the OTLP receiver (exported) or lost on the way (failed), with EDGE_OTEL_ENDPOINT set"),
       entry("edge_events_total", "Analytics events, by what became of them"),
       entry("edge_events_batches_total", "POSTs of analytics batches to Klevu's stats endpoint, by result"),
       entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"));

@@ -6,6 +6,7 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.flow.TraceContext;
 import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.tracing.Spans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -148,7 +150,9 @@ public final class UpstreamClient {
     this.breaker = guard.breaker;
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout(options.connectTimeoutMs())
-            .setKeepAlive(true),
+            .setKeepAlive(true)
+            // with spans exported, a call of no request's trace (outbox, refresh) gets a trace of its own
+            .setTracingPolicy(TracingPolicy.ALWAYS),
         new PoolOptions()
             .setHttp1MaxSize(Guard.share(options.maxPoolSize(), guard.clients))
             .setMaxWaitQueueSize(options.maxWaitQueue() < 0 ? -1 : Guard.share(options.maxWaitQueue(), guard.clients)));
@@ -221,22 +225,24 @@ public final class UpstreamClient {
       this.timer = vertx.setTimer(budgetMs, this);
     }
 
-    /** Sends with a {@code traceparent} of its own: in {@code trace}, or in a new trace when the call has none. */
+    /**
+     * Sends with a {@code traceparent} of its own: in {@code trace}, or in a new trace when the call has none. With
+     * spans exported, Vert.x's tracer writes it (its client span's, named for the upstream) and this adds none.
+     */
     Future<UpstreamResponse> run(RequestOptions sending, Buffer body, TraceContext trace) {
-      client.request(sending)
+      boolean traced = Spans.traced(vertx);
+      Future<HttpClientRequest> obtaining = traced
+          ? Spans.inTrace(vertx, trace, () -> client.request(sending.setTraceOperation(sending.getMethod() + " " + name)))
+          : client.request(sending);
+      obtaining
           .compose(obtained -> {
             request = obtained;
             if (answered.future().isComplete()) { // the budget ran out while waiting for a connection
               obtained.reset();
               return Future.failedFuture(answered.future().cause());
             }
-            if (trace == null) {
-              obtained.putHeader(TraceContext.TRACEPARENT, TraceContext.start().traceparent());
-            } else {
-              obtained.putHeader(TraceContext.TRACEPARENT, trace.childTraceparent());
-              if (trace.traceState() != null) {
-                obtained.putHeader(TraceContext.TRACESTATE, trace.traceState());
-              }
+            if (!traced) { // else the tracer adds its own, and a second traceparent would go with it
+              putTrace(obtained, trace);
             }
             return body == null ? obtained.send() : obtained.send(body);
           })
@@ -263,6 +269,17 @@ public final class UpstreamClient {
         }
         return Future.failedFuture(t);
       }).map(body -> new UpstreamResponse(answer.statusCode(), answer.headers(), body));
+    }
+
+    private void putTrace(HttpClientRequest sent, TraceContext trace) {
+      if (trace == null) {
+        sent.putHeader(TraceContext.TRACEPARENT, TraceContext.start().traceparent());
+      } else {
+        sent.putHeader(TraceContext.TRACEPARENT, trace.childTraceparent());
+        if (trace.traceState() != null) {
+          sent.putHeader(TraceContext.TRACESTATE, trace.traceState());
+        }
+      }
     }
 
     /** The budget ran out. */

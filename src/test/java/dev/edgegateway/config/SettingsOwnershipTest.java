@@ -19,6 +19,7 @@ import dev.edgegateway.identity.IdentityOptions;
 import dev.edgegateway.logs.LogFormat;
 import dev.edgegateway.recs.RecsOptions;
 import dev.edgegateway.segments.SegmentsOptions;
+import dev.edgegateway.tracing.OtelOptions;
 import dev.edgegateway.upstream.UpstreamOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
@@ -90,6 +91,13 @@ class SettingsOwnershipTest {
     own(Settings.ACCESS_LOG, new Probe("AccessLogOptions.enabled", env -> AccessLogOptions.from(config(env)).enabled()));
     own(Settings.ACCESS_LOG_SAMPLE, "0.25", 0.25,
         new Probe("AccessLogOptions.sample", env -> AccessLogOptions.from(config(env)).sample()));
+
+    own(Settings.OTEL_ENDPOINT, "http://otel.test:4318", "http://otel.test:4318",
+        new Probe("OtelOptions.endpoint", env -> OtelOptions.fromEnvironment(env).endpoint()));
+    own(Settings.OTEL_SERVICE_NAME, "edge-probe", "edge-probe",
+        new Probe("OtelOptions.serviceName", env -> OtelOptions.fromEnvironment(env).serviceName()));
+    own(Settings.OTEL_SAMPLE_RATIO, "0.25", 0.25,
+        new Probe("OtelOptions.sampleRatio", env -> OtelOptions.fromEnvironment(env).sampleRatio()));
 
     own(Settings.KLEVU_API_KEY, "probe-key", "probe-key", http("apiKey", HttpOptions::apiKey));
     own(Settings.KLEVU_API_KEYS, "key-a, key-b", Set.of("key-a", "key-b"),
