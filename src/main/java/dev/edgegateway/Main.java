@@ -81,11 +81,11 @@ public final class Main {
       if (!demo && warmUp.enabled()) {
         warmUp(vertx, env, warmUp);
       }
+      ShutdownOptions shutdown = ShutdownOptions.from(config);
       Gateway gateway = await(Gateway.start(vertx, config));
       if (demo) {
         printDemo(gateway, sim);
       }
-      ShutdownOptions shutdown = ShutdownOptions.from(config);
       RunningSimulator demoSim = sim;
       onShutdown(vertx, () -> gateway.shutdown(shutdown).andThen(ar -> {
         if (demoSim != null) { // what reached the simulated Klevu, the outbox's last batches included
