@@ -31,6 +31,9 @@ public final class Settings {
   public static final Setting CDN_SHAREABLE = new Setting("EDGE_CDN_SHAREABLE", "http.cdn.shareable", true, "Offer the answers that are the same for every anonymous visitor (the unsegmented banner of a page with no shopper signal; the Klevu-compatible config by `sids` and search by payload) to a CDN: `Cache-Control: public, s-maxage` (the config and search TTLs), `stale-while-revalidate`, `stale-if-error` (the cache's own), a strong `ETag` (`304` on `If-None-Match`), `Surrogate-Key`/`Cache-Tag` per recsKey; false = every answer `private, no-store`.", "`edge_cdn_answers_total{route,cacheability}`");
   public static final Setting OPS_HOST = new Setting("EDGE_OPS_HOST", "ops.host", "127.0.0.1", "Interface of the ops port.", "-");
   public static final Setting OPS_PORT = new Setting("EDGE_OPS_PORT", "ops.port", 9090, "Port of `/health/live`, `/health/ready`, `/metrics`.", "-");
+  // shutdown (SIGTERM)
+  public static final Setting SHUTDOWN_DRAIN_MS = new Setting("EDGE_SHUTDOWN_DRAIN_MS", "shutdown.drainMs", 5_000L, "On SIGTERM: how long the gateway keeps serving while not ready (`/health/ready` answers 503) so that load balancers and the CDN stop sending; every answer then carries `Connection: close`, so keep-alive clients move to other pods. Then it stops accepting.", "`edge_shutdown_phase` (1 while draining)");
+  public static final Setting SHUTDOWN_GRACE_MS = new Setting("EDGE_SHUTDOWN_GRACE_MS", "shutdown.graceMs", "", "After the drain, how long requests in flight may take to finish before their connections are closed; then the outbox flushes (`EDGE_EVENTS_DRAIN_MS`), clients close and the process exits 0. Empty = the request deadline (`EDGE_REQUEST_TIMEOUT_MS`).", "`edge_shutdown_phase` (2 while closing)");
   // logs
   public static final Setting LOG_FORMAT = new Setting("EDGE_LOG_FORMAT", "log.format", "json", "`json`: one JSON object a line (logback's `JsonEncoder`: `timestamp`, `level`, `threadName`, `loggerName`, `message`, then the line's own fields); `text`: one readable line an event (fields as `name=value`). Environment only (logging starts before the config file is read); anything else is `json`.", "-");
   public static final Setting ACCESS_LOG = new Setting("EDGE_ACCESS_LOG", "log.access", true, "One line per request on the `edge.access` logger when its answer ends: route, method, status, outcome, `X-Cache`, `Server-Timing` phases, duration, request id, trace id, hashed shopper. Written from a thread of its own through a bounded queue that never blocks a request (a full queue drops the line).", "`edge_access_log_lines_total`, `edge_access_log_dropped_total`");
@@ -50,12 +53,12 @@ public final class Settings {
   public static final Setting SEARCH_SCHEME = new Setting("EDGE_SEARCH_SCHEME", "klevu.searchScheme", "https", "Scheme put in front of `search.basePath` (Klevu gives host+path only).", "-");
   // Klaviyo
   public static final Setting KLAVIYO_URL = new Setting("EDGE_KLAVIYO_URL", "klaviyo.url", "https://a.klaviyo.com", "Klaviyo REST API base URL.", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`");
-  public static final Setting KLAVIYO_PRIVATE_KEY = new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls.", "-");
+  public static final Setting KLAVIYO_PRIVATE_KEY = new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls. `EDGE_KLAVIYO_PRIVATE_KEY_FILE` names a file holding it instead.", "-");
   public static final Setting KLAVIYO_REVISION = new Setting("EDGE_KLAVIYO_REVISION", "klaviyo.revision", "2026-07-15", "Klaviyo API `revision` header.", "-");
   // identity
-  public static final Setting COOKIE_SECRET = new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it).", "-");
-  public static final Setting HASH_PEPPER = new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis.", "-");
-  public static final Setting CUSTOMER_TOKEN_SECRET = new Setting("EDGE_CUSTOMER_TOKEN_SECRET", "identity.customerTokenSecret", "", "HS256 secret of storefront customer tokens for `POST /v1/identify`; empty = identify off (404).", "`edge_identify_total`");
+  public static final Setting COOKIE_SECRET = new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it). `EDGE_COOKIE_SECRET_FILE` names a file holding it instead.", "-");
+  public static final Setting HASH_PEPPER = new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis. `EDGE_HASH_PEPPER_FILE` names a file holding it instead.", "-");
+  public static final Setting CUSTOMER_TOKEN_SECRET = new Setting("EDGE_CUSTOMER_TOKEN_SECRET", "identity.customerTokenSecret", "", "HS256 secret of storefront customer tokens for `POST /v1/identify`; empty = identify off (404). `EDGE_CUSTOMER_TOKEN_SECRET_FILE` names a file holding it instead.", "`edge_identify_total`");
   public static final Setting CUSTOMER_TOKEN_ISSUER = new Setting("EDGE_CUSTOMER_TOKEN_ISSUER", "identity.customerTokenIssuer", "", "Required `iss` of customer tokens (e.g. `bc/apps`); empty = not checked.", "`edge_identify_total{result=\"unauthorized\"}`");
   public static final Setting CUSTOMER_TOKEN_AUDIENCE = new Setting("EDGE_CUSTOMER_TOKEN_AUDIENCE", "identity.customerTokenAudience", "", "Required `aud` of customer tokens; empty = not checked.", "`edge_identify_total{result=\"unauthorized\"}`");
   public static final Setting CUSTOMER_TOKEN_LEEWAY_S = new Setting("EDGE_CUSTOMER_TOKEN_LEEWAY_S", "identity.customerTokenLeewaySeconds", 30, "Clock skew tolerated on a customer token's `exp` and `iat`.", "`edge_identify_total{result=\"unauthorized\"}`");
@@ -128,7 +131,7 @@ public final class Settings {
       HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, EVENT_LOOPS, NATIVE_TRANSPORT, WARMUP_PAGES, WARMUP_MAX_MS,
       WARMUP_CONCURRENCY, HTTP_FAST_PATH, HTTP_COALESCE_PAGES, HTTP_COLOCATE_CAPABILITIES, HTTP_MAX_BODY_BYTES,
       HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
-      SEGMENTS_BUDGET_MS, CDN_SHAREABLE, OPS_HOST, OPS_PORT,
+      SEGMENTS_BUDGET_MS, CDN_SHAREABLE, OPS_HOST, OPS_PORT, SHUTDOWN_DRAIN_MS, SHUTDOWN_GRACE_MS,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
       OTEL_ENDPOINT, OTEL_SERVICE_NAME, OTEL_SAMPLE_RATIO,
       KLEVU_API_KEY, KLEVU_API_KEYS, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS,
@@ -148,6 +151,12 @@ public final class Settings {
       UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES, UPSTREAM_RETRY_BACKOFF_MS, UPSTREAM_MAX_RETRY_AFTER_MS,
       BREAKER_MAX_FAILURES, BREAKER_RESET_MS, BREAKER_WINDOW_MS, UPSTREAM_POOL_SIZE, UPSTREAM_MAX_WAIT_QUEUE,
       UPSTREAM_CONNECT_TIMEOUT_MS, UPSTREAM_MAX_RESPONSE_BYTES, SEARCH_MAX_RESPONSE_BYTES);
+
+  /**
+   * The secrets: each may also come from a file named by its variable plus {@code _FILE} (a mounted Kubernetes
+   * Secret), read by {@link GatewayConfig#resolve}.
+   */
+  public static final List<Setting> SECRETS = List.of(KLAVIYO_PRIVATE_KEY, COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET);
 
   /** The README table. */
   public static String markdownTable() {

@@ -22,22 +22,26 @@ import java.util.function.Consumer;
 
 /**
  * The storefront-facing API server (and its TLS listener), one instance per core, holding no state of its own.
- * Every request passes the access log (which gives it its request id and trace context), the per-request metric,
- * the size limits and CORS, then reaches its route: the page ({@link PageRoute}), the shopper's segments and
+ * Every request passes the drain (which asks clients to close their connection while the gateway shuts down), the
+ * access log (which gives it its request id and trace context), the per-request metric, the size limits and CORS,
+ * then reaches its route: the page ({@link PageRoute}), the shopper's segments and
  * identify, the Klevu-compatible routes and the events. Each route asks the capability verticles over the bus; the
  * page route answers a warm page from memory first.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Consumer<Integer> boundPort;
   private final PageSources sources;
+  private final Drain drain;
 
   /**
    * @param boundPort told the port actually bound (tests listen on port 0)
    * @param sources what the page route reads besides the bus, shared by every instance
+   * @param drain the shutdown state every instance shares: it gets their listeners to stop
    */
-  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources) {
+  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources, Drain drain) {
     this.boundPort = boundPort;
     this.sources = sources;
+    this.drain = drain;
   }
 
   @Override
@@ -56,6 +60,7 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setTcpNoDelay(true);
     Future<HttpServer> plain = vertx.createHttpServer(serverOptions).requestHandler(router).listen()
+        .onSuccess(drain::add)
         .onSuccess(server -> boundPort.accept(server.actualPort()));
     if (options.tlsPort() <= 0) {
       return plain;
@@ -64,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(options.tlsPort())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath()).setKeyPath(options.tlsKeyPath()));
-    return Future.all(plain, vertx.createHttpServer(tlsOptions).requestHandler(router).listen());
+    return Future.all(plain, vertx.createHttpServer(tlsOptions).requestHandler(router).listen().onSuccess(drain::add));
   }
 
   private Router router(HttpOptions options) {
@@ -80,7 +85,8 @@ public final class HttpVerticle extends VerticleBase {
     EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies);
 
     Router router = Router.router(vertx);
-    router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))
+    router.route().handler(drain)
+        .handler(new AccessLog(AccessLogOptions.from(config()), registry))
         .handler(new RequestMetric(registry))
         .handler(new RequestLimits(options.maxBodyBytes(), options.maxQueryChars()));
     if (!options.corsOrigins().isEmpty()) {

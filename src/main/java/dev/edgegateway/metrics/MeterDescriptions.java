@@ -23,6 +23,8 @@ final class MeterDescriptions {
       entry("edge_cache_purges_total", "Purges of a recsKey on the ops port, by result"),
       entry("edge_warmup_rounds", "Rounds of synthetic page loads run before the gateway started"),
       entry("edge_warmup_seconds", "Time the warm-up took before the gateway started, in seconds"),
+      entry("edge_shutdown_phase",
+          "Where the gateway is in its shutdown: 0 serving, 1 draining (not ready, still serving), 2 closing"),
       // identity
       entry("edge_identify_total", "POST /v1/identify answers, by result"),
       entry("edge_identity_resolutions_total", "Shoppers resolved, by where their identity came from"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgegateway.Main;
+import dev.edgegateway.ShutdownOptions;
 import dev.edgegateway.WarmUpOptions;
 import dev.edgegateway.cache.LeaseOptions;
 import dev.edgegateway.cache.MemoryCacheOptions;
@@ -86,6 +87,8 @@ class SettingsOwnershipTest {
     own(Settings.CDN_SHAREABLE,
         new Probe("CdnOptions.shareable", env -> CdnOptions.from(config(env)).shareable()));
     own(Settings.OPS_PORT, http("opsPort", HttpOptions::opsPort));
+    own(Settings.SHUTDOWN_DRAIN_MS, shutdown("drainMs", ShutdownOptions::drainMs));
+    own(Settings.SHUTDOWN_GRACE_MS, "1600", 1600L, shutdown("graceMs", ShutdownOptions::graceMs));
 
     own(Settings.LOG_FORMAT, "text", "text", new Probe("LogFormat.of", LogFormat::of));
     own(Settings.ACCESS_LOG, new Probe("AccessLogOptions.enabled", env -> AccessLogOptions.from(config(env)).enabled()));
@@ -182,7 +185,8 @@ class SettingsOwnershipTest {
     own(Settings.EVENTS_RETRY_BACKOFF_MS, events("retryBackoffMs", EventsOptions::retryBackoffMs));
     own(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, events("retryBackoffMaxMs", EventsOptions::retryBackoffMaxMs));
     own(Settings.EVENTS_IN_FLIGHT, events("maxInFlightBatches", EventsOptions::maxInFlightBatches));
-    own(Settings.EVENTS_DRAIN_MS, events("shutdownDrainMs", EventsOptions::shutdownDrainMs));
+    own(Settings.EVENTS_DRAIN_MS, events("shutdownDrainMs", EventsOptions::shutdownDrainMs),
+        shutdown("eventsDrainMs", ShutdownOptions::eventsDrainMs));
     own(Settings.EVENTS_FULL_RETRY_AFTER_S, events("fullRetryAfterSeconds", EventsOptions::fullRetryAfterSeconds));
 
     own(Settings.UPSTREAM_TIMEOUT_MS, upstreams(UpstreamOptions::timeoutMs));
@@ -299,6 +303,10 @@ class SettingsOwnershipTest {
 
   private static Probe http(String accessor, Function<HttpOptions, Object> read) {
     return new Probe("HttpOptions." + accessor, env -> read.apply(HttpOptions.from(config(env))));
+  }
+
+  private static Probe shutdown(String accessor, Function<ShutdownOptions, Object> read) {
+    return new Probe("ShutdownOptions." + accessor, env -> read.apply(ShutdownOptions.from(config(env))));
   }
 
   private static Probe warmUp(String accessor, Function<WarmUpOptions, Object> read) {
