@@ -120,7 +120,7 @@ check(/^\d+$/.test(uid) && uid !== "0", "USER", `expected a numeric non-root UID
 check(Array.isArray(entrypoint), "ENTRYPOINT", "expected the exec (JSON array) form");
 say(`runtime ${runtime.FROM[0]} (Java ${javaMajor}), USER ${user}, WORKDIR ${workdir}, EXPOSE ${exposed.join(" ")}, ENTRYPOINT ${JSON.stringify(entrypoint)}`);
 
-const settings = knownSettings();
+const { settings, secrets } = knownSettings();
 const configYaml = parseYaml(readFileSync(join(root, "conf/config.yaml"), "utf8"));
 for (const { name, objects } of rendered) {
   const dep = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "edge-gateway");
@@ -153,16 +153,20 @@ for (const { name, objects } of rendered) {
   const warmupMax = Number(env.EDGE_WARMUP_MAX_MS ?? 20000) / 1000;
   check(startupBudget >= warmupMax + 10, tag("startupProbe budget"), `${startupBudget} s < EDGE_WARMUP_MAX_MS ${warmupMax} s + 10 s`);
 
-  // drain: preStop, then the gateway's drain, in-flight requests, the outbox, and exit
+  // drain: preStop, then the gateway's drain, in-flight requests, the outbox, and exit (defaults: Settings.java)
   const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
-  const requestTimeout = Number(env.EDGE_REQUEST_TIMEOUT_MS ?? configYaml.http?.requestTimeoutMs ?? 1500) / 1000;
-  const drain = Number(env.EDGE_SHUTDOWN_DRAIN_MS ?? 5000) / 1000;
-  const outbox = Number(env.EDGE_EVENTS_DRAIN_MS ?? 5000) / 1000;
-  const needed = preStop + drain + requestTimeout + outbox;
+  const requestTimeout = Number(env.EDGE_REQUEST_TIMEOUT_MS ?? configYaml.http?.requestTimeoutMs ?? settings.get("EDGE_REQUEST_TIMEOUT_MS")) / 1000;
+  const drain = Number(env.EDGE_SHUTDOWN_DRAIN_MS ?? configYaml.shutdown?.drainMs ?? settings.get("EDGE_SHUTDOWN_DRAIN_MS")) / 1000;
+  // an empty grace is the request deadline
+  const graceMs = env.EDGE_SHUTDOWN_GRACE_MS ?? configYaml.shutdown?.graceMs ?? settings.get("EDGE_SHUTDOWN_GRACE_MS");
+  const inFlight = graceMs === "" ? requestTimeout : Number(graceMs) / 1000;
+  const outbox = Number(env.EDGE_EVENTS_DRAIN_MS ?? configYaml.events?.shutdownDrainMs ?? settings.get("EDGE_EVENTS_DRAIN_MS")) / 1000;
+  check([preStop, drain, inFlight, outbox, requestTimeout].every(Number.isFinite), tag("drain settings"), `preStop ${preStop}, drain ${drain}, grace ${inFlight}, outbox ${outbox}`);
+  const needed = preStop + drain + inFlight + outbox;
   const grace = pod.terminationGracePeriodSeconds ?? 30;
   check(c.lifecycle?.preStop, tag("preStop"), "missing");
   check(grace >= needed + 3 && grace <= needed + 15, tag("terminationGracePeriodSeconds"), `${grace} s does not match the drain ${needed} s (+3 to +15 s for closing and exit)`);
-  say(`${name}: startup budget ${startupBudget} s (warm-up at most ${warmupMax} s); drain ${preStop} + ${drain} + ${requestTimeout} + ${outbox} = ${needed} s within a grace of ${grace} s`);
+  say(`${name}: startup budget ${startupBudget} s (warm-up at most ${warmupMax} s); preStop ${preStop} + drain ${drain} + in flight ${inFlight} + outbox ${outbox} = ${needed} s within a grace of ${grace} s`);
 
   // pod hardening
   const sc = c.securityContext ?? {};
@@ -182,7 +186,9 @@ for (const { name, objects } of rendered) {
   const cm = conf && objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === volumes[conf.name]?.configMap?.name);
   check(cm && cm.data?.["config.yaml"], tag("config"), `a ConfigMap with config.yaml mounted at ${c.workingDir}/conf`);
   const secretVars = Object.entries(env).filter(([k]) => k.endsWith("_FILE"));
-  check(secretVars.length === 4, tag("secret files"), `expected the cookie secret, pepper, customer token secret and Klaviyo key as *_FILE, got ${secretVars.map(([k]) => k)}`);
+  const expectedFiles = [...secrets].map((k) => `${k}_FILE`).sort();
+  check(JSON.stringify(secretVars.map(([k]) => k).sort()) === JSON.stringify(expectedFiles), tag("secret files"), `expected every secret of Settings.SECRETS as a file (${expectedFiles}), got ${secretVars.map(([k]) => k)}`);
+  for (const k of secrets) check(!(k in env), tag(k), "a secret set in the environment: mount it and set its _FILE instead");
   for (const [k, path] of secretVars) {
     const m = mounts.find((x) => path.startsWith(x.mountPath + "/"));
     const vol = m && volumes[m.name];
@@ -193,10 +199,10 @@ for (const { name, objects } of rendered) {
   }
   say(`${name}: secrets ${secretVars.map(([k, v]) => `${k}=${v}`).join(", ")}`);
 
-  // every EDGE_* is a setting of the gateway (X_FILE: the setting X read from a file)
+  // every EDGE_* is a setting of the gateway (X_FILE: the secret X read from a file)
   for (const k of Object.keys(env).filter((k) => k.startsWith("EDGE_"))) {
-    const base = settings.has(k) ? k : k.replace(/_FILE$/, "");
-    check(settings.has(base), tag(k), "not a setting in src/main/java/dev/edgegateway/config/Settings.java");
+    const known = settings.has(k) || (k.endsWith("_FILE") && secrets.has(k.replace(/_FILE$/, "")));
+    check(known, tag(k), "not a setting (or a secret's _FILE) in src/main/java/dev/edgegateway/config/Settings.java");
   }
   say(`${name}: EDGE_* set: ${Object.keys(env).filter((k) => k.startsWith("EDGE_")).join(" ")}`);
 }
@@ -259,9 +265,20 @@ function parseDockerfile(text) {
   return { stages };
 }
 
+// env name -> default (as written in Java: numbers without _ or L, texts unquoted), and the env names of SECRETS
 function knownSettings() {
   const src = readFileSync(join(root, "src/main/java/dev/edgegateway/config/Settings.java"), "utf8");
-  return new Set([...src.matchAll(/new Setting\("(EDGE_[A-Z0-9_]+)"/g)].map((m) => m[1]));
+  const settings = new Map();
+  const byConstant = new Map();
+  for (const m of src.matchAll(/public static final Setting (\w+) = new Setting\("(EDGE_[A-Z0-9_]+)", "[^"]*", ("(?:[^"\\]|\\.)*"|[^,]+),/g)) {
+    const raw = m[3].trim();
+    settings.set(m[2], raw.startsWith('"') ? JSON.parse(raw) : raw.replace(/_/g, "").replace(/[LD]$/, ""));
+    byConstant.set(m[1], m[2]);
+  }
+  const list = /List<Setting> SECRETS = List\.of\(([^)]*)\)/.exec(src)?.[1] ?? "";
+  const secrets = new Set(list.split(",").map((n) => byConstant.get(n.trim())).filter(Boolean));
+  if (secrets.size === 0) failures.push("Settings.SECRETS not found in Settings.java");
+  return { settings, secrets };
 }
 
 // edge_* meters are named in the sources; the JVM's, process and Vert.x pool meters come from Micrometer.

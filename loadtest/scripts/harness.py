@@ -16,6 +16,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lt import procs, plots  # noqa: E402
+from lt.stack import BASELINE, split_mode  # noqa: E402
 from lt.scenarios import DEFAULTS, PER_MODE, PER_RUN, Ctx  # noqa: E402
 from lt.stack import Paths, Stack  # noqa: E402
 from lt.stats import spread  # noqa: E402
@@ -72,7 +73,12 @@ def versions(paths, standin):
         newest_src = sh(["sh", "-c", "find src/main pom.xml -type f -newer target/edge-gateway.jar | head -1"], cwd=gw_root)
         stale = bool(newest_src)
     wrk_v = sh(["sh", "-c", "wrk -v 2>&1 | head -1"])
-    return {
+    base = {}
+    if paths.baseline_jar:
+        base_root = os.path.dirname(os.path.dirname(os.path.abspath(paths.baseline_jar)))
+        base = {"baseline_commit": sh(["git", "rev-parse", "--short", "HEAD"], cwd=base_root) or "unknown",
+                "baseline_commit_subject": sh(["git", "log", "-1", "--format=%s"], cwd=base_root)}
+    return {**base,
         "java": java[0] if java else "", "java_vm": java[-1] if java else "",
         "gateway_commit": (commit + ("+dirty" if dirty else "") + ("+jar-older-than-src" if stale else "")) if not standin else "n/a",
         "gateway_commit_subject": subject, "gateway_jar": os.path.relpath(paths.gw_jar, paths.root) if not standin else None,
@@ -103,6 +109,30 @@ def relative_to_off(samples):
                 if m.get(k) is not None and off.get(k):
                     ratios.setdefault(mode, {}).setdefault(k, []).append(m[k] / off[k])
     return {mode: {k: spread(v) for k, v in ms.items()} for mode, ms in ratios.items()}
+
+
+# compared between a mode and the same mode on LT_BASELINE_JAR (`<mode>@base`) in the same run
+BASE_METRICS = ("rps_ratio", "cpu_ratio", "gateway_cpu_us_per_req", "delta_p50_ms", "delta_p99_ms", "delta_p90_ms",
+                "over_bare_p50_ms", "gateway_cpu_ms_per_page", "lag_over_bare_p50_ms", "lag_over_bare_p90_ms",
+                "follower_lag_p50_ms", "p99_ms", "session_calls", "config_calls", "search_calls")
+
+
+def relative_to_base(samples):
+    """Per run, each mode next to its `@base` twin: the difference (this build - baseline) of every BASE_METRICS
+    value, so a latency delta near zero compares as well as a throughput ratio; median and spread over the runs."""
+    by_run = {}
+    for s in samples:
+        by_run.setdefault(s["run"], {})[s["mode"]] = s["metrics"]
+    diffs = {}
+    for modes in by_run.values():
+        for mode, m in modes.items():
+            base = modes.get(mode + BASELINE)
+            if mode.endswith(BASELINE) or not base:
+                continue
+            for k in BASE_METRICS:
+                if m.get(k) is not None and base.get(k) is not None:
+                    diffs.setdefault(mode, {}).setdefault(k, []).append(m[k] - base[k])
+    return {mode: {k: spread(v) for k, v in ms.items()} for mode, ms in diffs.items()}
 
 
 def checks(scenario, summary, opts):
@@ -204,9 +234,12 @@ def main():
             opts[k] = v
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
-        if m not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
-                     "unwarmed", "warmed"):
+        plain, baseline = split_mode(m)
+        if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
+                         "unwarmed", "warmed", "varnish"):
             ap.error(f"unknown mode {m}")
+        if baseline and not paths.baseline_jar:
+            ap.error(f"mode {m} needs LT_BASELINE_JAR (the build to compare with)")
 
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     # a trial (--no-report, --standin) keeps its result and plots apart: it must never become the newest result the
@@ -229,8 +262,8 @@ def main():
     samples = []
     failures = []
     try:
-        if "redis" in modes and not stack.ensure_redis():
-            modes.remove("redis")
+        if any(split_mode(m)[0] == "redis" for m in modes) and not stack.ensure_redis():
+            modes = [m for m in modes if split_mode(m)[0] != "redis"]
             notes.append("redis mode skipped: no redis-server binary and `redis-cli ping` did not answer")
         if stack.redis_note:
             notes.append("redis: " + stack.redis_note)
@@ -248,7 +281,8 @@ def main():
                     failures.append({"run": run, "error": repr(e), "trace": traceback.format_exc()[-3000:]})
                     print(f"[lt] run {run} failed: {e!r}", flush=True)
             else:
-                for mode in modes:
+                # the order alternates between runs, so that neither mode always meets the machine first
+                for mode in (modes if run % 2 == 1 else list(reversed(modes))):
                     try:
                         samples += PER_MODE[a.scenario](ctx, run, mode)
                     except Exception as e:
@@ -277,6 +311,7 @@ def main():
             summary.setdefault(s["mode"], {}).setdefault(k, []).append(v)
     summary = {mode: {k: spread(v) for k, v in ms.items()} for mode, ms in summary.items()}
     doc["relative_to_off"] = relative_to_off(samples)
+    doc["relative_to_base"] = relative_to_base(samples)
     with open("/proc/loadavg") as f:
         doc["machine"]["loadavg_at_end"] = f.read().split()[:3]
     doc.update({"modes": list(dict.fromkeys(s["mode"] for s in samples)), "summary": summary,

@@ -13,9 +13,17 @@ import os
 import statistics
 import sys
 
-ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn"]
 
 WHAT = {
+    "cdn": "Varnish 7 (Debian's) with the shipped `conf/cdn/varnish.vcl` in front of one gateway (`memory`), and in the "
+           "same run the same load straight at the gateway (mode `memory`): an open-loop mix of cookie-less anonymous "
+           "visitors (half; a new one per request, some with `utm_*`/`gclid`), anonymous visitors with a Klaviyo client "
+           "id and analytics cookies (a quarter) and identified shoppers (a quarter, Zipf). Per class p50/p99 from the "
+           "scheduled send time; share of answers Varnish served from its cache; Klevu calls per 1,000 pages "
+           "(simulator counters); leaks: an identified answer shared or carrying a segment not its shopper's "
+           "(`GET /v1/segments` after the load), a private or cookie-setting answer served from Varnish's cache, a "
+           "personalised anonymous answer.",
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
              "fired at once on N pre-opened connections by `BurstClient` (plain NIO, every response timestamped on "
              "arrival), next to bare Vert.x releasing the same number of held requests at once. Counts the Klevu "
@@ -67,6 +75,13 @@ WHAT = {
 
 # metric -> (label, format)
 COLUMNS = {
+    "cdn": [("cookieless_p50_ms", "cookie-less p50 (ms)", "{:.2f}"), ("cookieless_p99_ms", "cookie-less p99 (ms)", "{:.2f}"),
+            ("anon_cookies_p50_ms", "anon+cookies p50 (ms)", "{:.2f}"), ("anon_cookies_p99_ms", "anon+cookies p99 (ms)", "{:.2f}"),
+            ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
+            ("identified_p50_over_direct_ms", "identified p50 − direct (ms)", "{:+.2f}"),
+            ("anonymous_varnish_share", "anonymous served by Varnish", "{:.1%}"),
+            ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.1f}"), ("identified_shoppers", "identified shoppers", "{:.0f}"),
+            ("leaks", "leaks", "{:.0f}")],
     "burst": [("session_calls", "Klevu session calls (most in a burst)", "{:.0f}"),
               ("config_calls", "config calls (most in a burst)", "{:.0f}"),
               ("session_calls_min", "Klevu session calls (fewest in a burst)", "{:.0f}"),
@@ -159,7 +174,9 @@ MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "mem
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
               # startup
-              "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)"}
+              "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)",
+              # cdn
+              "varnish": "through Varnish (conf/cdn/varnish.vcl)"}
 
 
 def fmt(f, v):
@@ -301,6 +318,20 @@ def render(root, docs, old=None):
             L.append("|---|" + "---|" * len(keys))
             for mode, r in rel.items():
                 L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell("×{:.3g}", r.get(k)) for k in keys) + " |")
+            L.append("")
+        base = d.get("relative_to_base") or {}
+        if base:
+            v = d.get("versions", {})
+            L.append(f"This build against the baseline `{v.get('baseline_commit', '?')}` "
+                     f"({v.get('baseline_commit_subject', '')}) run as `<mode>@base` in the same runs: this build's "
+                     "value minus the baseline's, per run (median, min–max). Negative is better for times and CPU, "
+                     "positive for ratios:")
+            L.append("")
+            keys = [k for k in dict.fromkeys(k for r in base.values() for k in r)]
+            L.append("| mode | " + " | ".join(f"Δ {k}" for k in keys) + " |")
+            L.append("|---|" + "---|" * len(keys))
+            for mode, r in base.items():
+                L.append(f"| {MODE_LABEL.get(mode, mode)} | " + " | ".join(cell("{:+.3g}", r.get(k)) for k in keys) + " |")
             L.append("")
         extra = scenario_notes(sc, d)
         if extra:

@@ -10,7 +10,8 @@ import threading
 import time
 
 from . import procs
-from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, UPSTREAM_KINDS
+from .cdn import run_cdn
+from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
 
@@ -49,6 +50,9 @@ DEFAULTS = {
     # (after the 1,000 most popular shoppers are loaded once and 5 s of the same load, not judged)
     "redis-down": {"modes": "redis", "rate": 300, "duration": 7, "shoppers": 5000, "zipf": 1.0, "preload": 1000,
                    "warm_s": 5},
+    # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
+    # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
+    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
 }
 
 class Ctx:
@@ -408,7 +412,7 @@ def run_cold(ctx, run, mode):
         if total.get("mean_ms") is not None and len(upstream) >= 3 else None,
         # every measured round made 3 calls on each side: anything else means a page was not cold
         "upstream_calls_per_page": (calls["session"] + calls["config"] + calls["search"]) / (3.0 * gl["count"]) if gl["count"] else None,
-        "not_miss": sum(v for k, v in g["x_cache"].items() if k != ("BYPASS" if mode == "off" else "MISS")),
+        "not_miss": sum(v for k, v in g["x_cache"].items() if k != ("BYPASS" if split_mode(mode)[0] == "off" else "MISS")),
         "errors": sum(v for r in (g, d, b) for k, v in r["status"].items() if k != "200"),
         "sim_rejected": (res.get("sim_end") or {}).get("rejected", 0) - (res.get("sim_start") or {}).get("rejected", 0),
         # the gateway's CPU over warm-up and measurement together, per gateway page
@@ -586,9 +590,13 @@ def run_ceiling(ctx, run, modes):
                 targets = [("gateway", gw.url + page), ("bare", f"http://127.0.0.1:{bare[1]}{page}")]
                 if (run + idx) % 2 == 0:
                     targets.reverse()  # alternate who goes first
-                res = {}
+                res, cpu_s = {}, {}
+                pids = {"gateway": gw.proc.pid, "bare": bare[0].pid}
                 for who, url in targets:
+                    before = proc_cpu_s(pids[who])
                     res[who] = wrk(ctx, url, secs, conns, cookie, f"{who}-{mode}-r{run}", cpus=load_cpu)
+                    after_cpu = proc_cpu_s(pids[who])
+                    cpu_s[who] = after_cpu - before if before is not None and after_cpu is not None else None
                 after = procs.http("GET", gw.url + page, headers={"Cookie": cookie})
                 prom = save_metrics(ctx, gw, f"{mode}-r{run}")
             finally:
@@ -604,7 +612,12 @@ def run_ceiling(ctx, run, modes):
                 "gateway_p999_ms": gl["p999"] / 1000.0, "gateway_max_ms": gl["max"] / 1000.0,
                 "gateway_errors": sum(g["errors"].values()), "bare_errors": sum(b["errors"].values()),
                 "body_bytes": len(body),
+                # CPU the server's process used per answer: steal and the neighbours' load barely move it
+                "gateway_cpu_us_per_req": per_req_us(cpu_s["gateway"], g["requests"]),
+                "bare_cpu_us_per_req": per_req_us(cpu_s["bare"], b["requests"]),
             }
+            if m["gateway_cpu_us_per_req"] and m["bare_cpu_us_per_req"]:
+                m["cpu_ratio"] = m["bare_cpu_us_per_req"] / m["gateway_cpu_us_per_req"]
             out.append({"run": run, "mode": mode, "metrics": m, "series": {},
                         "info": {"wrk_gateway": g, "wrk_bare": b, "pinned": ctx.pin,
                                  "x_cache_after": after[1].get("x-cache"), "x_cache_captured": headers.get("x-cache"),
@@ -617,6 +630,10 @@ def run_ceiling(ctx, run, modes):
     return out
 
 
+def per_req_us(cpu_s, requests):
+    return cpu_s * 1e6 / requests if cpu_s is not None and requests else None
+
+
 def access_log_cost(out):
     """`memory` next to `memory-nolog` in one run: 1 - (gateway/bare with access lines) / (gateway/bare without), in
     percent. Each ratio is against bare measured right beside it, which takes out most of the machine's drift."""
@@ -624,6 +641,8 @@ def access_log_cost(out):
     on, off = by_mode.get("memory"), by_mode.get("memory-nolog")
     if on and off and on.get("rps_ratio") and off.get("rps_ratio"):
         on["access_log_cost_pct"] = (1.0 - on["rps_ratio"] / off["rps_ratio"]) * 100.0
+    if on and off and on.get("gateway_cpu_us_per_req") and off.get("gateway_cpu_us_per_req"):
+        on["access_log_cpu_cost_pct"] = (on["gateway_cpu_us_per_req"] / off["gateway_cpu_us_per_req"] - 1.0) * 100.0
 
 
 # ---------------------------------------------------------------------------------------------- browser-flow
@@ -1076,4 +1095,4 @@ def run_startup(ctx, run, modes):
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
             "redis-down": run_redis_down}
-PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup}
+PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn}

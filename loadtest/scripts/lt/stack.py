@@ -19,12 +19,23 @@ def env_int(name, default):
     return int(v) if v not in (None, "") else default
 
 
+BASELINE = "@base"
+
+
+def split_mode(mode):
+    """`memory@base` is the `memory` mode run on LT_BASELINE_JAR: (plain mode, whether it is the baseline)."""
+    plain, at, _ = mode.partition(BASELINE)
+    return plain, bool(at)
+
+
 class Paths:
     def __init__(self, root):
         self.root = root
         self.lt = os.path.join(root, "loadtest")
         self.lt_jar = os.path.join(self.lt, "target", "loadtest.jar")
         self.gw_jar = os.environ.get("LT_GATEWAY_JAR") or os.path.join(root, "target", "edge-gateway.jar")
+        # another build measured in the same run as modes named `<mode>@base` (the release before a change)
+        self.baseline_jar = os.environ.get("LT_BASELINE_JAR") or None
         self.plots = os.path.join(self.lt, "plots")
 
 
@@ -80,11 +91,11 @@ class Stack:
         return os.path.join(self.artifacts, "logs", name + ".log")
 
     # ---------------------------------------------------------------- commands
-    def _java(self, opts, main_args, cpus=None):
+    def _java(self, opts, main_args, cpus=None, jar=None):
         if self.standin:
             cmd = ["java", *opts, "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.StandIn", *main_args]
         else:
-            cmd = ["java", *opts, "-jar", self.paths.gw_jar, *main_args]
+            cmd = ["java", *opts, "-jar", jar or self.paths.gw_jar, *main_args]
         return (["taskset", "-c", cpus] if cpus else []) + cmd
 
     # ---------------------------------------------------------------- simulator
@@ -223,6 +234,8 @@ class Stack:
         """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
         so both JVMs start at the same time."""
         port, ops = procs.free_port(), procs.free_port()
+        mode, baseline = split_mode(mode)
+        jar = self.paths.baseline_jar if baseline else self.paths.gw_jar
         env = {
             "EDGE_HTTP_HOST": "127.0.0.1",
             "EDGE_HTTP_PORT": port,
@@ -264,8 +277,8 @@ class Stack:
         if extra_env:
             env.update(extra_env)
         # run where the jar's project is (its conf/config.yaml applies, as with `java -jar target/edge-gateway.jar`)
-        cwd = os.path.dirname(os.path.dirname(os.path.abspath(self.paths.gw_jar)))
-        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus), env=env, log_path=self.log(name),
+        cwd = os.path.dirname(os.path.dirname(os.path.abspath(jar)))
+        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus, jar=jar), env=env, log_path=self.log(name),
                           cwd=cwd if os.path.isdir(cwd) else None)
         gw = Gateway(proc, port, ops, mode, env)
         if wait:

@@ -11,6 +11,7 @@ import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.events.EventsVerticle;
 import dev.edgegateway.http.CoalescedPage;
+import dev.edgegateway.http.Drain;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.http.HttpVerticle;
 import dev.edgegateway.http.OpsVerticle;
@@ -18,26 +19,28 @@ import dev.edgegateway.http.PageSources;
 import dev.edgegateway.identity.IdentityVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.BannerMemo;
+import dev.edgegateway.recs.RecsPurge;
 import dev.edgegateway.recs.RecsVerticle;
 import dev.edgegateway.segments.SegmentStore;
 import dev.edgegateway.segments.SegmentVerticle;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deploys one gateway into a Vert.x instance: the capability verticles first (identity, segments, recs,
- * events), then the HTTP front (one instance per core) and the ops port. Stopping drains in the reverse
- * order: readiness goes red, the front stops taking requests, then the outbox flushes.
+ * events), then the HTTP front (one instance per core) and the ops port. {@link #shutdown} takes it down in the
+ * reverse order, draining: readiness goes red while the front keeps serving, the front stops accepting and
+ * finishes what it has, the outbox flushes, the clients close. {@link #stop} is the same without the waits.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -46,12 +49,14 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final CacheFactory caches;
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final Drain drain = new Drain();
   private final AtomicInteger httpPort = new AtomicInteger();
   private final AtomicInteger opsPort = new AtomicInteger();
-  private final List<String> frontDeployments = new ArrayList<>();
+  private final List<String> apiDeployments = new ArrayList<>();
   private final List<String> capabilityDeployments = new ArrayList<>();
   private String eventsDeployment;
+  private String opsDeployment;
+  private Future<Void> stopped;
 
   private Gateway(Vertx vertx, CacheFactory caches) {
     this.vertx = vertx;
@@ -114,13 +119,14 @@ public final class Gateway {
             vertx.deployVerticle(new IdentityVerticle(linkStore, caches.redis()).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources, drain),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
-        .onSuccess(frontDeployments::add)
+        .onSuccess(apiDeployments::add)
         .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(
                 new OpsVerticle.ReadinessCheck("redis", () -> caches.isHealthy() ? null : "redis unreachable")),
-            draining::get, opsPort::set), one))
-        .onSuccess(frontDeployments::add)
+            drain::draining, opsPort::set, new RecsPurge(configStore, banners)), one))
+        .onSuccess(id -> opsDeployment = id)
+        .onSuccess(v -> Metrics.gauge("edge_shutdown_phase", drain, Drain::phase).register(Metrics.of(vertx)))
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",
             http.host(), httpPort.get(), opsPort.get(), GatewayConfig.cacheMode(config),
             caches.lease().isEnabled() ? caches.lease().options().toJson().encode() : "off", httpInstances))
@@ -145,13 +151,77 @@ public final class Gateway {
     return opsPort.get();
   }
 
-  public Future<Void> stop() {
-    draining.set(true);
-    Future<Void> front = Future.all(frontDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
-    return front
-        .compose(v -> eventsDeployment == null ? Future.succeededFuture() : vertx.undeploy(eventsDeployment))
+  /**
+   * Stops at once: the listeners close with whatever they were answering, the outbox still flushes (for up to
+   * {@code EDGE_EVENTS_DRAIN_MS}). For tests and the warm-up's private gateway; a deployment uses {@link #shutdown}.
+   * Every later call of either method gets the first one's future.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      drain.startDraining();
+      List<String> front = new ArrayList<>(apiDeployments);
+      if (opsDeployment != null) {
+        front.add(opsDeployment);
+      }
+      stopped = Future.all(front.stream().map(vertx::undeploy).toList()).compose(v -> stopBehindTheFront());
+    }
+    return stopped;
+  }
+
+  /**
+   * The drain on SIGTERM: not ready (readiness 503) while still serving for {@code drainMs}, every answer with
+   * {@code Connection: close}; then the API listeners stop accepting and the requests in flight get {@code graceMs}
+   * to finish; then the outbox flushes (for up to {@code EDGE_EVENTS_DRAIN_MS}), the capabilities and the Redis
+   * client close. The ops port stays up to the end, answering 503 on readiness. A step that fails is logged and
+   * the next one still runs.
+   */
+  public synchronized Future<Void> shutdown(ShutdownOptions options) {
+    if (stopped == null) {
+      stopped = drainAndStop(options);
+    }
+    return stopped;
+  }
+
+  private Future<Void> drainAndStop(ShutdownOptions options) {
+    long started = System.nanoTime();
+    drain.startDraining();
+    LOG.info("shutdown: not ready; serving for {} ms more, answers with Connection: close", options.drainMs());
+    Promise<Void> drained = Promise.promise();
+    if (options.drainMs() > 0) {
+      vertx.setTimer(options.drainMs(), id -> drained.complete());
+    } else {
+      drained.complete();
+    }
+    return drained.future()
+        .compose(v -> {
+          LOG.info("shutdown: stopped accepting; requests in flight have {} ms to finish", options.graceMs());
+          return tolerant("closing the API listeners", drain.closeServers(options.graceMs()));
+        })
+        .compose(v -> tolerant("undeploying the API", Future.all(apiDeployments.stream().map(vertx::undeploy).toList())))
+        .compose(v -> {
+          LOG.info("shutdown: API closed after {} ms; flushing the outbox, closing clients", sinceMs(started));
+          return tolerant("stopping the capabilities", stopBehindTheFront());
+        })
+        .compose(v -> opsDeployment == null ? Future.<Void>succeededFuture() : tolerant("undeploying the ops port",
+            vertx.undeploy(opsDeployment)))
+        .onComplete(ar -> LOG.info("shutdown: done after {} ms", sinceMs(started)));
+  }
+
+  private static Future<Void> tolerant(String step, Future<?> future) {
+    return future.<Void>mapEmpty().recover(t -> {
+      LOG.warn("shutdown: {} failed ({})", step, t.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> stopBehindTheFront() {
+    return (eventsDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(eventsDeployment))
         .compose(v -> Future.all(capabilityDeployments.stream().map(vertx::undeploy).toList()))
         .compose(v -> caches.close())
         .mapEmpty();
+  }
+
+  private static long sinceMs(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000L;
   }
 }

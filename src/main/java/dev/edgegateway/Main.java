@@ -5,13 +5,17 @@ import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.config.Settings;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
+import dev.edgegateway.sim.SimCounter;
 import dev.edgegateway.sim.SimulatorOptions;
 import dev.edgegateway.sim.SimulatorVerticle;
+import dev.edgegateway.tracing.OtelOptions;
+import dev.edgegateway.tracing.OtelTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -23,9 +27,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar edge-gateway.jar} (the gateway), {@code --demo} (gateway + simulator, wired together),
@@ -50,7 +59,7 @@ public final class Main {
     Vertx vertx;
     try {
       vertx = createVertx();
-    } catch (IllegalArgumentException e) { // a malformed EDGE_EVENT_LOOPS
+    } catch (IllegalArgumentException e) { // a malformed EDGE_EVENT_LOOPS or EDGE_OTEL_*
       LOG.error("could not start: {}", e.getMessage());
       System.exit(1);
       return;
@@ -60,7 +69,7 @@ public final class Main {
         RunningSimulator sim = await(SimulatorVerticle.start(vertx,
             new SimulatorOptions().applyArgs(arguments.subList(1, arguments.size()))));
         System.out.println("simulator listening on " + sim.baseUrl() + "  (stats: " + sim.baseUrl() + "/__sim/stats)");
-        onShutdown(vertx, sim::close);
+        onShutdown(vertx, sim::close, 10_000);
         return;
       }
       Map<String, String> env = new HashMap<>(System.getenv());
@@ -76,11 +85,17 @@ public final class Main {
       if (!demo && warmUp.enabled()) {
         warmUp(vertx, env, warmUp);
       }
+      ShutdownOptions shutdown = ShutdownOptions.from(config);
       Gateway gateway = await(Gateway.start(vertx, config));
       if (demo) {
         printDemo(gateway, sim);
       }
-      onShutdown(vertx, gateway::stop);
+      RunningSimulator demoSim = sim;
+      onShutdown(vertx, () -> gateway.shutdown(shutdown).andThen(ar -> {
+        if (demoSim != null) { // what reached the simulated Klevu, the outbox's last batches included
+          LOG.info("demo simulator: received {} analytics events", demoSim.state().count(SimCounter.EVENTS));
+        }
+      }), shutdown.boundMs());
     } catch (Exception e) {
       LOG.error("could not start: {}", e.getMessage());
       vertx.close();
@@ -126,11 +141,16 @@ public final class Main {
   }
 
   static Vertx createVertx() {
+    return createVertx(System.getenv());
+  }
+
+  /** The launcher's Vert.x: Prometheus meters, event loops and transport, and span export, all from {@code env}. */
+  static Vertx createVertx(Map<String, String> env) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Metrics.bindJvm(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(System.getenv()))
-            .setPreferNativeTransport(nativeTransport(System.getenv()))
+    VertxBuilder builder = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(env))
+            .setPreferNativeTransport(nativeTransport(env))
             .setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             // per-message event-bus meters cost more than the hops they measure; the gateway's own
@@ -143,8 +163,8 @@ public final class Main {
             // call and edge_upstream_in_flight{upstream} shows how much of the connection budget is in use
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    Vertx vertx = OtelTracing.install(builder, OtelOptions.fromEnvironment(env), registry).build();
     Metrics.bind(vertx, registry);
     if (vertx.isNativeTransportEnabled()) {
       LOG.info("network transport: native epoll");
@@ -186,14 +206,47 @@ public final class Main {
     System.out.println();
   }
 
-  private static void onShutdown(Vertx vertx, java.util.function.Supplier<Future<Void>> stop) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stop.get().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // the JVM is going away regardless
+  /**
+   * SIGTERM runs {@code stop}, closes Vert.x and exits 0 (1 when that failed or outlasted {@code boundMs}); any other
+   * way out (SIGINT, an exit) runs the same once, from a shutdown hook. Left to the JVM, SIGTERM would exit 143.
+   */
+  private static void onShutdown(Vertx vertx, Supplier<Future<Void>> stop, long boundMs) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicBoolean started = new AtomicBoolean();
+    BooleanSupplier runOnce = () -> {
+      if (started.compareAndSet(false, true)) {
+        Future<Void> stopped;
+        try {
+          stopped = stop.get();
+        } catch (RuntimeException e) {
+          stopped = Future.failedFuture(e);
+        }
+        stopped.eventually(vertx::close).onComplete(ar -> {
+          if (ar.succeeded()) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(ar.cause());
+          }
+        });
       }
-    }, "edge-shutdown"));
+      try {
+        done.get(boundMs, TimeUnit.MILLISECONDS);
+        return true;
+      } catch (java.util.concurrent.TimeoutException e) {
+        LOG.error("shutdown: not done within {} ms; exiting anyway", boundMs);
+      } catch (Exception e) {
+        LOG.error("shutdown: failed ({})", e.getCause() == null ? e.toString() : e.getCause().toString());
+      }
+      return false;
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(runOnce::getAsBoolean, "edge-shutdown"));
+    try {
+      // the handler must return at once: the drain runs on a thread of its own, then exits
+      Signal.handle(new Signal("TERM"), signal -> new Thread(() -> System.exit(runOnce.getAsBoolean() ? 0 : 1),
+          "edge-drain").start());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGTERM cannot be handled here ({}): the JVM's own handling applies", e.getMessage());
+    }
   }
 
   static <T> T await(Future<T> future) throws Exception {

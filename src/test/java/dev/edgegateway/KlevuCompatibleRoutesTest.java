@@ -26,7 +26,7 @@ class KlevuCompatibleRoutesTest {
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     TestGateway.start(vertx, Map.of("EDGE_PUBLIC_BASE_URL", "https://edge.shop.test",
-            "EDGE_CORS_ORIGINS", "https://shop.test"))
+            "EDGE_CORS_ORIGINS", "https://shop.test", "EDGE_KLEVU_API_KEYS", API_KEY + ",klevu-demo-api-key"))
         .onComplete(ctx.succeeding(started -> {
           env = started;
           ctx.completeNow();
@@ -108,6 +108,31 @@ class KlevuCompatibleRoutesTest {
       assertThat(env.count(SimCounter.SEARCH)).isEqualTo(1);
       ctx.completeNow();
     })));
+  }
+
+  /** Finding 6 of the hostile-traffic review: the routes relayed for any store's key. */
+  @Test
+  void aKeyTheGatewayDoesNotServeIsRefusedWithoutAnUpstreamCall(VertxTestContext ctx) {
+    String foreign = "klevu-someone-elses-key";
+    JsonObject searchPayload = new JsonObject()
+        .put("context", new JsonObject().put("apiKeys", new JsonArray().add(API_KEY).add(foreign)))
+        .put("recordQueries", new JsonArray().add(new JsonObject().put("id", "q").put("typeOfRequest", "SEARCH")));
+    Future.all(List.of(
+            env.client.post("/klevu/visitor/public/1.0/another-tenant/session").sendJsonObject(sessionBody(null, null)),
+            env.client.get("/klevu/recommendations/" + foreign + "/settings/k-home").send(),
+            env.client.post("/klevu/search/" + env.sim.advertisedAddress() + "/cs/v2/search").sendJsonObject(searchPayload),
+            env.client.post("/klevu/search/" + env.sim.advertisedAddress() + "/cs/v2/search")
+                .sendJsonObject(searchPayload.copy().put("context", new JsonObject()))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < all.size(); i++) {
+            io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> refused = all.resultAt(i);
+            assertThat(refused.statusCode()).as("call %d: %s", i, refused.bodyAsString()).isEqualTo(403);
+            assertThat(refused.bodyAsJsonObject().getString("reason")).isEqualTo("api_key_not_served");
+          }
+          assertThat(env.count(SimCounter.SESSION) + env.count(SimCounter.CONFIG) + env.count(SimCounter.SEARCH))
+              .as("no call reached Klevu").isZero();
+          ctx.completeNow();
+        })));
   }
 
   @Test

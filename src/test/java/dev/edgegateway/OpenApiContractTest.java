@@ -3,6 +3,8 @@ package dev.edgegateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.edgegateway.flow.FailureClass;
+import dev.edgegateway.flow.Outcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class OpenApiContractTest {
   /** The response headers the description declares, spelled as it spells them. */
   private static final List<String> DECLARED_HEADERS =
-      List.of("X-Edge-Outcome", "X-Cache", "Server-Timing", "Cache-Control", "Set-Cookie", "Retry-After");
+      List.of("X-Edge-Outcome", "X-Cache", "Server-Timing", "Cache-Control", "Set-Cookie", "Retry-After", "ETag",
+          "Surrogate-Key", "Cache-Tag", "Vary");
   private static final String API_KEY = "klevu-demo-api-key";
 
   private static Vertx vertx;
@@ -60,6 +63,22 @@ class OpenApiContractTest {
     conforms("getRecommendations", cold);
     conforms("getRecommendations", warm);
     conforms("getRecommendations", anonymous);
+  }
+
+  @Test
+  void theOpsPurge() throws Exception {
+    io.vertx.ext.web.client.WebClient ops = io.vertx.ext.web.client.WebClient.create(vertx);
+    try {
+      HttpResponse<Buffer> purged = Main.await(ops.post(gw.gateway.opsPort(), "127.0.0.1", "/cache/purge/k-home").send());
+      assertThat(purged.statusCode()).isEqualTo(200);
+      conforms("purgeRecommendation", purged);
+      HttpResponse<Buffer> bad = Main.await(ops.post(gw.gateway.opsPort(), "127.0.0.1", "/cache/purge/k-home")
+          .addQueryParam("apiKey", "not a key").send());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      conforms("purgeRecommendation", bad);
+    } finally {
+      ops.close();
+    }
   }
 
   @Test
@@ -135,6 +154,14 @@ class OpenApiContractTest {
         .sendJsonObject(payload));
     assertThat(forbidden.statusCode()).isEqualTo(403);
     conforms("klevuSearch", forbidden);
+    HttpResponse<Buffer> foreignKey = Main.await(gw.client.get("/klevu/recommendations/another-store/settings/k-home")
+        .send());
+    assertThat(foreignKey.statusCode()).isEqualTo(403);
+    conforms("klevuSettings", foreignKey);
+    HttpResponse<Buffer> foreignSession = Main.await(gw.client.post("/klevu/visitor/public/1.0/another-store/session")
+        .sendJsonObject(new JsonObject()));
+    assertThat(foreignSession.statusCode()).isEqualTo(403);
+    conforms("klevuSession", foreignSession);
 
     JsonArray events = new JsonArray().add(new JsonObject().put("event", "view_recs_list").put("event_apikey", "k-home")
         .put("event_data", new JsonObject().put("list_id", "k-home").put("items", new JsonArray()
@@ -146,6 +173,21 @@ class OpenApiContractTest {
         .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("0=[object Object]")));
     assertThat(beacon.statusCode()).isEqualTo(400);
     conforms("klevuCollect", beacon);
+  }
+
+  /** Every {@code reason} an error body can carry is one the description lists. */
+  @Test
+  void everyReasonOfAnErrorIsDescribed() throws Exception {
+    JsonArray described = Main.await(OpenAPIContract.from(vertx, "openapi.yaml")).getRawContract()
+        .getJsonObject("components").getJsonObject("schemas").getJsonObject("ErrorReason").getJsonArray("enum");
+    for (FailureClass failureClass : FailureClass.values()) {
+      assertThat(described.getList()).contains(failureClass.tag());
+    }
+    for (Outcome outcome : Outcome.values()) {
+      if (FailureClass.of(outcome) == null && outcome.httpStatus() >= 400) {
+        assertThat(described.getList()).as("a refused request's reason is its outcome").contains(outcome.tag());
+      }
+    }
   }
 
   /** The answer is JSON and matches {@code operationId}'s response for its status in the description. */

@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,12 +130,14 @@ public final class Bus {
       count(vertx, address, 1);
       DeliveryOptions delivery = new DeliveryOptions()
           .setSendTimeout(remaining)
-          .addHeader(Deadline.HEADER, deadline.headerValue());
+          .addHeader(Deadline.HEADER, deadline.headerValue())
+          // the trace goes in the deadline's headers; with span export on, a hop is no span of its own
+          .setTracingPolicy(TracingPolicy.IGNORE);
       TraceContext trace = deadline.trace();
       if (trace != null) {
-        delivery.addHeader(TraceContext.TRACEPARENT, trace.traceparent());
+        delivery.addHeader(Deadline.TRACEPARENT_HEADER, trace.traceparent());
         if (trace.traceState() != null) {
-          delivery.addHeader(TraceContext.TRACESTATE, trace.traceState());
+          delivery.addHeader(Deadline.TRACESTATE_HEADER, trace.traceState());
         }
       }
       return send(vertx, address, body, delivery);

@@ -17,6 +17,17 @@ public interface Cache<V> {
   Future<Void> remove(String key);
 
   /**
+   * Drops every key starting with {@code prefix} (an operator's purge, not a request path): at most
+   * {@link #MAX_PURGED} keys; succeeds with the count dropped from this store's tiers.
+   */
+  default Future<Long> removeByPrefix(String prefix) {
+    return Future.failedFuture(new UnsupportedOperationException(name() + " cannot remove by prefix"));
+  }
+
+  /** Most keys one {@link #removeByPrefix} drops: a purge stays bounded whatever the store holds. */
+  long MAX_PURGED = 100_000;
+
+  /**
    * A fresh entry this process already holds in memory, read synchronously; null whenever the answer would
    * need I/O or a refresh (then {@link #get} decides). Lets a hot path skip a future and a bus hop.
    */

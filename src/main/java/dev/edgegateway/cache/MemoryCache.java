@@ -135,6 +135,23 @@ public final class MemoryCache<V> implements Cache<V> {
     return Future.succeededFuture();
   }
 
+  @Override
+  public Future<Long> removeByPrefix(String prefix) {
+    return Future.succeededFuture(removeByPrefixNow(prefix));
+  }
+
+  /** {@link #removeByPrefix}, at once: one pass over the keys this store holds. */
+  public long removeByPrefixNow(String prefix) {
+    long removed = 0;
+    for (var keys = store.asMap().keySet().iterator(); keys.hasNext() && removed < MAX_PURGED; ) {
+      if (keys.next().startsWith(prefix)) {
+        keys.remove();
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   public long estimatedSize() {
     return store.estimatedSize();
   }

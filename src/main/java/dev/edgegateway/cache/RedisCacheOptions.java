@@ -4,6 +4,7 @@ import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
@@ -105,7 +106,9 @@ public record RedisCacheOptions(List<String> endpoints, RedisClientType type, St
         .setRole(role)
         .setMaxPoolSize(maxPoolSize)
         .setMaxPoolWaiting(maxPoolWaiting)
-        .setMaxWaitingHandlers(maxWaitingHandlers);
+        .setMaxWaitingHandlers(maxWaitingHandlers)
+        // with span export on, the spans are the request's and its upstream calls': not one per cache command
+        .setTracingPolicy(TracingPolicy.IGNORE);
     options.getNetClientOptions()
         .setConnectTimeout(connectTimeoutMs)
         .setTcpNoDelay(true)

@@ -209,6 +209,15 @@ public final class TieredCache<V> implements Cache<V> {
   }
 
   @Override
+  public Future<Long> removeByPrefix(String prefix) {
+    long local = l1.removeByPrefixNow(prefix);
+    if (l1Holds != null) {
+      l1Holds.asMap().keySet().removeIf(key -> key.startsWith(prefix));
+    }
+    return Futures.attempt(() -> l2.removeByPrefix(prefix)).map(remote -> Math.max(local, remote));
+  }
+
+  @Override
   public String name() {
     return "tiered";
   }

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Loads the gateway's configuration: the defaults of {@link Settings}, then {@code conf/config.yaml} (if
- * present), then {@code EDGE_*} environment variables. The result is one JSON tree that every verticle
- * receives as its {@code config()} and reads its own section of.
+ * present), then {@code EDGE_*} environment variables (secrets also from files). The result is one JSON tree
+ * that every verticle receives as its {@code config()} and reads its own section of.
  */
 public final class GatewayConfig {
   public static final String DEFAULT_FILE = "conf/config.yaml";
@@ -43,10 +43,14 @@ public final class GatewayConfig {
         });
   }
 
-  /** Defaults, overlaid with {@code fromFile}, overlaid with the environment. */
-  public static JsonObject resolve(JsonObject fromFile, Map<String, String> env) {
+  /**
+   * Defaults, overlaid with {@code fromFile}, overlaid with the environment (a secret's {@code EDGE_X_FILE}
+   * counting as its {@code EDGE_X}, see {@link SecretFiles}).
+   */
+  public static JsonObject resolve(JsonObject fromFile, Map<String, String> environment) {
     JsonObject config = defaults();
     deepMerge(config, fromFile);
+    Map<String, String> env = SecretFiles.apply(environment);
     for (Setting setting : Settings.ALL) {
       String value = env.get(setting.env());
       // `EDGE_HTTP_PORT=` (a blank left in a manifest) means not set; a blank text or list is a value

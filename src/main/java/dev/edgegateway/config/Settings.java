@@ -34,30 +34,40 @@ public final class Settings {
   public static final Setting TLS_KEY_PATH = new Setting("EDGE_TLS_KEY_PATH", "http.tls.keyPath", "", "PEM private key of the HTTPS listener.", "-");
   public static final Setting REQUEST_TIMEOUT_MS = new Setting("EDGE_REQUEST_TIMEOUT_MS", "http.requestTimeoutMs", 1_500L, "The one deadline of a request, split across identity, segments and recs.", "`edge_http_request_seconds_count{outcome=\"timeout\"}`");
   public static final Setting SEGMENTS_BUDGET_MS = new Setting("EDGE_SEGMENTS_BUDGET_MS", "http.segmentsBudgetMs", 600L, "Most of the deadline the segments phase may use before recs go on unsegmented.", "`edge_degraded_total{step=\"segments\"}`");
+  public static final Setting CDN_SHAREABLE = new Setting("EDGE_CDN_SHAREABLE", "http.cdn.shareable", true, "Offer the answers that are the same for every anonymous visitor (the unsegmented banner of a page with no shopper signal; the Klevu-compatible config by `sids` and search by payload) to a CDN: `Cache-Control: public, s-maxage` (the config and search TTLs), `stale-while-revalidate`, `stale-if-error` (the cache's own), a strong `ETag` (`304` on `If-None-Match`), `Surrogate-Key`/`Cache-Tag` per recsKey; false = every answer `private, no-store`.", "`edge_cdn_answers_total{route,cacheability}`");
   public static final Setting OPS_HOST = new Setting("EDGE_OPS_HOST", "ops.host", "127.0.0.1", "Interface of the ops port.", "-");
   public static final Setting OPS_PORT = new Setting("EDGE_OPS_PORT", "ops.port", 9090, "Port of `/health/live`, `/health/ready`, `/metrics`.", "-");
+  // shutdown (SIGTERM)
+  public static final Setting SHUTDOWN_DRAIN_MS = new Setting("EDGE_SHUTDOWN_DRAIN_MS", "shutdown.drainMs", 5_000L, "On SIGTERM: how long the gateway keeps serving while not ready (`/health/ready` answers 503) so that load balancers and the CDN stop sending; every answer then carries `Connection: close`, so keep-alive clients move to other pods. Then it stops accepting.", "`edge_shutdown_phase` (1 while draining)");
+  public static final Setting SHUTDOWN_GRACE_MS = new Setting("EDGE_SHUTDOWN_GRACE_MS", "shutdown.graceMs", "", "After the drain, how long requests in flight may take to finish before their connections are closed; then the outbox flushes (`EDGE_EVENTS_DRAIN_MS`), clients close and the process exits 0. Empty = the request deadline (`EDGE_REQUEST_TIMEOUT_MS`).", "`edge_shutdown_phase` (2 while closing)");
   // logs
   public static final Setting LOG_FORMAT = new Setting("EDGE_LOG_FORMAT", "log.format", "json", "`json`: one JSON object a line (logback's `JsonEncoder`: `timestamp`, `level`, `threadName`, `loggerName`, `message`, then the line's own fields); `text`: one readable line an event (fields as `name=value`). Environment only (logging starts before the config file is read); anything else is `json`.", "-");
   public static final Setting ACCESS_LOG = new Setting("EDGE_ACCESS_LOG", "log.access", true, "One line per request on the `edge.access` logger when its answer ends: route, method, status, outcome, `X-Cache`, `Server-Timing` phases, duration, request id, trace id, hashed shopper. Written from a thread of its own through a bounded queue that never blocks a request (a full queue drops the line).", "`edge_access_log_lines_total`, `edge_access_log_dropped_total`");
   public static final Setting ACCESS_LOG_SAMPLE = new Setting("EDGE_ACCESS_LOG_SAMPLE", "log.accessSample", 1.0, "Fraction (0 to 1) of successful requests (2xx, outcome `ok`) given an access line; errors, degraded answers and connections closed before the answer always get theirs.", "`edge_access_log_lines_total{result=\"sampled_out\"}`");
+  // tracing
+  public static final Setting OTEL_ENDPOINT = new Setting("EDGE_OTEL_ENDPOINT", "tracing.otlpEndpoint", "", "Base URL of an OpenTelemetry OTLP/HTTP receiver (a collector, e.g. `http://otel-collector:4318`): spans of the sampled requests (the server span, one client span per upstream call) go to `<url>/v1/traces` as protobuf, through a bounded queue that drops spans rather than wait. Empty = off: no tracer is installed, the gateway only passes `traceparent` on and logs the trace id. Environment only (the tracer is installed with Vert.x, before the config file is read).", "`edge_tracing_spans_total{result}`; the start-up log line `tracing: ...`");
+  public static final Setting OTEL_SERVICE_NAME = new Setting("EDGE_OTEL_SERVICE_NAME", "tracing.serviceName", "edge-gateway", "`service.name` of the exported spans. Environment only.", "-");
+  public static final Setting OTEL_SAMPLE_RATIO = new Setting("EDGE_OTEL_SAMPLE_RATIO", "tracing.sampleRatio", 0.1, "Fraction (0 to 1) of traces exported, chosen from the trace id: every span of a trace, and every gateway, makes the same choice. A caller's sampled flag does not force it (outsiders do not choose what fills the export queue). Environment only.", "`edge_tracing_spans_total{result=\"exported\"}`");
   // Klevu
-  public static final Setting KLEVU_API_KEY = new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*` (the Klevu-compatible routes take it from the path).", "-");
+  public static final Setting KLEVU_API_KEY = new Setting("EDGE_KLEVU_API_KEY", "klevu.apiKey", "klevu-demo-api-key", "Klevu JS API key used by `/v1/*`; the Klevu-compatible routes take theirs from the path and serve this one only, unless `EDGE_KLEVU_API_KEYS` lists others.", "-");
+  public static final Setting KLEVU_API_KEYS = new Setting("EDGE_KLEVU_API_KEYS", "klevu.apiKeys", List.of(), "Klevu JS API keys the Klevu-compatible routes serve (comma-separated): the key in a session or settings path, and every key in a search's `context.apiKeys`. Any other key answers 403 with no upstream call. Empty = `EDGE_KLEVU_API_KEY` alone.", "`edge_http_request_seconds_count{route=~\"klevu_.*\",outcome=\"forbidden_upstream\"}`");
   public static final Setting KLEVU_VISITOR_URL = new Setting("EDGE_KLEVU_VISITOR_URL", "klevu.visitorUrl", "https://visitor.service.ksearchnet.com/public/1.0", "Klevu visitor service base URL (as `@klevu/core`'s `visitorServiceUrl`).", "`edge_upstream_request_seconds{upstream=\"visitor\"}`");
   public static final Setting KLEVU_CONFIG_URL = new Setting("EDGE_KLEVU_CONFIG_URL", "klevu.configUrl", "https://config-cdn.ksearchnet.com/recommendations/", "Klevu recommendation config base URL (as `recommendationsApiUrl`).", "`edge_upstream_request_seconds{upstream=\"config\"}`");
   public static final Setting KLEVU_STATS_URL = new Setting("EDGE_KLEVU_STATS_URL", "klevu.statsUrl", "https://stats.ksearchnet.com/analytics/collect", "Klevu analytics collect URL (as `eventsApiV2Url`).", "`edge_events_total`");
-  public static final Setting SEARCH_ALLOWED_HOSTS = new Setting("EDGE_SEARCH_ALLOWED_HOSTS", "klevu.searchAllowedHosts", List.of("*.ksearchnet.com"), "Hosts (`host` or `host:port`, `*.` wildcard) a config's `search.basePath` may point to; anything else is refused.", "`edge_recs_search_refused_total`");
+  public static final Setting SEARCH_ALLOWED_HOSTS = new Setting("EDGE_SEARCH_ALLOWED_HOSTS", "klevu.searchAllowedHosts", List.of("*.ksearchnet.com"), "Hosts a search may go to: `host`, `host:port`, `*.domain` or `*.domain:port` (any sub-domain), matched on host (any case) and port, a missing port being the default port of `EDGE_SEARCH_SCHEME` (443). A host listed exactly is searchable at once (e.g. the SDK's own search URL); one matched by a wildcard only once a Klevu config answer named it in its `search.basePath`. Anything else answers 403 with no upstream call.", "`edge_recs_search_refused_total{reason}`");
+  public static final Setting SEARCH_MAX_HOSTS = new Setting("EDGE_SEARCH_MAX_HOSTS", "klevu.searchMaxHosts", 32, "Search hosts matched by a wildcard that the gateway remembers from Klevu config answers, each with circuit breakers of its own (one for banner searches, one for the searches clients send through `/klevu/search`); past it the least recently named is forgotten.", "`edge_recs_search_hosts`");
   public static final Setting SEARCH_SCHEME = new Setting("EDGE_SEARCH_SCHEME", "klevu.searchScheme", "https", "Scheme put in front of `search.basePath` (Klevu gives host+path only).", "-");
   // Klaviyo
   public static final Setting KLAVIYO_URL = new Setting("EDGE_KLAVIYO_URL", "klaviyo.url", "https://a.klaviyo.com", "Klaviyo REST API base URL.", "`edge_upstream_request_seconds{upstream=\"klaviyo\"}`");
-  public static final Setting KLAVIYO_PRIVATE_KEY = new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls.", "-");
+  public static final Setting KLAVIYO_PRIVATE_KEY = new Setting("EDGE_KLAVIYO_PRIVATE_KEY", "klaviyo.privateKey", "", "Klaviyo private API key (secret: env or secret store only; never logged). Empty = no Klaviyo calls. `EDGE_KLAVIYO_PRIVATE_KEY_FILE` names a file holding it instead.", "-");
   public static final Setting KLAVIYO_REVISION = new Setting("EDGE_KLAVIYO_REVISION", "klaviyo.revision", "2026-07-15", "Klaviyo API `revision` header.", "-");
   public static final Setting KLAVIYO_BURST_PER_S = new Setting("EDGE_KLAVIYO_BURST_PER_S", "klaviyo.burstPerSecond", 75, "Klaviyo calls a second this gateway makes at most (Klaviyo's published burst limit); calls past it wait in a bounded queue. Klaviyo's `RateLimit-*` and `Retry-After` answers pause the calls further. Per gateway: with several, divide.", "`edge_klaviyo_limiter_total{result}`");
   public static final Setting KLAVIYO_STEADY_PER_MIN = new Setting("EDGE_KLAVIYO_STEADY_PER_MIN", "klaviyo.steadyPerMinute", 750, "Klaviyo calls a minute this gateway makes at most (Klaviyo's published steady limit).", "`edge_klaviyo_limiter_total{result=\"waited\"}`");
   public static final Setting KLAVIYO_MAX_QUEUED = new Setting("EDGE_KLAVIYO_MAX_QUEUED", "klaviyo.maxQueued", 200, "Klaviyo calls that may wait for the limiter; past it (or past the request's deadline) a call is skipped and the identify answers without it.", "`edge_klaviyo_limiter_total{result=\"dropped\"}`, `edge_klaviyo_limiter_queued`");
   // identity
-  public static final Setting COOKIE_SECRET = new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it).", "-");
-  public static final Setting HASH_PEPPER = new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis.", "-");
-  public static final Setting CUSTOMER_TOKEN_SECRET = new Setting("EDGE_CUSTOMER_TOKEN_SECRET", "identity.customerTokenSecret", "", "HS256 secret of storefront customer tokens for `POST /v1/identify`; empty = identify off (404).", "`edge_identify_total`");
+  public static final Setting COOKIE_SECRET = new Setting("EDGE_COOKIE_SECRET", "identity.cookieSecret", "", "Secret sealing the gateway's `edge_id` cookie (AES-GCM). Empty = random per process (cookies die with it). `EDGE_COOKIE_SECRET_FILE` names a file holding it instead.", "-");
+  public static final Setting HASH_PEPPER = new Setting("EDGE_HASH_PEPPER", "identity.hashPepper", "edge-gateway-v1", "Pepper of the keyed hash that replaces exchange ids and emails in keys, logs and metrics; same on every gateway sharing a Redis. `EDGE_HASH_PEPPER_FILE` names a file holding it instead.", "-");
+  public static final Setting CUSTOMER_TOKEN_SECRET = new Setting("EDGE_CUSTOMER_TOKEN_SECRET", "identity.customerTokenSecret", "", "HS256 secret of storefront customer tokens for `POST /v1/identify`; empty = identify off (404). `EDGE_CUSTOMER_TOKEN_SECRET_FILE` names a file holding it instead.", "`edge_identify_total`");
   public static final Setting CUSTOMER_TOKEN_ISSUER = new Setting("EDGE_CUSTOMER_TOKEN_ISSUER", "identity.customerTokenIssuer", "", "Required `iss` of customer tokens (e.g. `bc/apps`); empty = not checked.", "`edge_identify_total{result=\"unauthorized\"}`");
   public static final Setting CUSTOMER_TOKEN_AUDIENCE = new Setting("EDGE_CUSTOMER_TOKEN_AUDIENCE", "identity.customerTokenAudience", "", "Required `aud` of customer tokens; empty = not checked.", "`edge_identify_total{result=\"unauthorized\"}`");
   public static final Setting CUSTOMER_TOKEN_LEEWAY_S = new Setting("EDGE_CUSTOMER_TOKEN_LEEWAY_S", "identity.customerTokenLeewaySeconds", 30, "Clock skew tolerated on a customer token's `exp` and `iat`.", "`edge_identify_total{result=\"unauthorized\"}`");
@@ -123,6 +133,8 @@ public final class Settings {
   public static final Setting UPSTREAM_POOL_SIZE = new Setting("EDGE_UPSTREAM_POOL_SIZE", "upstream.defaults.maxPoolSize", 64, "Connections per upstream, in total: split between the instances of its verticle (one per event loop, see `EDGE_HTTP_COLOCATE_CAPABILITIES`), as is `EDGE_UPSTREAM_MAX_WAIT_QUEUE`.", "`edge_upstream_in_flight{upstream}`");
   public static final Setting UPSTREAM_MAX_WAIT_QUEUE = new Setting("EDGE_UPSTREAM_MAX_WAIT_QUEUE", "upstream.defaults.maxWaitQueue", 2_048, "Calls that may queue for a pooled connection, in total, split like the pool; past it a call fails at once. -1 = unbounded.", "`edge_upstream_request_seconds{outcome=\"overloaded\"}`");
   public static final Setting UPSTREAM_CONNECT_TIMEOUT_MS = new Setting("EDGE_UPSTREAM_CONNECT_TIMEOUT_MS", "upstream.defaults.connectTimeoutMs", 1_000, "TCP (and TLS) connect timeout of a new upstream connection.", "`edge_upstream_request_seconds{outcome=\"upstream_error\"}`");
+  public static final Setting UPSTREAM_MAX_RESPONSE_BYTES = new Setting("EDGE_UPSTREAM_MAX_RESPONSE_BYTES", "upstream.defaults.maxResponseBytes", 1_048_576, "Largest answer body read from an upstream (1 MiB); a larger one (by its `Content-Length`, or as it streams in) is cut off and fails its call, with no retry and without counting against the breaker (its size follows from what was asked). The search has its own, `EDGE_SEARCH_MAX_RESPONSE_BYTES`.", "`edge_upstream_oversize_total{upstream}`");
+  public static final Setting SEARCH_MAX_RESPONSE_BYTES = new Setting("EDGE_SEARCH_MAX_RESPONSE_BYTES", "upstream.search.maxResponseBytes", 4_194_304, "Largest answer body read from a Klevu search host (4 MiB), as `EDGE_UPSTREAM_MAX_RESPONSE_BYTES`.", "`edge_upstream_oversize_total{upstream=\"search\"}`");
 
   /** Every setting, in the README table's order; the loader and the defaults walk this list. */
   public static final List<Setting> ALL = List.of(
@@ -130,9 +142,11 @@ public final class Settings {
       WARMUP_CONCURRENCY, HTTP_FAST_PATH, HTTP_COALESCE_PAGES, HTTP_COLOCATE_CAPABILITIES, HTTP_MAX_BODY_BYTES,
       HTTP_MAX_QUERY_CHARS, CORS_ORIGINS, PUBLIC_BASE_URL, PUBLIC_HOSTS, TRUSTED_PROXIES, RATE_LIMIT_PER_S,
       RATE_LIMIT_BURST, HTTP_H2C, DEMO_PAGE, TLS_PORT, TLS_CERT_PATH, TLS_KEY_PATH, REQUEST_TIMEOUT_MS,
-      SEGMENTS_BUDGET_MS, OPS_HOST, OPS_PORT,
+      SEGMENTS_BUDGET_MS, CDN_SHAREABLE, OPS_HOST, OPS_PORT, SHUTDOWN_DRAIN_MS, SHUTDOWN_GRACE_MS,
       LOG_FORMAT, ACCESS_LOG, ACCESS_LOG_SAMPLE,
-      KLEVU_API_KEY, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS, SEARCH_SCHEME,
+      OTEL_ENDPOINT, OTEL_SERVICE_NAME, OTEL_SAMPLE_RATIO,
+      KLEVU_API_KEY, KLEVU_API_KEYS, KLEVU_VISITOR_URL, KLEVU_CONFIG_URL, KLEVU_STATS_URL, SEARCH_ALLOWED_HOSTS,
+      SEARCH_MAX_HOSTS, SEARCH_SCHEME,
       KLAVIYO_URL, KLAVIYO_PRIVATE_KEY, KLAVIYO_REVISION, KLAVIYO_BURST_PER_S, KLAVIYO_STEADY_PER_MIN, KLAVIYO_MAX_QUEUED,
       COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET, CUSTOMER_TOKEN_ISSUER, CUSTOMER_TOKEN_AUDIENCE,
       CUSTOMER_TOKEN_LEEWAY_S, COOKIE_MAX_AGE_DAYS, LINK_TTL_DAYS, KLAVIYO_LOOKUP, IDENTIFY_PER_CUSTOMER_PER_MIN,
@@ -147,7 +161,13 @@ public final class Settings {
       EVENTS_RETRY_BACKOFF_MAX_MS, EVENTS_IN_FLIGHT, EVENTS_DRAIN_MS, EVENTS_FULL_RETRY_AFTER_S,
       UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES, UPSTREAM_RETRY_BACKOFF_MS, UPSTREAM_MAX_RETRY_AFTER_MS,
       BREAKER_MAX_FAILURES, BREAKER_RESET_MS, BREAKER_WINDOW_MS, UPSTREAM_POOL_SIZE, UPSTREAM_MAX_WAIT_QUEUE,
-      UPSTREAM_CONNECT_TIMEOUT_MS);
+      UPSTREAM_CONNECT_TIMEOUT_MS, UPSTREAM_MAX_RESPONSE_BYTES, SEARCH_MAX_RESPONSE_BYTES);
+
+  /**
+   * The secrets: each may also come from a file named by its variable plus {@code _FILE} (a mounted Kubernetes
+   * Secret), read by {@link GatewayConfig#resolve}.
+   */
+  public static final List<Setting> SECRETS = List.of(KLAVIYO_PRIVATE_KEY, COOKIE_SECRET, HASH_PEPPER, CUSTOMER_TOKEN_SECRET);
 
   /** The README table. */
   public static String markdownTable() {

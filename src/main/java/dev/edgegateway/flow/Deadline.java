@@ -10,6 +10,12 @@ import io.vertx.core.MultiMap;
  */
 public final class Deadline {
   public static final String HEADER = "x-edge-deadline-nanos";
+  /**
+   * The trace context in a bus message: the W3C values under names of the gateway's own, which Vert.x's tracer
+   * (with span export on) does not take for a trace to record a message span of.
+   */
+  public static final String TRACEPARENT_HEADER = "x-edge-traceparent";
+  public static final String TRACESTATE_HEADER = "x-edge-tracestate";
 
   private final long expiresAtNanos;
   /** Null for work no request asked for (a background refresh, a batch of events). */
@@ -35,7 +41,7 @@ public final class Deadline {
   public static Deadline fromHeaders(MultiMap headers, long fallbackMillis) {
     String value = headers == null ? null : headers.get(HEADER);
     TraceContext trace = headers == null ? null
-        : TraceContext.parse(headers.get(TraceContext.TRACEPARENT), headers.get(TraceContext.TRACESTATE));
+        : TraceContext.parse(headers.get(TRACEPARENT_HEADER), headers.get(TRACESTATE_HEADER));
     if (value != null) {
       try {
         return new Deadline(Long.parseLong(value), trace);

@@ -25,7 +25,10 @@ public enum Outcome {
   UPSTREAM_THROTTLED(503, true),
   /** The circuit breaker is open: the upstream was not called. */
   CIRCUIT_OPEN(503, true),
-  /** A search host (from a remote config or a client's path) that the allowlist does not permit. */
+  /**
+   * Something upstream the gateway does not serve: a search host it may not call (from a remote config or a
+   * client's path), or a Klevu API key not its own. Refused before any call.
+   */
   FORBIDDEN_UPSTREAM(403, false),
   /** Nobody is listening on a bus address (shutting down, or not deployed). */
   UNAVAILABLE(503, true),

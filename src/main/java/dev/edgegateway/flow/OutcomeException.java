@@ -1,8 +1,12 @@
 package dev.edgegateway.flow;
 
-/** A failure that already knows its {@link Outcome}; cheap (no stack trace) because it is control flow. */
+/**
+ * A failure that already knows its {@link Outcome}, and may name its finer {@link FailureClass}; cheap (no stack
+ * trace) because it is control flow. Its message is for logs, never for an answer's body.
+ */
 public final class OutcomeException extends RuntimeException {
   private final Outcome outcome;
+  private final FailureClass failureClass;
   private final long retryAfterSeconds;
 
   public OutcomeException(Outcome outcome, String message) {
@@ -10,13 +14,32 @@ public final class OutcomeException extends RuntimeException {
   }
 
   public OutcomeException(Outcome outcome, String message, long retryAfterSeconds) {
+    this(outcome, null, message, retryAfterSeconds);
+  }
+
+  public OutcomeException(Outcome outcome, FailureClass failureClass, String message) {
+    this(outcome, failureClass, message, 0);
+  }
+
+  public OutcomeException(Outcome outcome, FailureClass failureClass, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.outcome = outcome;
+    this.failureClass = failureClass;
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public Outcome outcome() {
     return outcome;
+  }
+
+  /** What kind of failure this was: the one it names, else its outcome's; null for a refused request. */
+  public FailureClass failureClass() {
+    return failureClass != null ? failureClass : FailureClass.of(outcome);
+  }
+
+  /** Whether this failure names {@code failureClass} itself. */
+  public boolean is(FailureClass failureClass) {
+    return this.failureClass == failureClass;
   }
 
   /** Seconds a client should wait before trying again; 0 when unknown. */
@@ -54,19 +77,27 @@ public final class OutcomeException extends RuntimeException {
     return new OutcomeException(outcomeOf(t), message);
   }
 
-  private static final char RETRY_SEPARATOR = '\u001f';
+  private static final char SEPARATOR = '\u001f';
 
-  /** A bus failure carries only a code and a string: the retry hint rides in front of the message. */
+  /**
+   * A bus failure carries only a code and a string: the retry hint and the failure class it names ride in front of
+   * the message ({@code retry SEP class SEP message}).
+   */
   public static String toBusMessage(OutcomeException e) {
-    return e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() + String.valueOf(RETRY_SEPARATOR) + e.getMessage() : e.getMessage();
+    if (e.retryAfterSeconds() <= 0 && e.failureClass == null) {
+      return e.getMessage();
+    }
+    return e.retryAfterSeconds() + String.valueOf(SEPARATOR) + (e.failureClass == null ? "" : e.failureClass.tag())
+        + SEPARATOR + e.getMessage();
   }
 
   public static OutcomeException fromBusMessage(Outcome outcome, String message) {
-    int separator = message.indexOf(RETRY_SEPARATOR);
-    if (separator > 0) {
+    int first = message.indexOf(SEPARATOR);
+    int second = first < 0 ? -1 : message.indexOf(SEPARATOR, first + 1);
+    if (second > 0) {
       try {
-        return new OutcomeException(outcome, message.substring(separator + 1),
-            Long.parseLong(message.substring(0, separator)));
+        return new OutcomeException(outcome, FailureClass.fromTag(message.substring(first + 1, second)),
+            message.substring(second + 1), Long.parseLong(message.substring(0, first)));
       } catch (NumberFormatException ignored) {
         // not ours: keep the whole message
       }

@@ -6,7 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The W3C trace context of one request (https://www.w3.org/TR/trace-context/): its trace id, the gateway's own span
  * id for it, the trace flags, and the caller's {@code tracestate}, passed on unchanged. Taken from a valid
  * {@code traceparent} or started afresh; every upstream call gets a {@code traceparent} of its own, with the same trace
- * id and a new span id. The gateway records no spans: it only keeps the trace id in its logs and passes the trace on.
+ * id and a new span id. By itself the gateway records no spans: it keeps the trace id in its logs and passes the
+ * trace on; with span export on ({@code tracing.Spans}) the context is that of the request's server span.
  */
 public final class TraceContext {
   public static final String TRACEPARENT = "traceparent";
@@ -37,7 +38,15 @@ public final class TraceContext {
     return sent == null ? start() : new TraceContext(sent.traceId, newSpanId(), sent.flags, sent.traceState);
   }
 
-  /** A new trace, not sampled (the gateway records nothing an exporter could collect). */
+  /**
+   * The context of a span recorded elsewhere (a tracer's server span): its 32 and 16 lower-case hex digit ids as
+   * they are, which the tracer has checked.
+   */
+  public static TraceContext of(String traceId, String spanId, boolean sampled, String traceState) {
+    return new TraceContext(traceId, spanId, sampled ? "01" : "00", boundedState(traceState));
+  }
+
+  /** A new trace, not sampled (without a tracer the gateway records nothing an exporter could collect). */
   public static TraceContext start() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long high;

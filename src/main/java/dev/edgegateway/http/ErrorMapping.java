@@ -2,6 +2,7 @@ package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.tracing.Spans;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +16,11 @@ final class ErrorMapping {
   static Handler<RoutingContext> named(String route, Handler<RoutingContext> handler) {
     return ctx -> {
       ctx.put(RequestMetric.ROUTE_KEY, route);
+      if (Spans.traced(ctx.vertx())) {
+        // the template the route was declared with: a span never carries the path as sent
+        Spans.nameServerSpan(ctx.request().method().name(),
+            ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath() : route);
+      }
       try {
         handler.handle(ctx);
       } catch (OutcomeException e) {

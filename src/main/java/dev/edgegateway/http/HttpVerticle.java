@@ -23,24 +23,28 @@ import java.util.function.Consumer;
 
 /**
  * The storefront-facing API server (and its TLS listener), one instance per core, holding no state of its own.
- * Every request passes the access log (which gives it its request id and trace context), the per-request metric,
- * the size limits and the origin check ({@link SameOriginCors}); the routes that change state refuse cross-site
- * pages and non-JSON bodies, and those that cost an upstream call take a token from the client's budget
- * ({@link ClientRateLimit}); then the route: the page ({@link PageRoute}), the shopper's segments and
+ * Every request passes the drain (which asks clients to close their connection while the gateway shuts down), the
+ * access log (which gives it its request id and trace context), the per-request metric, the size limits and the
+ * origin check ({@link SameOriginCors}); the routes that change state refuse cross-site pages and non-JSON bodies,
+ * and those that cost an upstream call take a token from the client's budget ({@link ClientRateLimit}); then the
+ * route: the page ({@link PageRoute}), the shopper's segments and
  * identify, the Klevu-compatible routes and the events. Each route asks the capability verticles over the bus; the
  * page route answers a warm page from memory first.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Consumer<Integer> boundPort;
   private final PageSources sources;
+  private final Drain drain;
 
   /**
    * @param boundPort told the port actually bound (tests listen on port 0)
    * @param sources what the page route reads besides the bus, shared by every instance
+   * @param drain the shutdown state every instance shares: it gets their listeners to stop
    */
-  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources) {
+  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources, Drain drain) {
     this.boundPort = boundPort;
     this.sources = sources;
+    this.drain = drain;
   }
 
   @Override
@@ -60,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(options.h2c())
         .setTcpNoDelay(true);
     Future<HttpServer> plain = server(serverOptions, router).listen()
+        .onSuccess(drain::add)
         .onSuccess(server -> boundPort.accept(server.actualPort()));
     if (options.tlsPort() <= 0) {
       return plain;
@@ -68,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(options.tlsPort())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath()).setKeyPath(options.tlsKeyPath()));
-    return Future.all(plain, server(tlsOptions, router).listen());
+    return Future.all(plain, server(tlsOptions, router).listen().onSuccess(drain::add));
   }
 
   private HttpServer server(HttpServerOptions serverOptions, Router router) {
@@ -89,11 +94,13 @@ public final class HttpVerticle extends VerticleBase {
     ShopperSegments segments = new ShopperSegments(sources.segments(), options);
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
-    KlevuRoutes klevu = new KlevuRoutes(options, identity, recs, segments);
-    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments);
+    CdnAnswers cdn = new CdnAnswers(CdnOptions.from(config()), registry);
+    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments, cdn);
+    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies);
 
     Router router = Router.router(vertx);
-    router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))
+    router.route().handler(drain)
+        .handler(new AccessLog(AccessLogOptions.from(config()), registry))
         .handler(new RequestMetric(registry))
         .handler(new RequestLimits(options.maxBodyBytes(), options.maxQueryChars()));
     router.route().failureHandler(new ClientHangUps());
@@ -102,7 +109,7 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
     // the page is charged to its client only when it is not answered from memory (PageRoute)
     router.get("/v1/recommendations/:recsKey").handler(named("recommendations",
-        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry, limit)));
+        new PageRoute(options, shoppers, cookies, segments, sources, recs, registry, cdn, limit)));
     router.get("/v1/segments").handler(limit.handler("segments")).handler(named("segments",
         new SegmentsRoute(options, shoppers, cookies, segments, registry)));
     router.post("/v1/identify").handler(origins.stateChanging("identify")).handler(body).handler(limit.handler("identify"))

@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.FailureClass;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.identity.Identity;
@@ -23,21 +24,28 @@ import java.util.List;
 /**
  * The Klevu routes @klevu/core reaches when its base URLs point at the gateway: the visitor session (segment
  * verticle), the KMC settings (recs verticle's config, with {@code search.basePath} pointed back at us) and the
- * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}.
+ * search (recs verticle). The SDK's analytics collect is in {@code EventRoutes}. They serve only the configured
+ * Klevu API keys ({@link KlevuRoutesOptions}): any other answers 403 before any call, so nobody borrows the gateway
+ * (its caches, its connections, its standing with Klevu) for another store.
  */
 final class KlevuRoutes {
   private final HttpOptions options;
+  private final KlevuRoutesOptions keys;
   private final IdentityService identity;
   private final RecsService recs;
   private final ShopperSegments segments;
   private final PublicAuthority publicAuthority;
+  private final CdnAnswers cdn;
 
-  KlevuRoutes(HttpOptions options, IdentityService identity, RecsService recs, ShopperSegments segments) {
+  KlevuRoutes(HttpOptions options, KlevuRoutesOptions keys, IdentityService identity, RecsService recs,
+      ShopperSegments segments, CdnAnswers cdn) {
     this.options = options;
     this.publicAuthority = new PublicAuthority(options.publicBaseUrl(), options.publicHosts());
+    this.keys = keys;
     this.identity = identity;
     this.recs = recs;
     this.segments = segments;
+    this.cdn = cdn;
   }
 
   /** {@code POST /klevu/visitor/public/1.0/{apiKey}/session}. */
@@ -46,6 +54,7 @@ final class KlevuRoutes {
     if (!RequestValues.isKey(apiKey)) {
       throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key");
     }
+    served(apiKey);
     JsonObject body = RequestValues.jsonBody(ctx);
     String sessionId = RequestValues.validSession(body.getValue("sessionId") instanceof String s ? s : null);
     String exchangeId = null;
@@ -84,6 +93,7 @@ final class KlevuRoutes {
     if (!RequestValues.isKey(apiKey) || !RequestValues.isKey(recsKey)) {
       throw new OutcomeException(Outcome.BAD_REQUEST, "bad api key or recsKey");
     }
+    served(apiKey);
     QueryParams query = QueryParams.parse(ctx.request().query());
     List<String> sids = RequestValues.canonicalSids(query.get("sids"));
     RecsRequest page = new RecsRequest(apiKey, recsKey, sids, RequestValues.bounded(query.get("pid")),
@@ -91,7 +101,10 @@ final class KlevuRoutes {
     recs.config(new ConfigRequest(page), RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
-          Responses.json(ctx, 200, Outcome.OK, rewriteBasePath(ctx, answer));
+          // the config for these sids and page context, the same for everyone (its basePath may name the Host)
+          cdn.sendPublic(ctx, "klevu_settings", rewriteBasePath(ctx, answer).toBuffer(), false,
+              CdnAnswers.secondsLeft(answer.freshUntil(), cdn.options().configTtlSeconds()),
+              CdnAnswers.surrogateKey(recsKey), publicAuthority.variesByHost() ? "Host" : null);
         })
         .onFailure(t -> Responses.error(ctx, t));
   }
@@ -101,13 +114,32 @@ final class KlevuRoutes {
     String host = ctx.pathParam("host");
     String path = ctx.pathParam("*");
     JsonObject body = RequestValues.jsonBody(ctx);
+    // Klevu reads the store from the payload: every key in it must be one we serve
+    JsonArray apiKeys = body.getValue("context") instanceof JsonObject context
+        && context.getValue("apiKeys") instanceof JsonArray listed ? listed : new JsonArray();
+    if (apiKeys.isEmpty()) {
+      throw new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, FailureClass.API_KEY_NOT_SERVED, "search names no api key");
+    }
+    apiKeys.forEach(key -> served(key instanceof String s ? s : null));
     recs.search(new SearchRequest(host, "/" + (path == null ? "" : path), body),
             RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(answer -> {
           ctx.response().putHeader("X-Cache", answer.cacheStatus().header());
-          Responses.json(ctx, 200, Outcome.OK, answer.response());
+          if (CdnAnswers.namesVisitor(body)) {
+            cdn.sendPrivate(ctx, "klevu_search", 200, Outcome.OK, answer.response().toBuffer(), null);
+          } else {
+            cdn.sendPublic(ctx, "klevu_search", answer.response().toBuffer(), false,
+                CdnAnswers.secondsLeft(answer.freshUntil(), cdn.options().searchTtlSeconds()),
+                CdnAnswers.SEARCH_SURROGATE_KEY, null);
+          }
         })
         .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  private void served(String apiKey) {
+    if (!keys.serves(apiKey)) {
+      throw new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, FailureClass.API_KEY_NOT_SERVED, "api key not served");
+    }
   }
 
   /** Points {@code search.basePath} at our search route, keeping the original host in the path. */

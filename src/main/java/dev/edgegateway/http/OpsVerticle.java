@@ -1,11 +1,14 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.recs.RecsPurge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -15,8 +18,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Liveness, readiness and Prometheus metrics on a port of their own, so probes and scrapes never queue
- * behind storefront traffic. Readiness fails while the gateway drains or when a check says so.
+ * Liveness, readiness, Prometheus metrics and the cache purge on a port of their own, so probes and scrapes never
+ * queue behind storefront traffic, and only who reaches the ops port may purge. Readiness fails while the gateway drains or when a check says so.
  */
 public final class OpsVerticle extends VerticleBase {
   /** A named readiness check: returns null when healthy, else the reason. */
@@ -26,11 +29,20 @@ public final class OpsVerticle extends VerticleBase {
   private final Iterable<ReadinessCheck> checks;
   private final Supplier<Boolean> draining;
   private final Consumer<Integer> boundPort;
+  /** Null: no purge route. */
+  private final RecsPurge purge;
 
   public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort) {
+    this(checks, draining, boundPort, null);
+  }
+
+  /** @param purge what {@code POST /cache/purge/{recsKey}} drops a recommendation's entries with */
+  public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort,
+      RecsPurge purge) {
     this.checks = checks;
     this.draining = draining;
     this.boundPort = boundPort;
+    this.purge = purge;
   }
 
   @Override
@@ -49,10 +61,14 @@ public final class OpsVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    if (purge != null) {
+      router.post("/cache/purge/:recsKey").handler(new PurgeRoute(purge, ops.apiKey(), Metrics.of(vertx)));
+    }
     if (Metrics.of(vertx) instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
-    return vertx.createHttpServer()
+    // probes and scrapes are no shopper's request: never a span
+    return vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
         .requestHandler(router)
         .listen(ops.opsPort(), ops.opsHost())
         .onSuccess(server -> boundPort.accept(server.actualPort()));

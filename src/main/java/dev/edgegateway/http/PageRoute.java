@@ -1,10 +1,12 @@
 package dev.edgegateway.http;
 
+import dev.edgegateway.cache.CacheStatus;
 import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.http.AssembledPage.Banner;
+import dev.edgegateway.identity.Identity;
 import dev.edgegateway.identity.IdentityResolver;
 import dev.edgegateway.recs.BannerMemo;
 import dev.edgegateway.recs.RecsRequest;
@@ -39,10 +41,15 @@ final class PageRoute implements Handler<RoutingContext> {
   private final RecsService recs;
   private final MeterRegistry registry;
   private final boolean readsInPlace;
+  private final CdnAnswers cdn;
   private final ClientRateLimit limit;
+  /** The route's name in metrics (as HttpVerticle names it). */
+  private static final String ROUTE = "recommendations";
+  /** A page depends on the shopper's cookies (and on its URL, {@code _kx} included). */
+  private static final String VARY = "Cookie";
 
   PageRoute(HttpOptions options, ShopperIdentity identity, ShopperCookies cookies, ShopperSegments segments,
-      PageSources sources, RecsService recs, MeterRegistry registry, ClientRateLimit limit) {
+      PageSources sources, RecsService recs, MeterRegistry registry, CdnAnswers cdn, ClientRateLimit limit) {
     this.options = options;
     this.identity = identity;
     this.cookies = cookies;
@@ -52,6 +59,7 @@ final class PageRoute implements Handler<RoutingContext> {
     this.recs = recs;
     this.registry = registry;
     this.readsInPlace = options.fastPath();
+    this.cdn = cdn;
     this.limit = limit;
   }
 
@@ -73,34 +81,41 @@ final class PageRoute implements Handler<RoutingContext> {
     ids.shopper(shopper.identity().exchangeIdHash());
     timing.mark("identity");
     String sessionCookie = sent.get(ShopperCookies.SESSION);
+    // the same answer for every anonymous visitor who sends no shopper signal: a CDN may keep it
+    boolean shareable = !shopper.identity().identified() && !ShopperCookies.signalsShopper(sent, query.get("_kx"));
     SegmentRequest segmentsRequest = segments.requestFor(shopper.identity(), sessionCookie);
     SegmentResult inMemory = segments.inMemory(segmentsRequest);
     BannerMemo.Read banner = inMemory == null ? null
         : memo.read(new RecsRequest(options.apiKey(), recsKey, inMemory.segments(), pid, gpid, cp));
     if (banner instanceof BannerMemo.FreshBanner fresh) {
-      answerFromMemory(ctx, shopper, sessionCookie, inMemory, fresh, timing);
+      answerFromMemory(ctx, recsKey, shopper, sessionCookie, inMemory, fresh, timing, shareable);
       return;
     }
     PageRequest page = new PageRequest(recsKey, pid, gpid, cp, shopper.identity(), segmentsRequest, sessionCookie,
         ids.deadline(options.requestTimeoutMs()), new DegradedSteps(registry, ids), timing);
     // only a page that may cost upstream calls is charged to the client's budget
-    limit.admit(ctx, "recommendations").onSuccess(admitted -> {
+    limit.admit(ctx, ROUTE).onSuccess(admitted -> {
       if (admitted) {
-        answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner);
+        answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner, shareable);
       }
     });
   }
 
   /** The fast path: session and banner fresh in memory, answered on this event loop with no bus hop. */
-  private void answerFromMemory(RoutingContext ctx, IdentityResolver.Unsealed shopper, String sessionCookie,
-      SegmentResult seg, BannerMemo.FreshBanner banner, PhaseTimer timing) {
+  private void answerFromMemory(RoutingContext ctx, String recsKey, IdentityResolver.Unsealed shopper,
+      String sessionCookie, SegmentResult seg, BannerMemo.FreshBanner banner, PhaseTimer timing, boolean shareable) {
     timing.mark("memory");
     cookies.setIdentity(ctx, identity.sealDue(shopper));
     cookies.setSession(ctx, sessionCookie, seg.klevuSessionId());
     ctx.response()
-        .putHeader("X-Cache", banner.result().cacheStatus().worst(seg.cacheStatus()).header())
+        .putHeader("X-Cache", xCache(banner.result(), seg, shopper.identity()))
         .putHeader("Server-Timing", timing.header());
-    Responses.json(ctx, 200, Outcome.OK, banner.pageBody());
+    if (shareable) {
+      cdn.sendPublic(ctx, ROUTE, banner.pageBody(), true, cdn.options().bannerMaxAgeSeconds(),
+          CdnAnswers.surrogateKey(recsKey), VARY);
+    } else {
+      cdn.sendPrivate(ctx, ROUTE, 200, Outcome.OK, banner.pageBody(), VARY);
+    }
   }
 
   /**
@@ -108,7 +123,7 @@ final class PageRoute implements Handler<RoutingContext> {
    * but the banner was not; both null when the segments need their verticle.
    */
   private void answerOverTheBus(RoutingContext ctx, PageRequest page, IdentityResolver.Unsealed shopper,
-      SegmentResult inMemory, BannerMemo.Missed missed) {
+      SegmentResult inMemory, BannerMemo.Missed missed, boolean shareable) {
     Future<AssembledPage> assembled = inMemory == null && page.shopper().identified() && pages != null
         ? coalesced(page)
         : assemble(page, inMemory, missed);
@@ -119,7 +134,7 @@ final class PageRoute implements Handler<RoutingContext> {
       page.degraded().record("recs", unexpected);
       return Future.succeededFuture(new AssembledPage(SegmentResult.unavailable(null),
           new Banner(RecsResult.empty("unavailable"), null)));
-    }).onSuccess(done -> answer(ctx, page, done));
+    }).onSuccess(done -> answer(ctx, page, done, shareable));
   }
 
   /**
@@ -204,18 +219,26 @@ final class PageRoute implements Handler<RoutingContext> {
     });
   }
 
-  private void answer(RoutingContext ctx, PageRequest page, AssembledPage done) {
+  /** What the answer came from: the banner's lookups, and the shopper's session only when it was looked up. */
+  private static String xCache(RecsResult banner, SegmentResult segments, Identity shopper) {
+    return (shopper.identified() ? banner.cacheStatus().worst(segments.cacheStatus()) : banner.cacheStatus()).header();
+  }
+
+  private void answer(RoutingContext ctx, PageRequest page, AssembledPage done, boolean shareable) {
     cookies.setSession(ctx, page.sessionCookie(), done.segments().klevuSessionId());
     RecsResult result = done.banner().result();
     ctx.response()
-        .putHeader("X-Cache", result.cacheStatus().worst(done.segments().cacheStatus()).header())
+        .putHeader("X-Cache", xCache(result, done.segments(), page.shopper()))
         .putHeader("Server-Timing", page.timing().header());
     boolean degraded = !page.degraded().isEmpty();
-    if (!degraded && done.banner().memoisedBody() != null) {
-      Responses.json(ctx, 200, Outcome.OK, done.banner().memoisedBody());
+    Buffer memoised = degraded ? null : done.banner().memoisedBody();
+    Buffer body = memoised != null ? memoised : result.toPage(page.recsKey(), page.degraded().list()).toBuffer();
+    if (shareable && !degraded) {
+      // a stale banner is being refreshed here: a CDN may serve it stale meanwhile, not keep it as fresh
+      long maxAge = result.cacheStatus() == CacheStatus.STALE ? 0 : cdn.options().bannerMaxAgeSeconds();
+      cdn.sendPublic(ctx, ROUTE, body, memoised != null, maxAge, CdnAnswers.surrogateKey(page.recsKey()), VARY);
     } else {
-      Responses.json(ctx, 200, degraded ? Outcome.DEGRADED : Outcome.OK,
-          result.toPage(page.recsKey(), page.degraded().list()));
+      cdn.sendPrivate(ctx, ROUTE, 200, degraded ? Outcome.DEGRADED : Outcome.OK, body, VARY);
     }
   }
 }

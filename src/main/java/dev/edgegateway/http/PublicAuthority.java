@@ -40,7 +40,12 @@ final class PublicAuthority {
     return List.copyOf(hosts);
   }
 
-  /** The public {@code host[:port]} for the request of {@code ctx}; adds {@code Vary: Host} when Host chose it. */
+  /** Whether {@link #of} depends on the request's {@code Host}: its answer must then say {@code Vary: Host}. */
+  boolean variesByHost() {
+    return base.isEmpty() && hosts.size() > 1;
+  }
+
+  /** The public {@code host[:port]} for the request of {@code ctx}. */
   String of(RoutingContext ctx) {
     if (!base.isEmpty()) {
       return base;
@@ -49,9 +54,6 @@ final class PublicAuthority {
       HostAndPort sent = ctx.request().authority();
       String host = sent == null ? null : (sent.port() > 0 ? sent.host() + ":" + sent.port() : sent.host())
           .toLowerCase(Locale.ROOT);
-      if (hosts.size() > 1) {
-        ctx.response().headers().add("Vary", "Host");
-      }
       return host != null && hosts.contains(host) ? host : hosts.get(0);
     }
     SocketAddress local = ctx.request().localAddress();

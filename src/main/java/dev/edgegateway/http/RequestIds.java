@@ -2,13 +2,14 @@ package dev.edgegateway.http;
 
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.TraceContext;
+import dev.edgegateway.tracing.Spans;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What one request's access line and upstream calls carry: its id ({@code X-Request-Id}, the client's when it is a
- * sane token, else a new one), its W3C trace context, and the hash of the shopper it was for, which its route leaves
+ * sane token, else a new one), its W3C trace context (its server span's when spans are exported), and the hash of the shopper it was for, which its route leaves
  * here. Never a shopper identifier in clear.
  */
 final class RequestIds {
@@ -44,7 +45,7 @@ final class RequestIds {
   private static RequestIds of(HttpServerRequest request) {
     String sent = request.getHeader(HEADER);
     return new RequestIds(isSaneId(sent) ? sent : newId(),
-        TraceContext.fromRequest(request.getHeader(TraceContext.TRACEPARENT), request.getHeader(TraceContext.TRACESTATE)));
+        Spans.requestTrace(request.getHeader(TraceContext.TRACEPARENT), request.getHeader(TraceContext.TRACESTATE)));
   }
 
   /** 1 to 64 characters of {@code [A-Za-z0-9._-]}: safe in a header, a log line and a JSON string as it is. */

@@ -37,6 +37,14 @@ final class ShopperCookies {
     return new IdentityRequest(cookies.get(KLA_ID), cookies.get(KLA_OFF), kxParam, cookies.get(IDENTITY));
   }
 
+  /**
+   * Whether a request carries something that may name a shopper beyond Klaviyo's cookie (which the resolver reads):
+   * the gateway's own cookies or a {@code _kx} link parameter, valid or not. Its answer is never shared.
+   */
+  static boolean signalsShopper(Map<String, String> cookies, String kxParam) {
+    return (kxParam != null && !kxParam.isEmpty()) || cookies.containsKey(IDENTITY) || cookies.containsKey(SESSION);
+  }
+
   /** Sets {@code edge_id} when the shopper was issued a sealed cookie. */
   void setIdentity(RoutingContext ctx, Identity shopper) {
     if (shopper.gatewayCookie() != null) {

@@ -30,6 +30,11 @@ final class ShopperIdentity {
     }
   }
 
+  /** What an anonymous shopper's Klevu session is kept under (see {@link IdentityResolver#visitorHash}); or null. */
+  String visitorHash(Identity shopper) {
+    return resolver.visitorHash(shopper);
+  }
+
   /** The shopper with its due gateway cookie; without one when sealing fails (the next page tries again). */
   Identity sealDue(IdentityResolver.Unsealed shopper) {
     try {

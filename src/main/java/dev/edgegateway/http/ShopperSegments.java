@@ -36,8 +36,14 @@ final class ShopperSegments {
     return readsInPlace ? store.lookupNow(request) : null;
   }
 
-  /** Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). */
+  /**
+   * Never fails: an unreachable Klevu means no segments (and the session the shopper already holds). An anonymous
+   * shopper has none to look up: its page costs no Klevu session.
+   */
   Future<SegmentResult> lookup(SegmentRequest request, Deadline deadline, DegradedSteps degraded) {
+    if (request.exchangeId() == null) {
+      return Future.succeededFuture(SegmentResult.anonymous(request.klevuSessionId(), 0));
+    }
     Future<SegmentResult> found = readsInPlace ? store.lookup(request, deadline, budgetMs)
         : store.lookupRemote(request, deadline.cap(budgetMs));
     return found.transform(ar -> {
@@ -50,6 +56,14 @@ final class ShopperSegments {
       }
       return Future.succeededFuture(ar.result());
     });
+  }
+
+  /**
+   * The Klevu session of an anonymous visitor that needs one (its first event): one call per visitor and TTL when
+   * {@code visitorHash} names it, however many events arrive at once.
+   */
+  Future<SegmentResult> visitorSession(String visitorHash, Deadline deadline) {
+    return store.lookupRemote(new SegmentRequest(apiKey, null, null, null, visitorHash), deadline);
   }
 
   /** A Klevu session for the SDK's session route and the events route; degrades to the caller's own session id. */

@@ -102,6 +102,11 @@ public final class IdentityResolver {
     return resolved;
   }
 
+  /** The keyed hash of an anonymous shopper's Klaviyo client id, what its Klevu session is kept under; or null. */
+  public String visitorHash(Identity shopper) {
+    return shopper.identified() ? null : hash.other(shopper.clientId());
+  }
+
   /** The shopper with the gateway cookie it was due, sealed now (the same shopper when none was due). */
   public Identity sealDue(Unsealed resolved) {
     Identity identity = resolved.identity();

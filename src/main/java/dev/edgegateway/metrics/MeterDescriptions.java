@@ -18,10 +18,15 @@ final class MeterDescriptions {
           "Steps of a request that failed and were worked around (the answer's degraded list), by step and outcome"),
       entry("edge_bus_requests_total",
           "Event-bus requests to a capability, by address and target (own_loop: the handler on the sender's event loop)"),
+      entry("edge_cdn_answers_total",
+          "Answers of the cacheable routes by route and cacheability (public: a CDN may keep it, not_modified: 304, private)"),
+      entry("edge_cache_purges_total", "Purges of a recsKey on the ops port, by result"),
       entry("edge_warmup_rounds", "Rounds of synthetic page loads run before the gateway started"),
       entry("edge_warmup_seconds", "Time the warm-up took before the gateway started, in seconds"),
       entry("edge_rate_limited_total",
           "Requests refused with 429 because their client (scope client) or customer (scope customer) spent its budget, by route"),
+      entry("edge_shutdown_phase",
+          "Where the gateway is in its shutdown: 0 serving, 1 draining (not ready, still serving), 2 closing"),
       // identity
       entry("edge_identify_total", "POST /v1/identify answers, by result"),
       entry("edge_identity_resolutions_total", "Shoppers resolved, by where their identity came from"),
@@ -38,7 +43,13 @@ final class MeterDescriptions {
       entry("edge_upstream_in_flight", "Calls to an upstream sent and not yet answered, over all event loops"),
       entry("edge_upstream_circuit_open",
           "1 while the circuit breaker of an upstream is open or half-open (calls are not made), 0 while closed"),
-      entry("edge_recs_search_refused_total", "Searches refused because their host is not on the search allowlist"),
+      entry("edge_upstream_oversize_total",
+          "Upstream answers cut off because their body was over the upstream's size cap, by upstream"),
+      entry("edge_recs_search_refused_total",
+          "Searches refused before any call, by reason (not_allowed: off the allowlist; not_named: matched only by a "
+              + "wildcard and never named by a Klevu config)"),
+      entry("edge_recs_search_hosts",
+          "Search hosts the gateway may call that it learnt from Klevu config answers (each with breakers of its own)"),
       // caches
       entry("edge_cache_lookups_total", "Read-through cache lookups, by cache and status (the X-Cache values)"),
       entry("edge_cache_store_errors_total", "Cache store reads or writes that failed and counted as a miss, by cache"),
@@ -73,6 +84,8 @@ final class MeterDescriptions {
       // analytics events
       entry("edge_access_log_lines_total", "Requests given an access line (logged) or left without one by sampling (sampled_out)"),
       entry("edge_access_log_dropped_total", "Log lines dropped because the log writer's queue was full"),
+      entry("edge_tracing_spans_total",
+          "Sampled spans sent to the OTLP receiver (exported) or lost on the way (failed), with EDGE_OTEL_ENDPOINT set"),
       entry("edge_events_total", "Analytics events, by what became of them"),
       entry("edge_events_batches_total", "POSTs of analytics batches to Klevu's stats endpoint, by result"),
       entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"));

@@ -171,6 +171,16 @@ public final class BannerMemo {
     return RECORDS_BYTES + Weights.buffer(banner.pageBody()) + Weights.string(banner.result().skipped());
   }
 
+  /** Drops every banner of {@code recsKey}, whatever its segments and page context (a purge); how many. */
+  long forget(String apiKey, String recsKey) {
+    StringBuilder prefix = new StringBuilder(64);
+    part(prefix, apiKey);
+    part(prefix, recsKey);
+    String start = prefix.toString();
+    nextRecheck.keySet().removeIf(key -> key.startsWith(start));
+    return banners.removeByPrefixNow(start);
+  }
+
   /** The memo's store (tests). */
   MemoryCache<FreshBanner> store() {
     return banners;

@@ -12,10 +12,12 @@ import io.vertx.core.json.JsonObject;
  * What the recs capability reads from the gateway config.
  *
  * @param configUrl Klevu's recommendation config base URL, with a trailing slash
+ * @param allowedHosts where searches may go, a missing port being the search scheme's default
  * @param searchScheme {@code http} when configured so, else {@code https}
+ * @param searchMaxHosts search hosts learnt from config answers that are remembered (with their breakers)
  */
-public record RecsOptions(String configUrl, HostAllowlist allowedHosts, String searchScheme, long configTtlSeconds,
-    long searchTtlSeconds, TtlPolicy ttl, SingleFlightOptions singleFlight, UpstreamOptions configUpstream,
+public record RecsOptions(String configUrl, HostAllowlist allowedHosts, int searchMaxHosts, String searchScheme,
+    long configTtlSeconds, long searchTtlSeconds, TtlPolicy ttl, SingleFlightOptions singleFlight, UpstreamOptions configUpstream,
     UpstreamOptions searchUpstream, boolean cacheDisabled) {
   /** Klevu's search sits behind a CDN that refuses larger payloads. */
   public static final int MAX_SEARCH_PAYLOAD_BYTES = 8 * 1024;
@@ -25,10 +27,18 @@ public record RecsOptions(String configUrl, HostAllowlist allowedHosts, String s
 
   public static RecsOptions from(ConfigReader config) {
     String url = config.httpUrl(Settings.KLEVU_CONFIG_URL);
+    boolean http = "http".equals(config.string(Settings.SEARCH_SCHEME));
+    HostAllowlist allowlist;
+    try {
+      allowlist = new HostAllowlist(config.list(Settings.SEARCH_ALLOWED_HOSTS), http ? 80 : 443);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Settings.SEARCH_ALLOWED_HOSTS.env() + ": " + e.getMessage());
+    }
     return new RecsOptions(
         url.endsWith("/") ? url : url + "/",
-        new HostAllowlist(config.list(Settings.SEARCH_ALLOWED_HOSTS)),
-        "http".equals(config.string(Settings.SEARCH_SCHEME)) ? "http" : "https",
+        allowlist,
+        config.positiveInt(Settings.SEARCH_MAX_HOSTS),
+        http ? "http" : "https",
         config.nonNegativeLong(Settings.CONFIG_TTL_S),
         config.nonNegativeLong(Settings.SEARCH_TTL_S),
         TtlPolicy.from(config, MIN_TTL_S, MAX_TTL_S),

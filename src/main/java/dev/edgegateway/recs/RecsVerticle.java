@@ -11,7 +11,6 @@ import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.upstream.UpstreamClient;
 import dev.edgegateway.upstream.UpstreamRequest;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +25,8 @@ import java.util.Set;
 /**
  * Owns the KMC recommendation config and the product search it describes (docs/upstream-apis.md §3, §4). Both are
  * cached and single-flighted by canonical keys (segments sorted, page context normalised). The search host
- * comes from a remote value, so it is checked against the allowlist before any call.
+ * comes from a remote value or a client's path, so it is checked before any call ({@link SearchHosts}: on the
+ * allowlist, and named by a config answer unless listed exactly), and each host has breakers of its own.
  */
 public final class RecsVerticle extends ConfiguredVerticle implements RecsService {
   /** Actions after which Klevu's own SDK makes no search call. */
@@ -45,8 +45,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
 
   /**
    * What the instances of this verticle share (one per event loop, see {@code Bus}): the config and search
-   * stores with their single-flights, the banner memo and the two upstreams' breakers. Each instance sends
-   * from its own event loop, with its own connections.
+   * stores with their single-flights, the banner memo, the two upstreams' guards and the search hosts with their
+   * breakers. Each instance sends from its own event loop, with its own connections.
    */
   public static final class Shared {
     private final Cache<JsonObject> configStore;
@@ -58,7 +58,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     private UpstreamClient.Guard search;
     private ReadThroughCache<JsonObject> configs;
     private ReadThroughCache<JsonObject> searches;
-    private Counter searchRefused;
+    private SearchHosts hosts;
 
     /**
      * @param memo where fresh banners are memoised for the HTTP front's in-place reads
@@ -82,7 +82,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       search = new UpstreamClient.Guard(vertx, "search", options.searchUpstream(), senders);
       configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight(), options.cacheDisabled());
       searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight(), options.cacheDisabled());
-      searchRefused = Metrics.counter(Metrics.of(vertx), "edge_recs_search_refused_total");
+      hosts = new SearchHosts(options.allowedHosts(), options.searchMaxHosts(), search::newBreaker, search::forget,
+          Metrics.of(vertx));
       return true;
     }
   }
@@ -142,7 +143,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       } catch (OutcomeException e) {
         return Future.failedFuture(e);
       }
-      return search(searchRequest, deadline).map(answer -> {
+      return search(searchRequest, deadline, SearchHosts.Origin.BANNER).map(answer -> {
         RecsResult result = toResult(request, metadata, answer, config.cacheStatus().worst(answer.cacheStatus()));
         if (BannerMemo.memoisable(config.cacheStatus()) && BannerMemo.memoisable(answer.cacheStatus())) {
           memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()));
@@ -157,21 +158,29 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     return loadConfig(request.page(), deadline);
   }
 
+  /** A client's search, through the Klevu-compatible route: on the host's breaker for clients' payloads. */
   @Override
   public Future<SearchAnswer> search(SearchRequest request, Deadline deadline) {
-    if (!options.allowedHosts().allows(request.host())) {
-      shared.searchRefused.increment();
-      return Future.failedFuture(new OutcomeException(Outcome.FORBIDDEN_UPSTREAM, "search host not on the allowlist"));
+    return search(request, deadline, SearchHosts.Origin.PROXY);
+  }
+
+  private Future<SearchAnswer> search(SearchRequest request, Deadline deadline, SearchHosts.Origin origin) {
+    SearchHosts.Host host;
+    try {
+      host = shared.hosts.lookup(request.host());
+    } catch (OutcomeException refused) {
+      return Future.failedFuture(refused);
     }
     Buffer body = request.body().toBuffer();
     if (body.length() > RecsOptions.MAX_SEARCH_PAYLOAD_BYTES) {
       return Future.failedFuture(new OutcomeException(Outcome.PAYLOAD_TOO_LARGE, "search payload over 8 KB"));
     }
     String path = request.path() == null || request.path().isEmpty() ? SearchBasePath.DEFAULT_PATH : request.path();
-    String url = options.searchScheme() + "://" + request.host() + path;
-    String key = CacheKeys.digest("srch", request.host(), path, body.toString());
+    String url = options.searchScheme() + "://" + host.authority + path;
+    String key = CacheKeys.digest("srch", host.authority, path, body.toString());
     return searches.get(key, deadline, flightDeadline -> searchClient.send(
-                UpstreamRequest.postJson(url, body).header("Accept", "application/json"), flightDeadline)
+                UpstreamRequest.postJson(url, body).header("Accept", "application/json"), flightDeadline,
+                host.breaker(origin))
             .compose(response -> parseJson(response.body(), "search"))
             .map(json -> options.ttl().entry(json, options.searchTtlSeconds())))
         .map(loaded -> new SearchAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
@@ -182,7 +191,9 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "no recsKey"));
     }
     String sids = String.join(",", page.sids());
-    String key = CacheKeys.digest("cfg", page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
+    // under its recsKey's namespace, so a purge finds every page context's config
+    String key = CacheKeys.digest(RecsPurge.configNamespace(page.apiKey(), page.recsKey()),
+        page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
     String url = configUrl(page, sids);
     return configs.get(key, deadline, flightDeadline -> configClient.send(
                 UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)
@@ -192,9 +203,20 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
                 // an unknown recsKey stays unknown for a while: remember the 4xx instead of asking again
                 ? Future.succeededFuture(options.ttl().<JsonObject>negative(new JsonObject().put("reason", REJECTED)))
                 : Future.failedFuture(t)))
-        .compose(loaded -> loaded.negative()
-            ? Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "Klevu has no such recommendation"))
-            : Future.succeededFuture(new ConfigAnswer(loaded.value(), loaded.status(), loaded.freshUntil())));
+        .compose(loaded -> {
+          if (loaded.negative()) {
+            return Future.failedFuture(new OutcomeException(Outcome.NOT_FOUND, "Klevu has no such recommendation"));
+          }
+          nameSearchHost(loaded.value());
+          return Future.succeededFuture(new ConfigAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
+        });
+  }
+
+  /** A config answer's {@code search.basePath} is where the gateway may search, if the allowlist agrees. */
+  private void nameSearchHost(JsonObject config) {
+    if (config.getValue("search") instanceof JsonObject search && search.getValue("basePath") instanceof String base) {
+      shared.hosts.named(SearchBasePath.parse(base).host());
+    }
   }
 
   private String configUrl(RecsRequest page, String sids) {

@@ -24,6 +24,8 @@ import java.util.TreeSet;
  */
 public final class SegmentStore {
   static final String KEY_PREFIX = "seg:";
+  /** Where an anonymous visitor's session is kept, by the hash of its client id. */
+  static final String VISITOR_KEY_PREFIX = "seg:v:";
 
   private final Cache<JsonObject> cache;
   private final SegmentService remote;
@@ -48,6 +50,10 @@ public final class SegmentStore {
     return KEY_PREFIX + request.apiKey() + ":" + request.exchangeIdHash();
   }
 
+  static String visitorKeyOf(SegmentRequest request) {
+    return VISITOR_KEY_PREFIX + request.apiKey() + ":" + request.visitorHash();
+  }
+
   /** A stored session ({sessionId, segments, expiresAt}) as an answer. */
   static SegmentResult resultOf(JsonObject stored, CacheStatus status) {
     long left = Math.max(0, (stored.getLong("expiresAt", 0L) - System.currentTimeMillis()) / 1000);
@@ -55,13 +61,16 @@ public final class SegmentStore {
         status, false);
   }
 
-  /** The answer the segment verticle would give at once, or null when it has to do real work. */
+  /**
+   * The answer a page needs at once, or null when the segment verticle has to do real work. An anonymous shopper
+   * has no segments: its page needs no Klevu session (one is made when something needs it, see the verticle).
+   */
   public SegmentResult lookupNow(SegmentRequest request) {
     if (request.apiKey() == null || request.apiKey().isBlank()) {
       return null;
     }
     if (request.exchangeId() == null) {
-      return request.klevuSessionId() == null ? null : SegmentResult.anonymous(request.klevuSessionId(), 0);
+      return SegmentResult.anonymous(request.klevuSessionId(), 0);
     }
     CacheEntry<JsonObject> entry = cache.freshInMemory(keyOf(request));
     if (entry == null || entry.negative()) {

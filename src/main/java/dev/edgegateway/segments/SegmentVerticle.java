@@ -111,13 +111,24 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
         .map(loaded -> toResult(loaded, request));
   }
 
-  /** An anonymous shopper keeps the session it holds; one without gets a new one (nothing to share). */
+  /**
+   * An anonymous shopper keeps the session it holds. One without gets a new one: single-flighted and kept for its
+   * TTL under the visitor's hash when it names itself, so a burst of its first events makes one call; else its own.
+   */
   private Future<SegmentResult> anonymous(SegmentRequest request, Deadline deadline) {
     if (request.klevuSessionId() != null) {
       return Future.succeededFuture(SegmentResult.anonymous(request.klevuSessionId(), 0));
     }
-    return callSession(request, deadline)
-        .map(session -> SegmentResult.anonymous(session.getString("sessionId"), session.getInteger("ttl", 0)));
+    if (request.visitorHash() == null) {
+      return callSession(request, deadline)
+          .map(session -> SegmentResult.anonymous(session.getString("sessionId"), session.getInteger("ttl", 0)));
+    }
+    return sessions.get(SegmentStore.visitorKeyOf(request), deadline,
+            flightDeadline -> callSession(request, flightDeadline).map(this::entryFor))
+        .map(loaded -> {
+          SegmentResult kept = SegmentStore.resultOf(loaded.value(), loaded.status());
+          return new SegmentResult(kept.klevuSessionId(), List.of(), kept.ttlSeconds(), kept.cacheStatus(), false);
+        });
   }
 
   private SegmentResult toResult(Loaded<JsonObject> loaded, SegmentRequest request) {

@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -119,7 +120,9 @@ public final class SimulatorVerticle extends VerticleBase {
         .setHost(options.getHost())
         .setPort(bind == Bind.SHARED_RANDOM ? -1 : options.getPort())
         .setTcpNoDelay(true)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        // in a Vert.x that exports spans (--demo, tests) the stand-in upstreams record none of their own
+        .setTracingPolicy(TracingPolicy.IGNORE);
     return vertx.createHttpServer(serverOptions)
         .requestHandler(router)
         .listen()
@@ -230,7 +233,9 @@ public final class SimulatorVerticle extends VerticleBase {
   private Handler<RoutingContext> upstream(Upstream upstream, Handler<RoutingContext> handler) {
     return ctx -> {
       state.increment(upstream.counter());
-      state.sawTraceparent(upstream, ctx.request().getHeader("traceparent"));
+      // every value, comma-joined as one header line would carry them: a request that sent two shows both
+      List<String> traceparents = ctx.request().headers().getAll("traceparent");
+      state.sawTraceparent(upstream, traceparents.isEmpty() ? null : String.join(",", traceparents));
       UpstreamFault f = state.fault(upstream);
       if (f.fault() == FaultMode.DOWN) {
         state.increment(SimCounter.FAULTED);

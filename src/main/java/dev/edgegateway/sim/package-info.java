@@ -45,7 +45,7 @@
  *   <li>{@code GET /__sim/events[?limit=n]}: stored analytics events (oldest first, newest 1000 by default)</li>
  *   <li>{@code GET /__sim/headers}: {@code {"traceparent":{"visitor":..,"config":..,"search":..,"stats":..,
  *       "klaviyo":..}}}, the W3C {@code traceparent} of the latest request to each upstream (null: none yet, or it
- *       sent none); cleared by a reset</li>
+ *       sent none; several headers comma-joined); cleared by a reset</li>
  *   <li>{@code GET /__sim/health}: {@code {"status":"UP"}}</li>
  * </ul>
  *

@@ -1,10 +1,12 @@
 package dev.edgegateway.upstream;
 
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.FailureClass;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.flow.TraceContext;
 import dev.edgegateway.metrics.Metrics;
+import dev.edgegateway.tracing.Spans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,8 +26,11 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,10 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every call to one upstream goes through here: a per-attempt timeout capped by the request's deadline,
- * a circuit breaker that only counts the upstream's own failures (not its 4xx answers), retries with
- * backoff that honour {@code Retry-After} when the deadline allows, and one timer per outcome. Every attempt
- * carries a W3C {@code traceparent}: the deadline's trace with a new span id. Failures are always
- * {@link OutcomeException}s.
+ * a circuit breaker that only counts the upstream's own failures (not its 4xx answers, nor an answer over the size
+ * cap), retries with backoff that honour {@code Retry-After} when the deadline allows, an answer body read up to
+ * {@link UpstreamOptions#maxResponseBytes} and cut off past it, and one timer per outcome. Every attempt carries a
+ * W3C {@code traceparent}: the deadline's trace with a new span id. Failures are always {@link OutcomeException}s,
+ * with their {@link FailureClass}.
  */
 public final class UpstreamClient {
   private final Vertx vertx;
@@ -51,15 +57,20 @@ public final class UpstreamClient {
 
   /**
    * What the clients of one upstream share, whichever event loop they run on: one circuit breaker (the
-   * upstream is one service, whatever thread finds it failing), one connection budget, and its metrics.
+   * upstream is one service, whatever thread finds it failing) and any more made for parts of it
+   * ({@link #newBreaker}), one connection budget, and its metrics.
    */
   public static final class Guard {
+    private final Vertx vertx;
     private final String name;
     private final UpstreamOptions options;
     private final CircuitBreaker breaker;
+    /** Every live breaker of this upstream: the gauge shows whether any is open. */
+    private final Set<CircuitBreaker> breakers = ConcurrentHashMap.newKeySet();
     private final int clients;
     private final Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
     private final Counter retries;
+    private final Counter oversize;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -68,17 +79,11 @@ public final class UpstreamClient {
      *     share of {@code maxPoolSize} and {@code maxWaitQueue}, so the upstream sees the configured total
      */
     public Guard(Vertx vertx, String name, UpstreamOptions options, int clients) {
+      this.vertx = vertx;
       this.name = name;
       this.options = options;
       this.clients = Math.max(1, clients);
-      this.breaker = CircuitBreaker.create("edge-" + name, vertx, new CircuitBreakerOptions()
-              .setMaxFailures(options.breakerMaxFailures())
-              .setResetTimeout(options.breakerResetMs())
-              .setFailuresRollingWindow(options.breakerWindowMs())
-              .setTimeout(-1)
-              .setNotificationLocalOnly(true))
-          .failurePolicy(future -> future.failed()
-              && OutcomeException.outcomeOf(future.cause()) != Outcome.UPSTREAM_REJECTED);
+      this.breaker = newBreaker("");
       MeterRegistry registry = Metrics.of(vertx);
       for (Outcome outcome : Outcome.values()) {
         timers.put(outcome, Metrics.timer("edge_upstream_request_seconds")
@@ -87,11 +92,43 @@ public final class UpstreamClient {
             .register(registry));
       }
       this.retries = Metrics.counter(registry, "edge_upstream_retries_total", "upstream", name);
+      this.oversize = Metrics.counter(registry, "edge_upstream_oversize_total", "upstream", name);
       // requests sent and not yet answered, over all event loops: near maxPoolSize means calls queue for a connection
       Metrics.gauge("edge_upstream_in_flight", inFlight, AtomicInteger::get)
           .tag("upstream", name).register(registry);
-      Metrics.gauge("edge_upstream_circuit_open", breaker, b -> b.state() == CircuitBreakerState.CLOSED ? 0 : 1)
+      Metrics.gauge("edge_upstream_circuit_open", breakers,
+              all -> all.stream().anyMatch(b -> b.state() != CircuitBreakerState.CLOSED) ? 1 : 0)
           .tag("upstream", name).register(registry);
+    }
+
+    /**
+     * A breaker of its own for one part of this upstream (e.g. one search host), with the upstream's options, for
+     * {@link UpstreamClient#send(UpstreamRequest, Deadline, CircuitBreaker)}; {@link #forget} it when done.
+     */
+    public CircuitBreaker newBreaker(String part) {
+      CircuitBreaker made = CircuitBreaker.create("edge-" + name + (part.isEmpty() ? "" : "-" + part), vertx,
+              new CircuitBreakerOptions()
+                  .setMaxFailures(options.breakerMaxFailures())
+                  .setResetTimeout(options.breakerResetMs())
+                  .setFailuresRollingWindow(options.breakerWindowMs())
+                  .setTimeout(-1)
+                  .setNotificationLocalOnly(true))
+          .failurePolicy(future -> future.failed() && countsAgainstBreaker(future.cause()));
+      breakers.add(made);
+      return made;
+    }
+
+    /** Closes a breaker of {@link #newBreaker}. */
+    public void forget(CircuitBreaker made) {
+      if (made != breaker && breakers.remove(made)) {
+        made.close();
+      }
+    }
+
+    /** The upstream's own failures: not its 4xx answers, nor an answer over the cap (its size follows from the ask). */
+    private static boolean countsAgainstBreaker(Throwable failure) {
+      return OutcomeException.outcomeOf(failure) != Outcome.UPSTREAM_REJECTED
+          && !(failure instanceof OutcomeException oe && oe.is(FailureClass.UPSTREAM_OVERSIZE));
     }
 
     private static int share(int total, int clients) {
@@ -113,7 +150,9 @@ public final class UpstreamClient {
     this.breaker = guard.breaker;
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout(options.connectTimeoutMs())
-            .setKeepAlive(true),
+            .setKeepAlive(true)
+            // with spans exported, a call of no request's trace (outbox, refresh) gets a trace of its own
+            .setTracingPolicy(TracingPolicy.ALWAYS),
         new PoolOptions()
             .setHttp1MaxSize(Guard.share(options.maxPoolSize(), guard.clients))
             .setMaxWaitQueueSize(options.maxWaitQueue() < 0 ? -1 : Guard.share(options.maxWaitQueue(), guard.clients)));
@@ -130,16 +169,22 @@ public final class UpstreamClient {
 
   /** Sends {@code request} (again on a retry), expecting a 2xx answer, read whole. */
   public Future<UpstreamResponse> send(UpstreamRequest request, Deadline deadline) {
-    return attempt(request, deadline, 0);
+    return send(request, deadline, breaker);
   }
 
-  private Future<UpstreamResponse> attempt(UpstreamRequest request, Deadline deadline, int attempt) {
+  /** {@link #send(UpstreamRequest, Deadline)} through one of the guard's other breakers ({@link Guard#newBreaker}). */
+  public Future<UpstreamResponse> send(UpstreamRequest request, Deadline deadline, CircuitBreaker through) {
+    return attempt(request, deadline, through, 0);
+  }
+
+  private Future<UpstreamResponse> attempt(UpstreamRequest request, Deadline deadline, CircuitBreaker through,
+      int attempt) {
     long budget = Math.min(options.timeoutMs(), deadline.remainingMillis());
     if (budget <= 0) {
       return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, name + ": no time left for a call"));
     }
     long started = System.nanoTime();
-    Future<UpstreamResponse> call = breaker.<UpstreamResponse>execute(() -> {
+    Future<UpstreamResponse> call = through.<UpstreamResponse>execute(() -> {
       // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
       RequestOptions sending = request.toOptions(budget);
       guard.inFlight.incrementAndGet();
@@ -148,7 +193,8 @@ public final class UpstreamClient {
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
     }).recover(t -> Future.failedFuture(t instanceof OpenCircuitException
-        ? new OutcomeException(Outcome.CIRCUIT_OPEN, name + ": circuit open", options.breakerResetMs() / 1000 + 1)
+        ? new OutcomeException(Outcome.CIRCUIT_OPEN, FailureClass.CIRCUIT_OPEN, name + ": circuit open",
+            options.breakerResetMs() / 1000 + 1)
         : OutcomeException.of(t)));
     return call.andThen(ar -> guard.timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
@@ -159,7 +205,7 @@ public final class UpstreamClient {
           }
           guard.retries.increment();
           Promise<UpstreamResponse> retried = Promise.promise();
-          vertx.setTimer(Math.max(1, delay), id -> attempt(request, deadline, attempt + 1).onComplete(retried));
+          vertx.setTimer(Math.max(1, delay), id -> attempt(request, deadline, through, attempt + 1).onComplete(retried));
           return retried.future();
         });
   }
@@ -179,27 +225,28 @@ public final class UpstreamClient {
       this.timer = vertx.setTimer(budgetMs, this);
     }
 
-    /** Sends with a {@code traceparent} of its own: in {@code trace}, or in a new trace when the call has none. */
+    /**
+     * Sends with a {@code traceparent} of its own: in {@code trace}, or in a new trace when the call has none. With
+     * spans exported, Vert.x's tracer writes it (its client span's, named for the upstream) and this adds none.
+     */
     Future<UpstreamResponse> run(RequestOptions sending, Buffer body, TraceContext trace) {
-      client.request(sending)
+      boolean traced = Spans.traced(vertx);
+      Future<HttpClientRequest> obtaining = traced
+          ? Spans.inTrace(vertx, trace, () -> client.request(sending.setTraceOperation(sending.getMethod() + " " + name)))
+          : client.request(sending);
+      obtaining
           .compose(obtained -> {
             request = obtained;
             if (answered.future().isComplete()) { // the budget ran out while waiting for a connection
               obtained.reset();
               return Future.failedFuture(answered.future().cause());
             }
-            if (trace == null) {
-              obtained.putHeader(TraceContext.TRACEPARENT, TraceContext.start().traceparent());
-            } else {
-              obtained.putHeader(TraceContext.TRACEPARENT, trace.childTraceparent());
-              if (trace.traceState() != null) {
-                obtained.putHeader(TraceContext.TRACESTATE, trace.traceState());
-              }
+            if (!traced) { // else the tracer adds its own, and a second traceparent would go with it
+              putTrace(obtained, trace);
             }
             return body == null ? obtained.send() : obtained.send(body);
           })
-          .compose((HttpClientResponse answer) -> answer.body()
-              .map(read -> new UpstreamResponse(answer.statusCode(), answer.headers(), read)))
+          .compose(this::readBounded)
           .onComplete(done -> {
             if (done.succeeded() ? answered.tryComplete(done.result()) : answered.tryFail(done.cause())) {
               vertx.cancelTimer(timer);
@@ -208,14 +255,46 @@ public final class UpstreamClient {
       return answered.future();
     }
 
+    /**
+     * The answer, its body read as it streams in up to the cap: past it (or when its {@code Content-Length} says it
+     * will be) the exchange is reset, so the rest is never read, let alone kept.
+     */
+    private Future<UpstreamResponse> readBounded(HttpClientResponse answer) {
+      return BoundedBody.read(answer, options.maxResponseBytes()).recover(t -> {
+        if (t instanceof OutcomeException oe && oe.is(FailureClass.UPSTREAM_OVERSIZE)) {
+          guard.oversize.increment();
+          reset();
+          return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_OVERSIZE,
+              name + " answer over " + options.maxResponseBytes() + " bytes"));
+        }
+        return Future.failedFuture(t);
+      }).map(body -> new UpstreamResponse(answer.statusCode(), answer.headers(), body));
+    }
+
+    private void putTrace(HttpClientRequest sent, TraceContext trace) {
+      if (trace == null) {
+        sent.putHeader(TraceContext.TRACEPARENT, TraceContext.start().traceparent());
+      } else {
+        sent.putHeader(TraceContext.TRACEPARENT, trace.childTraceparent());
+        if (trace.traceState() != null) {
+          sent.putHeader(TraceContext.TRACESTATE, trace.traceState());
+        }
+      }
+    }
+
     /** The budget ran out. */
     @Override
     public void handle(Long timerId) {
-      if (answered.tryFail(new OutcomeException(Outcome.TIMEOUT, name + " timed out"))) {
-        HttpClientRequest sent = request;
-        if (sent != null) {
-          sent.reset();
-        }
+      if (answered.tryFail(new OutcomeException(Outcome.TIMEOUT, FailureClass.UPSTREAM_TIMEOUT, name + " timed out"))) {
+        reset();
+      }
+    }
+
+    /** Frees the connection: the rest of the exchange is thrown away. */
+    private void reset() {
+      HttpClientRequest sent = request;
+      if (sent != null) {
+        sent.reset();
       }
     }
   }
@@ -226,8 +305,9 @@ public final class UpstreamClient {
       return -1;
     }
     Outcome outcome = oe.outcome();
-    if (outcome != Outcome.UPSTREAM_ERROR && outcome != Outcome.UPSTREAM_THROTTLED && outcome != Outcome.TIMEOUT) {
-      return -1;
+    if (outcome != Outcome.UPSTREAM_ERROR && outcome != Outcome.UPSTREAM_THROTTLED && outcome != Outcome.TIMEOUT
+        || oe.is(FailureClass.UPSTREAM_OVERSIZE)) {
+      return -1; // the same ask would bring the same oversized answer
     }
     if (oe.retryAfterSeconds() > 0) {
       long wait = oe.retryAfterSeconds() * 1000;
@@ -244,29 +324,35 @@ public final class UpstreamClient {
     }
     long retryAfter = parseRetryAfter(response.header("Retry-After"));
     if (status == 429) {
-      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, name + " throttled", retryAfter));
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, FailureClass.UPSTREAM_STATUS,
+          name + " throttled", retryAfter));
     }
     if (status >= 500 || status == 408) {
-      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, name + " answered " + status, retryAfter));
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_STATUS,
+          name + " answered " + status, retryAfter));
     }
-    return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_REJECTED, name + " answered " + status));
+    return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_REJECTED, FailureClass.UPSTREAM_STATUS,
+        name + " answered " + status));
   }
 
+  /** The exception's name stays in the message, for the logs; the class is what an answer's body may say. */
   private OutcomeException classify(Throwable t) {
     if (t instanceof OutcomeException oe) {
       return oe;
     }
     if (t instanceof java.util.concurrent.TimeoutException) {
-      return new OutcomeException(Outcome.TIMEOUT, name + " timed out");
+      return new OutcomeException(Outcome.TIMEOUT, FailureClass.UPSTREAM_TIMEOUT, name + " timed out");
     }
     if (t instanceof HttpClosedException || t instanceof java.io.IOException) {
-      return new OutcomeException(Outcome.UPSTREAM_ERROR, name + ": " + t.getClass().getSimpleName());
+      return new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREACHABLE,
+          name + " unreachable: " + t.getClass().getSimpleName());
     }
     String message = String.valueOf(t.getMessage());
     if (message.contains("wait queue is full") || message.contains("Connection pool reached max wait queue")) {
       return new OutcomeException(Outcome.OVERLOADED, name + ": connection queue full", 1);
     }
-    return new OutcomeException(Outcome.UPSTREAM_ERROR, name + ": " + t.getClass().getSimpleName());
+    return new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREACHABLE,
+        name + " failed: " + t.getClass().getSimpleName());
   }
 
   static long parseRetryAfter(String header) {
@@ -283,9 +369,9 @@ public final class UpstreamClient {
   public Future<Void> close() {
     if (closed.compareAndSet(false, true)) {
       client.close();
-      // the breaker goes with the last of its clients
+      // the breakers go with the last of their clients
       if (guard.open.decrementAndGet() == 0) {
-        breaker.close();
+        guard.breakers.forEach(CircuitBreaker::close);
       }
     }
     return Future.succeededFuture();

@@ -11,10 +11,11 @@ import io.vertx.core.json.JsonObject;
  * @param maxPoolSize connections to the upstream in total, shared out between the clients of its
  *     {@link UpstreamClient.Guard} (one per event loop that calls it), not per event loop
  * @param maxWaitQueue calls that may queue for a connection, shared out like the pool; negative = unbounded
+ * @param maxResponseBytes largest answer body read; a larger one is cut off while it streams in
  */
 public record UpstreamOptions(long timeoutMs, int maxRetries, long retryBackoffMs, long maxRetryAfterMs,
     int breakerMaxFailures, long breakerResetMs, long breakerWindowMs, int maxPoolSize, int maxWaitQueue,
-    int connectTimeoutMs) {
+    int connectTimeoutMs, int maxResponseBytes) {
 
   /** The options of upstream {@code name}. */
   public static UpstreamOptions forUpstream(ConfigReader config, String name) {
@@ -29,7 +30,8 @@ public record UpstreamOptions(long timeoutMs, int maxRetries, long retryBackoffM
         reader.positiveLong(Settings.BREAKER_WINDOW_MS),
         reader.positiveInt(Settings.UPSTREAM_POOL_SIZE),
         reader.intValue(Settings.UPSTREAM_MAX_WAIT_QUEUE),
-        reader.positiveInt(Settings.UPSTREAM_CONNECT_TIMEOUT_MS));
+        reader.positiveInt(Settings.UPSTREAM_CONNECT_TIMEOUT_MS),
+        reader.positiveInt(Settings.UPSTREAM_MAX_RESPONSE_BYTES));
   }
 
   /** The options of upstream {@code name} in {@code config} (the whole tree, or part of it over the defaults). */

@@ -1,6 +1,7 @@
 package dev.edgegateway.bus;
 
 import dev.edgegateway.flow.OutcomeException;
+import dev.edgegateway.flow.FailureClass;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.Deadline;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +52,27 @@ class BusTest {
       assertThat(e.getMessage()).isEqualTo("outbox full");
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void failuresKeepTheClassOfFailureTheyName(Vertx vertx, VertxTestContext ctx) {
+    Bus.install(vertx);
+    Bus.<Ping, String>bind(vertx, "t.unreachable", (ping, deadline) -> Future.failedFuture(new OutcomeException(
+        Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREACHABLE, "search unreachable: ConnectException")));
+    Bus.<Ping, String>bind(vertx, "t.open", (ping, deadline) -> Future.failedFuture(new OutcomeException(
+        Outcome.CIRCUIT_OPEN, FailureClass.CIRCUIT_OPEN, "search: circuit open", 6)));
+    Future.all(
+        Bus.request(vertx, "t.unreachable", new Ping("x"), Deadline.in(500)).otherwise(t -> t),
+        Bus.request(vertx, "t.open", new Ping("x"), Deadline.in(500)).otherwise(t -> t))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          OutcomeException unreachable = all.resultAt(0);
+          assertThat(unreachable.failureClass()).isEqualTo(FailureClass.UPSTREAM_UNREACHABLE);
+          assertThat(unreachable.getMessage()).isEqualTo("search unreachable: ConnectException");
+          OutcomeException open = all.resultAt(1);
+          assertThat(open.failureClass()).isEqualTo(FailureClass.CIRCUIT_OPEN);
+          assertThat(open.retryAfterSeconds()).isEqualTo(6);
+          ctx.completeNow();
+        })));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgegateway.Main;
+import dev.edgegateway.ShutdownOptions;
 import dev.edgegateway.WarmUpOptions;
 import dev.edgegateway.cache.LeaseOptions;
 import dev.edgegateway.cache.MemoryCacheOptions;
@@ -12,11 +13,14 @@ import dev.edgegateway.cache.SingleFlightOptions;
 import dev.edgegateway.cache.TieredCacheOptions;
 import dev.edgegateway.events.EventsOptions;
 import dev.edgegateway.http.AccessLogOptions;
+import dev.edgegateway.http.CdnOptions;
 import dev.edgegateway.http.HttpOptions;
+import dev.edgegateway.http.KlevuRoutesOptions;
 import dev.edgegateway.identity.IdentityOptions;
 import dev.edgegateway.logs.LogFormat;
 import dev.edgegateway.recs.RecsOptions;
 import dev.edgegateway.segments.SegmentsOptions;
+import dev.edgegateway.tracing.OtelOptions;
 import dev.edgegateway.upstream.UpstreamOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
@@ -27,7 +31,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -78,14 +84,27 @@ class SettingsOwnershipTest {
     own(Settings.REQUEST_TIMEOUT_MS, http("requestTimeoutMs", HttpOptions::requestTimeoutMs));
     own(Settings.SEGMENTS_BUDGET_MS, http("segmentsBudgetMs", HttpOptions::segmentsBudgetMs));
     own(Settings.OPS_HOST, "127.0.0.3", "127.0.0.3", http("opsHost", HttpOptions::opsHost));
+    own(Settings.CDN_SHAREABLE,
+        new Probe("CdnOptions.shareable", env -> CdnOptions.from(config(env)).shareable()));
     own(Settings.OPS_PORT, http("opsPort", HttpOptions::opsPort));
+    own(Settings.SHUTDOWN_DRAIN_MS, shutdown("drainMs", ShutdownOptions::drainMs));
+    own(Settings.SHUTDOWN_GRACE_MS, "1600", 1600L, shutdown("graceMs", ShutdownOptions::graceMs));
 
     own(Settings.LOG_FORMAT, "text", "text", new Probe("LogFormat.of", LogFormat::of));
     own(Settings.ACCESS_LOG, new Probe("AccessLogOptions.enabled", env -> AccessLogOptions.from(config(env)).enabled()));
     own(Settings.ACCESS_LOG_SAMPLE, "0.25", 0.25,
         new Probe("AccessLogOptions.sample", env -> AccessLogOptions.from(config(env)).sample()));
 
+    own(Settings.OTEL_ENDPOINT, "http://otel.test:4318", "http://otel.test:4318",
+        new Probe("OtelOptions.endpoint", env -> OtelOptions.fromEnvironment(env).endpoint()));
+    own(Settings.OTEL_SERVICE_NAME, "edge-probe", "edge-probe",
+        new Probe("OtelOptions.serviceName", env -> OtelOptions.fromEnvironment(env).serviceName()));
+    own(Settings.OTEL_SAMPLE_RATIO, "0.25", 0.25,
+        new Probe("OtelOptions.sampleRatio", env -> OtelOptions.fromEnvironment(env).sampleRatio()));
+
     own(Settings.KLEVU_API_KEY, "probe-key", "probe-key", http("apiKey", HttpOptions::apiKey));
+    own(Settings.KLEVU_API_KEYS, "key-a, key-b", Set.of("key-a", "key-b"),
+        new Probe("KlevuRoutesOptions.apiKeys", env -> KlevuRoutesOptions.from(config(env)).apiKeys()));
     own(Settings.KLEVU_VISITOR_URL, "http://visitor.test/1.0", "http://visitor.test/1.0",
         segments("visitorUrl", SegmentsOptions::visitorUrl));
     own(Settings.KLEVU_CONFIG_URL, "http://config.test/recs", "http://config.test/recs/",
@@ -94,6 +113,7 @@ class SettingsOwnershipTest {
         events("statsUrl", EventsOptions::statsUrl));
     own(Settings.SEARCH_ALLOWED_HOSTS, "search.test", true,
         recs("allowedHosts", o -> o.allowedHosts().allows("search.test")));
+    own(Settings.SEARCH_MAX_HOSTS, recs("searchMaxHosts", RecsOptions::searchMaxHosts));
     own(Settings.SEARCH_SCHEME, "http", "http", recs("searchScheme", RecsOptions::searchScheme));
 
     own(Settings.KLAVIYO_URL, "http://klaviyo.test", "http://klaviyo.test", identity("klaviyoUrl", IdentityOptions::klaviyoUrl));
@@ -165,7 +185,8 @@ class SettingsOwnershipTest {
     own(Settings.EVENTS_RETRY_BACKOFF_MS, events("retryBackoffMs", EventsOptions::retryBackoffMs));
     own(Settings.EVENTS_RETRY_BACKOFF_MAX_MS, events("retryBackoffMaxMs", EventsOptions::retryBackoffMaxMs));
     own(Settings.EVENTS_IN_FLIGHT, events("maxInFlightBatches", EventsOptions::maxInFlightBatches));
-    own(Settings.EVENTS_DRAIN_MS, events("shutdownDrainMs", EventsOptions::shutdownDrainMs));
+    own(Settings.EVENTS_DRAIN_MS, events("shutdownDrainMs", EventsOptions::shutdownDrainMs),
+        shutdown("eventsDrainMs", ShutdownOptions::eventsDrainMs));
     own(Settings.EVENTS_FULL_RETRY_AFTER_S, events("fullRetryAfterSeconds", EventsOptions::fullRetryAfterSeconds));
 
     own(Settings.UPSTREAM_TIMEOUT_MS, upstreams(UpstreamOptions::timeoutMs));
@@ -178,6 +199,11 @@ class SettingsOwnershipTest {
     own(Settings.UPSTREAM_POOL_SIZE, upstreams(UpstreamOptions::maxPoolSize));
     own(Settings.UPSTREAM_MAX_WAIT_QUEUE, upstreams(UpstreamOptions::maxWaitQueue));
     own(Settings.UPSTREAM_CONNECT_TIMEOUT_MS, upstreams(UpstreamOptions::connectTimeoutMs));
+    // the search has a cap of its own (upstream.search.maxResponseBytes), which the defaults do not reach
+    own(Settings.UPSTREAM_MAX_RESPONSE_BYTES, Stream.of(upstreams(UpstreamOptions::maxResponseBytes))
+        .filter(probe -> !probe.owner().equals("upstream search")).toArray(Probe[]::new));
+    own(Settings.SEARCH_MAX_RESPONSE_BYTES,
+        recs("searchUpstream.maxResponseBytes", o -> o.searchUpstream().maxResponseBytes()));
   }
 
   @Test
@@ -277,6 +303,10 @@ class SettingsOwnershipTest {
 
   private static Probe http(String accessor, Function<HttpOptions, Object> read) {
     return new Probe("HttpOptions." + accessor, env -> read.apply(HttpOptions.from(config(env))));
+  }
+
+  private static Probe shutdown(String accessor, Function<ShutdownOptions, Object> read) {
+    return new Probe("ShutdownOptions." + accessor, env -> read.apply(ShutdownOptions.from(config(env))));
   }
 
   private static Probe warmUp(String accessor, Function<WarmUpOptions, Object> read) {

@@ -83,8 +83,8 @@ class TraceContextTest {
 
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add(Deadline.HEADER, deadline.headerValue())
-        .add(TraceContext.TRACEPARENT, trace.traceparent())
-        .add(TraceContext.TRACESTATE, trace.traceState());
+        .add(Deadline.TRACEPARENT_HEADER, trace.traceparent())
+        .add(Deadline.TRACESTATE_HEADER, trace.traceState());
     Deadline received = Deadline.fromHeaders(headers, 5);
     assertThat(received.expiresAtNanos()).isEqualTo(deadline.expiresAtNanos());
     assertThat(received.trace().traceId()).isEqualTo(TRACE_ID);

@@ -1,6 +1,7 @@
 package dev.edgegateway.recs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,5 +30,36 @@ class HostAllowlistTest {
     assertThat(allowlist.allows("a." + "b".repeat(260) + ".ksearchnet.com")).isFalse();
     assertThat(allowlist.allows("")).isFalse();
     assertThat(allowlist.allows(null)).isFalse();
+  }
+
+  @Test
+  void wildcardsAndBareHostsMeanTheDefaultPortOnly() {
+    assertThat(allowlist.allows("x.KSEARCHNET.com:6379")).as("finding 6: any port of a wildcard").isFalse();
+    assertThat(allowlist.allows("eucs29v2.ksearchnet.com:80")).isFalse();
+    assertThat(allowlist.allows("search.example.org:8443")).as("a bare host is its default port").isFalse();
+    assertThat(allowlist.allows("search.example.org:443")).isTrue();
+    assertThat(allowlist.allows("a..ksearchnet.com")).as("an empty label").isFalse();
+    assertThat(allowlist.allows("eucs29v2.ksearchnet.com:0")).isFalse();
+    assertThat(allowlist.allows("eucs29v2.ksearchnet.com:65536")).isFalse();
+  }
+
+  @Test
+  void aWildcardMayNameItsPortAndTheDefaultFollowsTheScheme() {
+    HostAllowlist http = new HostAllowlist(List.of("*.search.test:8099", "plain.test"), 80);
+    assertThat(http.match("eu.search.test:8099")).isEqualTo(HostAllowlist.Match.WILDCARD);
+    assertThat(http.match("EU.Search.Test:8099")).isEqualTo(HostAllowlist.Match.WILDCARD);
+    assertThat(http.match("eu.search.test")).isEqualTo(HostAllowlist.Match.NONE);
+    assertThat(http.match("plain.test")).isEqualTo(HostAllowlist.Match.EXACT);
+    assertThat(http.match("plain.test:80")).isEqualTo(HostAllowlist.Match.EXACT);
+    assertThat(http.match("plain.test:443")).isEqualTo(HostAllowlist.Match.NONE);
+    assertThat(http.parse("PLAIN.test:80").text()).as("canonical: no default port").isEqualTo("plain.test");
+    assertThat(http.parse("eu.search.test:8099").text()).isEqualTo("eu.search.test:8099");
+  }
+
+  @Test
+  void anEntryOfNoKnownFormStopsTheStart() {
+    for (String bad : List.of("https://x.test", "*.x.test:99999", "x.test/path", "*x.test", "user@x.test", "*.")) {
+      assertThatThrownBy(() -> new HostAllowlist(List.of(bad))).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.FailureClass;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
@@ -191,5 +192,93 @@ class UpstreamClientTest {
       assertThat(call(client)).as("call %d", i).isEqualTo(Outcome.UPSTREAM_ERROR);
     }
     assertThat(served.get()).isEqualTo(500);
+  }
+
+  /** A server that streams its answer (chunked, or with a declared length) for as long as the client reads it. */
+  private HttpServer endless(Integer declaredLength, AtomicInteger requests, Promise<Void> connectionClosed)
+      throws Exception {
+    Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+    return await(vertx.createHttpServer()
+        .requestHandler(request -> {
+          requests.incrementAndGet();
+          HttpServerResponse response = request.response();
+          if (declaredLength == null) {
+            response.setChunked(true);
+          } else {
+            response.putHeader("Content-Length", String.valueOf(declaredLength));
+          }
+          request.connection().closeHandler(closed -> connectionClosed.tryComplete());
+          Runnable[] pump = new Runnable[1];
+          pump[0] = () -> {
+            while (!response.writeQueueFull() && !response.closed()) {
+              response.write(chunk);
+            }
+            if (!response.closed()) {
+              response.drainHandler(v -> pump[0].run());
+            }
+          };
+          pump[0].run();
+        })
+        .listen(0, "127.0.0.1"));
+  }
+
+  private static OutcomeException failureOf(Future<?> call) throws Exception {
+    return await(call.map(ok -> (OutcomeException) null).otherwise(t -> (OutcomeException) t));
+  }
+
+  /** Finding 8 of the hostile-traffic review: a 200 MB answer was read whole until the timer cut it. */
+  @Test
+  void anAnswerOverTheCapIsCutOffWhileItStreamsNotRetriedAndCounted() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    Promise<Void> closed = Promise.promise();
+    HttpServer huge = endless(null, requests, closed);
+    UpstreamClient client = new UpstreamClient(vertx, "huge", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 1).with(Settings.BREAKER_MAX_FAILURES, 1)
+        .with(Settings.UPSTREAM_TIMEOUT_MS, 30_000).with(Settings.UPSTREAM_MAX_RESPONSE_BYTES, 256 * 1024), "test"));
+
+    OutcomeException failure = failureOf(client.send(
+        UpstreamRequest.get("http://127.0.0.1:" + huge.actualPort() + "/huge"), Deadline.in(30_000)));
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.outcome()).as("cut off, not timed out").isEqualTo(Outcome.UPSTREAM_ERROR);
+    assertThat(failure.failureClass()).isEqualTo(FailureClass.UPSTREAM_OVERSIZE);
+    await(closed.future()); // the exchange was reset: the upstream stops sending
+    assertThat(requests.get()).as("the same ask would bring the same answer: no retry").isEqualTo(1);
+    assertThat(Metrics.of(vertx).get("edge_upstream_oversize_total").tag("upstream", "huge").counter().count())
+        .isEqualTo(1.0);
+    assertThat(client.circuitState()).as("its size follows from the ask, not the upstream's health")
+        .isEqualTo(CircuitBreakerState.CLOSED);
+  }
+
+  @Test
+  void anAnswerDeclaredOverTheCapIsRefusedBeforeItsBody() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    Promise<Void> closed = Promise.promise();
+    HttpServer declared = endless(64 * 1024 * 1024, requests, closed);
+    UpstreamClient client = new UpstreamClient(vertx, "declared", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.UPSTREAM_TIMEOUT_MS, 30_000)
+        .with(Settings.UPSTREAM_MAX_RESPONSE_BYTES, 1024 * 1024), "test"));
+
+    OutcomeException failure = failureOf(client.send(
+        UpstreamRequest.get("http://127.0.0.1:" + declared.actualPort() + "/declared"), Deadline.in(30_000)));
+
+    assertThat(failure.failureClass()).isEqualTo(FailureClass.UPSTREAM_OVERSIZE);
+    await(closed.future());
+    assertThat(Metrics.of(vertx).get("edge_upstream_oversize_total").tag("upstream", "declared").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void anAnswerWithinTheCapIsReadWhole() throws Exception {
+    String body = "x".repeat(100_000);
+    HttpServer fits = await(vertx.createHttpServer()
+        .requestHandler(request -> request.response().setChunked(true).write(body.substring(0, 50_000))
+            .compose(v -> request.response().end(body.substring(50_000))))
+        .listen(0, "127.0.0.1"));
+    UpstreamClient client = new UpstreamClient(vertx, "fits", UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RESPONSE_BYTES, 100_000), "test"));
+    UpstreamResponse answer = await(client.send(
+        UpstreamRequest.get("http://127.0.0.1:" + fits.actualPort() + "/fits"), Deadline.in(5_000)));
+    assertThat(answer.bodyAsString()).isEqualTo(body);
   }
 }

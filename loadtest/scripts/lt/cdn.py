@@ -1,0 +1,256 @@
+"""The `cdn` scenario: Varnish (Debian's, with the shipped conf/cdn/varnish.vcl) in front of one gateway, and the same
+mixed open-loop load straight at the gateway, in one run. Classes: cookie-less anonymous visitors (a new one per
+request), anonymous visitors with cookies (a Klaviyo client id and analytics cookies), identified shoppers (Zipf).
+Per class: p50/p99, the share Varnish served from its cache; Klevu calls per 1,000 pages; and a leak audit over
+every answer."""
+import base64
+import hashlib
+import http.client
+import json
+import os
+import queue
+import random
+import shutil
+import subprocess
+import threading
+import time
+
+from . import procs
+from .stack import Shoppers, delta, new_run_id, per_1000
+from .stats import percentile
+
+CLASSES = ("cookieless", "anon_cookies", "identified")
+# the banners and page contexts the anonymous visitors ask for (few: a storefront's home and product pages)
+PIDS = [str(39800 + i) for i in range(20)]
+RECS_KEYS = ["k-cdn-home", "k-cdn-pdp"]
+
+
+def ensure_varnish():
+    if shutil.which("varnishd"):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise RuntimeError("varnishd is missing (apt-get install -y varnish)")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "varnish"], check=True, capture_output=True, timeout=600,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def start_varnish(ctx, gw, name):
+    """varnishd in the foreground with the shipped VCL, its backend pointed at this gateway's port."""
+    with open(os.path.join(ctx.paths.root, "conf", "cdn", "varnish.vcl")) as f:
+        vcl = f.read()
+    vcl = vcl.replace('.port = "8080";', f'.port = "{gw.port}";')
+    workdir = os.path.join(ctx.artifacts, name)
+    os.makedirs(workdir, exist_ok=True)
+    vcl_path = os.path.join(workdir, "varnish.vcl")
+    with open(vcl_path, "w") as f:
+        f.write(vcl)
+    port = procs.free_port()
+    proc = procs.Proc(name, ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path,
+                             "-s", "malloc,128m", "-p", "thread_pool_min=20"], log_path=ctx.stack.log(name))
+    deadline = time.time() + 30
+    while time.time() < deadline and not procs.port_open(port):
+        if not proc.alive():
+            raise RuntimeError(f"varnishd exited; see {ctx.stack.log(name)}")
+        time.sleep(0.1)
+    # the backend probe must find the gateway healthy before traffic, or stale answers would be kept longer
+    time.sleep(2.5)
+    return proc, port
+
+
+class Visitors:
+    def __init__(self, run_id, shoppers, zipf):
+        self.shoppers = Shoppers(run_id)
+        self.run_id = run_id
+        weights = [1.0 / ((i + 1) ** zipf) for i in range(shoppers)]
+        total = sum(weights)
+        self.cum = []
+        acc = 0.0
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
+        self.rng = random.Random(run_id)
+
+    def shopper(self):
+        x = self.rng.random()
+        lo, hi = 0, len(self.cum) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.cum[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def request(self, n):
+        """(class, path, headers, shopper index or None) of the n-th request: half cookie-less, a quarter each."""
+        cls = CLASSES[0] if n % 4 in (0, 2) else CLASSES[1] if n % 4 == 1 else CLASSES[2]
+        path = f"/v1/recommendations/{self.rng.choice(RECS_KEYS)}?pid={self.rng.choice(PIDS)}"
+        if cls == "cookieless":
+            return cls, path + ("&utm_source=mail&gclid=x" + str(n) if n % 8 == 0 else ""), {}, None
+        if cls == "anon_cookies":
+            cid = base64.b64encode(hashlib.sha256(f"{self.run_id}/anon/{n}".encode()).hexdigest()[:32].encode()).decode()
+            kla = base64.b64encode(json.dumps({"cid": cid}, separators=(",", ":")).encode()).decode()
+            return cls, path, {"Cookie": f"__kla_id={kla}; _ga=GA1.1.{n}; _fbp=fb.1.{n}"}, None
+        i = self.shopper()
+        return cls, path, {"Cookie": self.shoppers.cookie(i)}, i
+
+
+def open_loop(port, visitors, rate, seconds, workers=48):
+    """Requests sent at their scheduled times (latency counted from then: no coordinated omission)."""
+    jobs = queue.Queue()
+    out = []
+    lock = threading.Lock()
+
+    def work():
+        conn = None
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            due, cls, path, headers, shopper = job
+            while True:
+                try:
+                    if conn is None:
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", path, headers=headers)
+                    resp = conn.getresponse()
+                    body = resp.read()
+                    rec = {"class": cls, "shopper": shopper, "ms": (time.perf_counter() - due) * 1000.0,
+                           "status": resp.status, "varnish": resp.getheader("X-Varnish-Cache"),
+                           "cache_control": resp.getheader("Cache-Control"),
+                           "set_cookie": resp.getheader("Set-Cookie") is not None, "body": body}
+                    break
+                except (http.client.HTTPException, OSError):
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                    rec = {"class": cls, "shopper": shopper, "ms": (time.perf_counter() - due) * 1000.0,
+                           "status": 0, "varnish": None, "cache_control": None, "set_cookie": False, "body": b""}
+                    break
+            with lock:
+                out.append(rec)
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    start = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+    for n in range(total):
+        due = start + n / rate
+        cls, path, headers, shopper = visitors.request(n)
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        jobs.put((due, cls, path, headers, shopper))
+    for _ in threads:
+        jobs.put(None)
+    for t in threads:
+        t.join(timeout=60)
+    return out
+
+
+def own_segments(gw_port, shoppers, indexes):
+    """Each identified shopper's segments, asked of the gateway directly (GET /v1/segments, after the load)."""
+    seen = {}
+    conn = http.client.HTTPConnection("127.0.0.1", gw_port, timeout=10)
+    try:
+        for i in sorted(indexes):
+            conn.request("GET", "/v1/segments", headers={"Cookie": shoppers.cookie(i)})
+            resp = conn.getresponse()
+            body = resp.read()
+            if resp.status == 200:
+                seen[i] = json.loads(body).get("segments", [])
+    finally:
+        conn.close()
+    return seen
+
+
+def audit(records, segments):
+    """Leaks: an identified answer served from Varnish's cache, or public, or with another shopper's segment; any
+    answer that set a cookie or was private yet came from Varnish's cache; an anonymous answer that is personalised."""
+    leaks = []
+    for r in records:
+        if r["status"] != 200:
+            continue
+        cached = r["varnish"] == "hit"
+        if cached and (r["set_cookie"] or not (r["cache_control"] or "").startswith("public")):
+            leaks.append(("kept private or cookie-setting answer", r["class"]))
+        try:
+            page = json.loads(r["body"])
+        except ValueError:
+            leaks.append(("unreadable body", r["class"]))
+            continue
+        if r["class"] == "identified":
+            if cached or (r["cache_control"] or "").startswith("public"):
+                leaks.append(("identified answer shared", r["class"]))
+            key = (page.get("analytics") or {}).get("segmentKey")
+            own = segments.get(r["shopper"])
+            if page.get("personalized") and own is not None and key is not None and key not in own:
+                leaks.append(("another shopper's segment", r["class"]))
+        elif page.get("personalized"):
+            leaks.append(("anonymous answer personalised", r["class"]))
+    return leaks
+
+
+def summarise(records, calls, mode):
+    m = {}
+    for cls in CLASSES:
+        rs = [r for r in records if r["class"] == cls]
+        ok = sorted(r["ms"] for r in rs if r["status"] == 200)
+        m[f"{cls}_p50_ms"] = percentile(ok, 50) if ok else None
+        m[f"{cls}_p99_ms"] = percentile(ok, 99) if ok else None
+        m[f"{cls}_errors"] = sum(1 for r in rs if r["status"] != 200)
+        if mode == "varnish":
+            m[f"{cls}_varnish_share"] = sum(1 for r in rs if r["varnish"] == "hit") / max(1, len(rs))
+    anon = [r for r in records if r["class"] != "identified"]
+    if mode == "varnish":
+        m["anonymous_varnish_share"] = sum(1 for r in anon if r["varnish"] == "hit") / max(1, len(anon))
+    pages = len(records)
+    p1k = per_1000(calls, pages)
+    m["pages"] = pages
+    m["klevu_per_1000"] = p1k["total"]
+    m["anonymous_pages"] = len(anon)
+    m["identified_shoppers"] = len({r["shopper"] for r in records if r["class"] == "identified"})
+    return m
+
+
+def run_cdn(ctx, run, modes):
+    st, o = ctx.stack, ctx.opts
+    ensure_varnish()
+    gw = st.start_gateway("memory", f"gateway-cdn-r{run}")
+    varnish = None
+    out = []
+    try:
+        varnish, vport = start_varnish(ctx, gw, f"varnish-r{run}")
+        order = modes if run % 2 == 1 else list(reversed(modes))
+        for mode in order:
+            run_id = new_run_id()
+            visitors = Visitors(run_id, int(o["shoppers"]), float(o["zipf"]))
+            port = vport if mode == "varnish" else gw.port
+            # a second of the same mix first (not measured): JIT, connections, the banners' first fetch
+            open_loop(port, Visitors("warm-" + run_id, 50, 1.0), float(o["rate"]), 1.0)
+            before = st.sim_stats()
+            records = open_loop(port, visitors, float(o["rate"]), float(o["duration"]))
+            after = st.sim_stats()
+            calls = delta(after, before)
+            ids = {r["shopper"] for r in records if r["class"] == "identified"}
+            segments = own_segments(gw.port, visitors.shoppers, ids)
+            leaks = audit(records, segments)
+            m = summarise(records, calls, mode)
+            m["leaks"] = len(leaks)
+            with open(os.path.join(ctx.artifacts, f"leaks-{mode}-r{run}.json"), "w") as f:
+                json.dump(leaks[:200], f)
+            out.append({"run": run, "mode": mode, "metrics": m, "series": {},
+                        "info": {"calls": calls, "leak_kinds": sorted({k for k, _ in leaks})}})
+    finally:
+        if varnish:
+            varnish.stop()
+        gw.stop()
+    base = next((x["metrics"] for x in out if x["mode"] == "memory"), None)
+    for x in out:
+        if base and x["mode"] == "varnish" and base.get("identified_p50_ms") is not None:
+            x["metrics"]["identified_p50_over_direct_ms"] = x["metrics"]["identified_p50_ms"] - base["identified_p50_ms"]
+    return out
