@@ -5,7 +5,7 @@ import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheFactory;
 import dev.edgegateway.cache.SingleFlight;
 import dev.edgegateway.cache.SingleFlightOptions;
-import dev.edgegateway.cache.TokenBuckets;
+import dev.edgegateway.cache.TokenBucketStores;
 import dev.edgegateway.cache.ValueCodecs;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
@@ -97,7 +97,7 @@ public final class Gateway {
     // the HTTP front reads sessions and banners in place from the stores the capability verticles write
     // one budget per client for every HTTP verticle, and with Redis for every gateway sharing it
     PageSources pageSources = new PageSources(segmentStore, banners, pages, http.rateLimitPerSecond() == 0 ? null
-        : TokenBuckets.of(vertx, caches.redis(), "client", http.rateLimitPerSecond(), http.rateLimitBurst(),
+        : TokenBucketStores.of(caches.redis(), "client", http.rateLimitPerSecond(), http.rateLimitBurst(),
             CLIENT_BUCKETS));
     int httpInstances = http.instances() > 0 ? http.instances() : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread

@@ -171,8 +171,33 @@ class OpenApiContractTest {
     conforms("klevuCollect", collected);
     HttpResponse<Buffer> beacon = Main.await(gw.client.post("/klevu/analytics/collect")
         .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("0=[object Object]")));
-    assertThat(beacon.statusCode()).isEqualTo(400);
+    assertThat(beacon.statusCode()).isEqualTo(415);
     conforms("klevuCollect", beacon);
+  }
+
+  @Test
+  void crossSitePagesNonJsonBodiesAndSpentBudgets() throws Exception {
+    HttpResponse<Buffer> foreignPage = Main.await(gw.client.get("/v1/recommendations/k-home")
+        .putHeader("Origin", "https://elsewhere.test").send());
+    assertThat(foreignPage.statusCode()).isEqualTo(403);
+    conforms("getRecommendations", foreignPage);
+    HttpResponse<Buffer> crossSite = Main.await(gw.client.post("/v1/identify").putHeader("Sec-Fetch-Site", "cross-site")
+        .sendJsonObject(new JsonObject().put("customerToken", "x.y.z")));
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    conforms("postIdentify", crossSite);
+    HttpResponse<Buffer> textPlain = Main.await(gw.client.post("/v1/events").putHeader("Content-Type", "text/plain")
+        .sendBuffer(Buffer.buffer("{}")));
+    assertThat(textPlain.statusCode()).isEqualTo(415);
+    conforms("postEvents", textPlain);
+    TestGateway limited = Main.await(TestGateway.start(vertx, Map.of("EDGE_RATE_LIMIT_PER_S", "1", "EDGE_RATE_LIMIT_BURST", "1")));
+    try {
+      Main.await(limited.client.get("/v1/segments").send());
+      HttpResponse<Buffer> spent = Main.await(limited.client.get("/v1/segments").send());
+      assertThat(spent.statusCode()).isEqualTo(429);
+      conforms("getSegments", spent);
+    } finally {
+      Main.await(limited.stop());
+    }
   }
 
   /** Every {@code reason} an error body can carry is one the description lists. */

@@ -9,6 +9,7 @@ import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
 import dev.edgegateway.cache.CacheHit;
 import dev.edgegateway.cache.RedisBackend;
+import dev.edgegateway.cache.TokenBucketStores;
 import dev.edgegateway.cache.TokenBuckets;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
@@ -131,7 +132,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     }
     int perMinute = options.identifyPerCustomerPerMinute();
     customerBuckets = perMinute == 0 ? TokenBuckets.unlimited()
-        : TokenBuckets.of(vertx, redis, "customer", perMinute / 60.0, perMinute, CUSTOMER_BUCKETS);
+        : TokenBucketStores.of(redis, "customer", perMinute / 60.0, perMinute, CUSTOMER_BUCKETS);
     resolver = new IdentityResolver(hash, cookies, Metrics.of(vertx));
     registerMetrics(Metrics.of(vertx));
 

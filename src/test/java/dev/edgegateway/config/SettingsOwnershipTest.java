@@ -78,6 +78,14 @@ class SettingsOwnershipTest {
     own(Settings.CORS_ORIGINS, "https://a.test, https://b.test", List.of("https://a.test", "https://b.test"),
         http("corsOrigins", HttpOptions::corsOrigins));
     own(Settings.PUBLIC_BASE_URL, "https://edge.test", "https://edge.test", http("publicBaseUrl", HttpOptions::publicBaseUrl));
+    own(Settings.PUBLIC_HOSTS, "Edge-A.test, edge-b.test:8443", List.of("edge-a.test", "edge-b.test:8443"),
+        http("publicHosts", HttpOptions::publicHosts));
+    own(Settings.TRUSTED_PROXIES, "10.0.0.0/8, 2001:db8::1", List.of("10.0.0.0/8", "2001:db8::1"),
+        http("trustedProxies", HttpOptions::trustedProxies));
+    own(Settings.RATE_LIMIT_PER_S, http("rateLimitPerSecond", HttpOptions::rateLimitPerSecond));
+    own(Settings.RATE_LIMIT_BURST, http("rateLimitBurst", HttpOptions::rateLimitBurst));
+    own(Settings.HTTP_H2C, http("h2c", HttpOptions::h2c));
+    own(Settings.DEMO_PAGE, http("demoPage", HttpOptions::demoPage));
     own(Settings.TLS_PORT, http("tlsPort", HttpOptions::tlsPort));
     own(Settings.TLS_CERT_PATH, "/probe/cert.pem", "/probe/cert.pem", http("tlsCertPath", HttpOptions::tlsCertPath));
     own(Settings.TLS_KEY_PATH, "/probe/key.pem", "/probe/key.pem", http("tlsKeyPath", HttpOptions::tlsKeyPath));
@@ -120,6 +128,9 @@ class SettingsOwnershipTest {
     own(Settings.KLAVIYO_PRIVATE_KEY, "pk_probe", "pk_probe",
         identity("klaviyoPrivateKey", IdentityOptions::klaviyoPrivateKey));
     own(Settings.KLAVIYO_REVISION, "2030-01-01", "2030-01-01", identity("klaviyoRevision", IdentityOptions::klaviyoRevision));
+    own(Settings.KLAVIYO_BURST_PER_S, identity("klaviyoBurstPerSecond", IdentityOptions::klaviyoBurstPerSecond));
+    own(Settings.KLAVIYO_STEADY_PER_MIN, identity("klaviyoSteadyPerMinute", IdentityOptions::klaviyoSteadyPerMinute));
+    own(Settings.KLAVIYO_MAX_QUEUED, identity("klaviyoMaxQueued", IdentityOptions::klaviyoMaxQueued));
 
     own(Settings.COOKIE_SECRET, "cs-probe", "cs-probe", identity("cookieSecret", IdentityOptions::cookieSecret));
     own(Settings.HASH_PEPPER, "hp-probe", "hp-probe", identity("hashPepper", IdentityOptions::hashPepper));
@@ -133,6 +144,8 @@ class SettingsOwnershipTest {
     own(Settings.COOKIE_MAX_AGE_DAYS, "7", 7 * 86_400L, identity("cookieMaxAgeSeconds", IdentityOptions::cookieMaxAgeSeconds));
     own(Settings.LINK_TTL_DAYS, identity("linkTtlDays", IdentityOptions::linkTtlDays));
     own(Settings.KLAVIYO_LOOKUP, identity("klaviyoLookup", IdentityOptions::klaviyoLookup));
+    own(Settings.IDENTIFY_PER_CUSTOMER_PER_MIN,
+        identity("identifyPerCustomerPerMinute", IdentityOptions::identifyPerCustomerPerMinute));
 
     own(Settings.CACHE_MODE, "off", true, segments("cacheDisabled", SegmentsOptions::cacheDisabled),
         recs("cacheDisabled", RecsOptions::cacheDisabled));
