@@ -174,15 +174,15 @@ describe('@klevu/core in a storefront page of headless Chromium, cross-origin to
     await waitFor('an empty pending-analytics queue', () => page.evaluate(
       () => JSON.parse(sessionStorage.getItem('klevu-pending-analytics') || '[]').length === 0), { timeoutMs: 5_000 });
     const beacon = await waitFor('the beacon at the gateway', () => requests.find((r) => r.type === 'ping' || (r.url === collectUrl && /multipart/.test(r.contentType || ''))), { timeoutMs: 5_000 });
-    assert.equal(beacon.status, 400, 'the gateway refuses the empty replay as a bad request');
+    assert.equal(beacon.status, 415, 'the gateway refuses the empty replay: it is no JSON');
     assert.equal((await simEvents()).filter((e) => e.event_data?.list_id === REPLAY_LIST).length, 0);
     const d = delta(statsAtStart, await simStats());
     assert.equal(d.session, 2, `simulator session calls: ${d.session} (first visit + the exchange id)`);
   });
 
   it('shows no browser error: no CORS rejection, no failed request, nothing off loopback', (t) => {
-    // Chromium logs the 400 of the beacon replay as a failed resource load: that one, at most, is expected
-    const expected = problems.filter((p) => p.startsWith('console error: Failed to load resource') && p.includes('status of 400'));
+    // Chromium logs the 415 of the beacon replay as a failed resource load: that one, at most, is expected
+    const expected = problems.filter((p) => p.startsWith('console error: Failed to load resource') && p.includes('status of 415'));
     for (const p of expected) {
       t.diagnostic(`expected: ${p}`);
     }

@@ -204,7 +204,7 @@ describe('@klevu/core pointed at the gateway', { timeout: 60_000 }, () => {
     const replay = fetches.find((c) => c.url === sdkConfig.eventsApiV2Url && c.body instanceof FormData);
     assert.ok(replay, 'the SDK replayed the pending request');
     assert.equal(String(replay.body.get('0')), '[object Object]', 'the replay carries no event (the SDK bug)');
-    assert.equal(replay.status, 400, 'refused as a bad request, not a server error');
+    assert.equal(replay.status, 415, 'refused (form data is no JSON), not a server error');
     assert.deepEqual(JSON.parse(sessionStorage.getItem('klevu-pending-analytics')), []);
     const all = await simEvents();
     assert.equal(all.filter((e) => e.event_data?.list_id === REPLAY_LIST).length, 0);

@@ -251,6 +251,8 @@ class Stack:
             "EDGE_SEARCH_SCHEME": "http",
             "EDGE_CACHE_MODE": mode,
             "EDGE_REDIS_URL": "",
+            # every simulated shopper comes from this one address: no per-client limit
+            "EDGE_RATE_LIMIT_PER_S": "0",
         }
         if mode == "memory-bus":
             # the in-memory cache with every step over the event bus: what the fast path saves
