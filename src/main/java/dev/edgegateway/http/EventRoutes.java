@@ -7,8 +7,13 @@ import dev.edgegateway.events.PageEvents;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.identity.IdentityService;
+import dev.edgegateway.recs.ClicksRecorded;
+import dev.edgegateway.recs.ClicksRequest;
+import dev.edgegateway.recs.RecentClicks;
+import dev.edgegateway.recs.RecsService;
 import dev.edgegateway.segments.SegmentResult;
 import dev.edgegateway.wire.CookieHeader;
+import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -19,19 +24,26 @@ import java.util.Map;
 /**
  * {@code POST /v1/events} (the page's impressions and clicks) and {@code POST /klevu/analytics/collect}
  * (the Klevu SDK's own events): validated on the event loop, then handed to the outbox. An accepted event
- * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}.
+ * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}. The products clicked through
+ * {@code /v1/events} also go to the shopper's last clicked list (as the SDK's clicks go to its localStorage) before
+ * the answer, so the shopper's next page sees them; a list that cannot be written costs the page nothing.
  */
 final class EventRoutes {
   private final HttpOptions options;
   private final EventsService events;
   private final IdentityService identity;
   private final ShopperSegments sessions;
+  private final ShopperIdentity shoppers;
+  private final RecsService recs;
 
-  EventRoutes(HttpOptions options, EventsService events, IdentityService identity, ShopperSegments sessions) {
+  EventRoutes(HttpOptions options, EventsService events, IdentityService identity, ShopperSegments sessions,
+      ShopperIdentity shoppers, RecsService recs) {
     this.options = options;
     this.events = events;
     this.identity = identity;
     this.sessions = sessions;
+    this.shoppers = shoppers;
+    this.recs = recs;
   }
 
   void pageEvents(RoutingContext ctx) {
@@ -40,21 +52,31 @@ final class EventRoutes {
     Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String session = RequestValues.validSession(cookies.get(ShopperCookies.SESSION));
     // validate before any lookup: a bad body costs nothing upstream
-    PageEvents.toKlevu(body, null);
+    List<String> clicked = PageEvents.clickedIds(PageEvents.toKlevu(body, options.apiKey(), null));
+    String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(
+        shoppers.resolve(cookies, QueryParams.parse(ctx.request().query())).exchangeIdHash(), session);
     Future<String> sessionId = session != null ? Future.succeededFuture(session)
         : identity.resolve(ShopperCookies.identityRequest(cookies, null), deadline)
             .compose(shopper -> shopper.identified()
                 ? sessions.klevuSession(options.apiKey(), shopper, null, deadline).map(SegmentResult::klevuSessionId)
                 : Future.succeededFuture((String) null))
             .otherwise((String) null);
-    sessionId.compose(id -> enqueue(PageEvents.toKlevu(body, id), deadline))
+    sessionId.compose(id -> {
+      Future<Integer> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);
+      Future<?> remembered = clicks == null ? Future.succeededFuture()
+          : recs.clicked(new ClicksRequest(clicks, clicked), deadline).otherwise((ClicksRecorded) null);
+      return Future.join(queued, remembered).transform(done -> queued);
+    })
         .onSuccess(accepted -> Responses.json(ctx, 202, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));
   }
 
   void klevuCollect(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body);
+    Map<String, String> cookies = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    // forwarded as the SDK sent it; only an event without a session gets the one the shopper's cookie holds
+    List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body, options.apiKey(),
+        RequestValues.validSession(cookies.get(ShopperCookies.SESSION)));
     enqueue(parsed, RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));

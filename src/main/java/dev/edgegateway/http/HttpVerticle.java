@@ -76,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
     KlevuRoutes klevu = new KlevuRoutes(options, identity, recs, segments);
-    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments);
+    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, recs);
 
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog(AccessLogOptions.from(config()), registry))

@@ -7,6 +7,7 @@ import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.http.AssembledPage.Banner;
 import dev.edgegateway.identity.IdentityResolver;
 import dev.edgegateway.recs.BannerMemo;
+import dev.edgegateway.recs.RecentClicks;
 import dev.edgegateway.recs.RecsRequest;
 import dev.edgegateway.recs.RecsResult;
 import dev.edgegateway.recs.RecsService;
@@ -64,6 +65,7 @@ final class PageRoute implements Handler<RoutingContext> {
     String pid = RequestValues.bounded(query.get("pid"));
     String gpid = RequestValues.bounded(query.get("gpid"));
     String cp = RequestValues.bounded(query.get("cp"));
+    List<String> cart = RequestValues.idList(query.get("cart"));
     PhaseTimer timing = new PhaseTimer();
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     IdentityResolver.Unsealed shopper = identity.resolveUnsealed(sent, query);
@@ -73,13 +75,14 @@ final class PageRoute implements Handler<RoutingContext> {
     String sessionCookie = sent.get(ShopperCookies.SESSION);
     SegmentRequest segmentsRequest = segments.requestFor(shopper.identity(), sessionCookie);
     SegmentResult inMemory = segments.inMemory(segmentsRequest);
+    String clicks = RecentClicks.shopperKey(shopper.identity().exchangeIdHash(), segmentsRequest.klevuSessionId());
     BannerMemo.Read banner = inMemory == null ? null
-        : memo.read(new RecsRequest(options.apiKey(), recsKey, inMemory.segments(), pid, gpid, cp));
+        : memo.read(new RecsRequest(options.apiKey(), recsKey, inMemory.segments(), pid, gpid, cp, cart, clicks));
     if (banner instanceof BannerMemo.FreshBanner fresh) {
       answerFromMemory(ctx, shopper, sessionCookie, inMemory, fresh, timing);
       return;
     }
-    PageRequest page = new PageRequest(recsKey, pid, gpid, cp, shopper.identity(), segmentsRequest, sessionCookie,
+    PageRequest page = new PageRequest(recsKey, pid, gpid, cp, cart, clicks, shopper.identity(), segmentsRequest, sessionCookie,
         ids.deadline(options.requestTimeoutMs()), new DegradedSteps(registry, ids), timing);
     answerOverTheBus(ctx, page, shopper, inMemory, (BannerMemo.Missed) banner);
   }

@@ -33,6 +33,8 @@ final class MeterDescriptions {
       entry("edge_upstream_circuit_open",
           "1 while the circuit breaker of an upstream is open or half-open (calls are not made), 0 while closed"),
       entry("edge_recs_search_refused_total", "Searches refused because their host is not on the search allowlist"),
+      entry("edge_recs_recent_clicks_total",
+          "Reads and writes of shoppers' server-side last clicked products, by op (record, read) and result"),
       // caches
       entry("edge_cache_lookups_total", "Read-through cache lookups, by cache and status (the X-Cache values)"),
       entry("edge_cache_store_errors_total", "Cache store reads or writes that failed and counted as a miss, by cache"),

@@ -201,6 +201,12 @@ public final class BannerMemo {
     part(key, page.pid());
     part(key, page.gpid());
     part(key, page.cp());
+    if (page.cart() != null) {
+      key.append(page.cart().size()).append('[');
+      for (String id : page.cart()) {
+        part(key, id);
+      }
+    }
     return key.toString();
   }
 
