@@ -53,8 +53,8 @@ final class EventRoutes {
     String session = RequestValues.validSession(cookies.get(ShopperCookies.SESSION));
     // validate before any lookup: a bad body costs nothing upstream
     List<String> clicked = PageEvents.clickedIds(PageEvents.toKlevu(body, options.apiKey(), null));
-    String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(
-        shoppers.resolve(cookies, QueryParams.parse(ctx.request().query())).exchangeIdHash(), session);
+    String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(shoppers.resolveUnsealed(cookies,
+        QueryParams.parse(ctx.request().query())).identity().exchangeIdHash(), session);
     Future<String> sessionId = session != null ? Future.succeededFuture(session)
         : identity.resolve(ShopperCookies.identityRequest(cookies, null), deadline)
             .compose(shopper -> shopper.identified()
