@@ -17,6 +17,7 @@ import dev.edgegateway.http.PageSources;
 import dev.edgegateway.identity.IdentityVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.BannerMemo;
+import dev.edgegateway.recs.RecentClicks;
 import dev.edgegateway.recs.RecsVerticle;
 import dev.edgegateway.segments.SegmentStore;
 import dev.edgegateway.segments.SegmentVerticle;
@@ -98,7 +99,10 @@ public final class Gateway {
     // pages reach Klevu through the instances on the HTTP loops: they split the connection budget between them
     int senders = Math.min(perLoop, httpInstances);
     SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, senders);
-    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, clicksStore, banners, senders);
+    // a shopper read to have clicked nothing is believed for as long as gateways may disagree on cache entries
+    long clicksHoldMs = caches.l1HoldMs() > 0 ? caches.l1HoldMs() : RecentClicks.DEFAULT_EMPTY_HOLD_MS;
+    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, clicksStore, clicksHoldMs, banners,
+        senders);
     // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)
     DeploymentOptions bare = new DeploymentOptions();
     DeploymentOptions everyLoop = new DeploymentOptions().setInstances(perLoop);

@@ -131,4 +131,41 @@ class KmcPagesTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void aRecentlyViewedBannerIsReadInPlaceOnlyByShoppersWhoClickedNothing(VertxTestContext ctx) {
+    String clicker = "__kla_id=" + TestGateway.klaCookie(TestGateway.exchangeId("kmc-clicker"));
+    String browser = "__kla_id=" + TestGateway.klaCookie(TestGateway.exchangeId("kmc-browser"));
+    Page viewed = new Page("kmc.HOME.RECENTLY_VIEWED.memo", "");
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    JsonObject click = new JsonObject().put("type", "click").put("recsKey", viewed.recsKey())
+        .put("list", new JsonObject().put("title", "Recently viewed").put("logic", "RECENTLY_VIEWED"))
+        .put("items", new JsonArray().add(new JsonObject().put("id", "10020")));
+    page(clicker, viewed).map(answers::add)
+        .compose(v -> page(clicker, viewed)).map(answers::add)
+        .compose(v -> env.client.post("/v1/events").putHeader("Cookie", clicker).sendJsonObject(click))
+        .compose(v -> page(clicker, viewed)).map(answers::add)
+        .compose(v -> page(browser, viewed)).map(answers::add)
+        .compose(v -> page(browser, viewed)).map(answers::add)
+        .compose(v -> page(clicker, viewed)).map(answers::add)
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          String inPlace = "memory;dur=";
+          // nothing clicked yet: the second page is read in place like any other banner
+          assertThat(answers.get(1).getHeader("Server-Timing")).contains(inPlace);
+          assertThat(answers.get(1).bodyAsJsonObject().getJsonArray("products")).isEmpty();
+          // after a click, the shopper's own list, never the memo's banner of no clicks
+          assertThat(answers.get(2).getHeader("Server-Timing")).doesNotContain(inPlace);
+          assertThat(products(answers.get(2))).containsExactly("10020");
+          // another shopper who clicked nothing is read in place once it is known to have clicked nothing
+          assertThat(answers.get(3).getHeader("Server-Timing")).doesNotContain(inPlace);
+          assertThat(answers.get(4).getHeader("Server-Timing")).contains(inPlace);
+          assertThat(answers.get(4).bodyAsJsonObject().getJsonArray("products")).isEmpty();
+          assertThat(products(answers.get(5))).containsExactly("10020");
+          ctx.completeNow();
+        })));
+  }
+
+  private static List<String> products(HttpResponse<Buffer> page) {
+    return page.bodyAsJsonObject().getJsonArray("products").stream().map(p -> ((JsonObject) p).getString("id")).toList();
+  }
 }

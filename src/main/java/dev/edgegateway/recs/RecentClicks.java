@@ -2,7 +2,9 @@ package dev.edgegateway.recs;
 
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheEntry;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.edgegateway.cache.CacheKeys;
+import dev.edgegateway.cache.LoopUpkeep;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,17 +33,32 @@ import java.util.List;
 public final class RecentClicks {
   /** Longest product id kept; a longer one is not recorded. */
   static final int MAX_ID_CHARS = 128;
+  /** How long a list read empty stays known empty without Redis (clicks are then only ever recorded here). */
+  public static final long DEFAULT_EMPTY_HOLD_MS = 60_000;
+  static final long MAX_EMPTY_TRACKED = 100_000;
 
   private final Cache<JsonArray> store;
   private final RecentClicksOptions options;
+  /** Shoppers whose list was read empty here lately (what lets their banners be read in place), bounded. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> readEmpty;
   private final Counter recorded;
   private final Counter recordFailed;
   private final Counter read;
   private final Counter readFailed;
 
   public RecentClicks(Cache<JsonArray> store, RecentClicksOptions options, MeterRegistry registry) {
+    this(store, options, registry, DEFAULT_EMPTY_HOLD_MS);
+  }
+
+  /**
+   * @param emptyHoldMs how long a list read empty counts as empty without reading it again: with Redis, the cache's
+   *     L1 hold (how long gateways may disagree); a click recorded here ends it at once
+   */
+  public RecentClicks(Cache<JsonArray> store, RecentClicksOptions options, MeterRegistry registry, long emptyHoldMs) {
     this.store = store;
     this.options = options;
+    this.readEmpty = Caffeine.newBuilder().maximumSize(MAX_EMPTY_TRACKED)
+        .expireAfterWrite(Duration.ofMillis(Math.max(1, emptyHoldMs))).executor(LoopUpkeep.INSTANCE).build();
     this.recorded = Metrics.counter(registry, "edge_recs_recent_clicks_total", "op", "record", "result", "ok");
     this.recordFailed = Metrics.counter(registry, "edge_recs_recent_clicks_total", "op", "record", "result", "error");
     this.read = Metrics.counter(registry, "edge_recs_recent_clicks_total", "op", "read", "result", "ok");
@@ -69,13 +87,23 @@ public final class RecentClicks {
         return Future.succeededFuture(List.of());
       }
       read.increment();
-      return Future.succeededFuture(ar.result() == null || ar.result().entry().negative() ? List.of()
-          : ids(ar.result().entry().value()));
+      List<String> ids = ar.result() == null || ar.result().entry().negative() ? List.of()
+          : ids(ar.result().entry().value());
+      if (ids.isEmpty()) {
+        readEmpty.put(shopper, Boolean.TRUE);
+      }
+      return Future.succeededFuture(ids);
     });
+  }
+
+  /** Whether this shopper's list was read empty here within the hold, with no click recorded here since. */
+  public boolean clickedNothing(String shopper) {
+    return shopper == null || readEmpty.getIfPresent(shopper) != null;
   }
 
   /** Puts {@code clickedOldestFirst} at the head of the shopper's list; fails only when the store fails. */
   public Future<Integer> record(String shopper, List<String> clickedOldestFirst) {
+    readEmpty.invalidate(shopper);
     return latestFirst(shopper).compose(held -> {
       List<String> next = new ArrayList<>();
       for (int i = clickedOldestFirst.size() - 1; i >= 0; i--) {
@@ -91,8 +119,12 @@ public final class RecentClicks {
       }
       JsonArray bounded = bound(next);
       long ttlMs = options.ttlSeconds() * 1000;
+      readEmpty.invalidate(shopper);
       return store.put(shopper, CacheEntry.of(bounded, ttlMs, 0, 0)).map(v -> bounded.size());
-    }).onComplete(ar -> (ar.succeeded() ? recorded : recordFailed).increment());
+    }).onComplete(ar -> {
+      readEmpty.invalidate(shopper);
+      (ar.succeeded() ? recorded : recordFailed).increment();
+    });
   }
 
   /** The first ids that fit both bounds. */

@@ -54,6 +54,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     private final Cache<JsonObject> configStore;
     private final Cache<JsonObject> searchStore;
     private final Cache<JsonArray> clicksStore;
+    private final long clicksHoldMs;
     private final BannerMemo memo;
     private final int senders;
     private RecsOptions options;
@@ -72,6 +73,13 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
      */
     public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, Cache<JsonArray> clicksStore,
         BannerMemo memo, int senders) {
+      this(configStore, searchStore, clicksStore, RecentClicks.DEFAULT_EMPTY_HOLD_MS, memo, senders);
+    }
+
+    /** @param clicksHoldMs how long a shopper read to have no clicks counts as such here (the cache's L1 hold) */
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, Cache<JsonArray> clicksStore,
+        long clicksHoldMs, BannerMemo memo, int senders) {
+      this.clicksHoldMs = clicksHoldMs;
       this.configStore = configStore;
       this.searchStore = searchStore;
       this.clicksStore = clicksStore != null ? clicksStore
@@ -96,7 +104,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       configs = new ReadThroughCache<>(vertx, "config", configStore, options.singleFlight(), options.cacheDisabled());
       searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight(), options.cacheDisabled());
       searchRefused = Metrics.counter(Metrics.of(vertx), "edge_recs_search_refused_total");
-      clicks = new RecentClicks(clicksStore, options.recentClicks(), Metrics.of(vertx));
+      clicks = new RecentClicks(clicksStore, options.recentClicks(), Metrics.of(vertx), clicksHoldMs);
+      memo.clickedNothingWith(clicks::clickedNothing);
       return true;
     }
   }
@@ -152,7 +161,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
         }
         return Future.succeededFuture(result);
       }
-      // a banner built from the shopper's own clicks is never memoised: another shopper would read it in place
+      // a banner built from a shopper's clicks is memoised only when there were none: then it is the same for every
+      // shopper who has clicked nothing, and the memo serves it to those only
       boolean perShopper = KmcSearch.usesClicks(metadata);
       Future<List<String>> lastClicks = perShopper ? clicks.latestFirst(request.shopper())
           : Future.succeededFuture(List.of());
@@ -170,8 +180,9 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
         }
         return search(searchRequest, deadline).map(answer -> {
           RecsResult result = toResult(request, metadata, answer, config.cacheStatus().worst(answer.cacheStatus()));
-          if (!perShopper && BannerMemo.memoisable(config.cacheStatus()) && BannerMemo.memoisable(answer.cacheStatus())) {
-            memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()));
+          if ((!perShopper || last.isEmpty()) && BannerMemo.memoisable(config.cacheStatus())
+              && BannerMemo.memoisable(answer.cacheStatus())) {
+            memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()), perShopper);
           }
           return result;
         });
