@@ -9,7 +9,8 @@
 # stops what it started. Logs and screenshots land in e2e/out/ (gitignored).
 #
 # Knobs: E2E_JAR (default target/edge-gateway.jar), E2E_CHROMIUM (/usr/bin/chromium), E2E_JAVA_OPTS,
-# E2E_TEST_TIMEOUT_S (240), E2E_START_TIMEOUT_S (60).
+# E2E_TEST_TIMEOUT_S (300), E2E_START_TIMEOUT_S (60), E2E_FILES (the check files to run, default all of them;
+# without a browser check among them no browser is needed).
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,9 +19,10 @@ JAR="${E2E_JAR:-$ROOT/target/edge-gateway.jar}"
 OUT="$E2E_DIR/out"
 CHROMIUM="${E2E_CHROMIUM:-/usr/bin/chromium}"
 JAVA_OPTS_E2E="${E2E_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
-TEST_TIMEOUT_S="${E2E_TEST_TIMEOUT_S:-240}"
+TEST_TIMEOUT_S="${E2E_TEST_TIMEOUT_S:-300}"
 START_TIMEOUT_S="${E2E_START_TIMEOUT_S:-60}"
 API_KEY="klevu-demo-api-key"
+FILES="${E2E_FILES:-sdk.test.mjs parity.test.mjs sdk-browser.test.mjs browser.test.mjs}"
 
 log() { echo "[e2e] $*"; }
 die() { echo "[e2e] FAILED: $*" >&2; exit 1; }
@@ -32,7 +34,7 @@ done
 [ -f "$JAR" ] || die "no $JAR: build it first (mvn -B -q package -DskipTests); mvn -B verify does it for you"
 
 # ---- Chromium: Debian's package, never a downloaded browser ----------------------------------------------
-if [ ! -x "$CHROMIUM" ]; then
+if [[ " $FILES " == *browser* ]] && [ ! -x "$CHROMIUM" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing Debian's chromium (first run only)"
     timeout 600 apt-get update -qq
@@ -161,11 +163,12 @@ log "simulator $SIM, gateway http://127.0.0.1:$HTTP_PORT + https://127.0.0.1:$TL
 # One file at a time: they read the simulator's shared call counters. The runner gets its own process group
 # (setsid) so that the cleanup can stop it and its children by one id.
 set +e
+# shellcheck disable=SC2086
 env E2E_GATEWAY_URL="http://127.0.0.1:$HTTP_PORT" E2E_GATEWAY_TLS_URL="https://127.0.0.1:$TLS_PORT" \
   E2E_SIM_URL="$SIM" E2E_STOREFRONT_PORT="$STORE_PORT" E2E_KLEVU_API_KEY="$API_KEY" \
   E2E_CHROMIUM="$CHROMIUM" E2E_CERT_PATH="$WORK/cert.pem" NODE_EXTRA_CA_CERTS="$WORK/cert.pem" TMPDIR="$WORK/tmp" \
   setsid timeout -k 10 "$TEST_TIMEOUT_S" node --test --test-reporter=tap --test-concurrency=1 \
-  sdk.test.mjs sdk-browser.test.mjs browser.test.mjs > "$OUT/results.tap" 2>&1 &
+  $FILES > "$OUT/results.tap" 2>&1 &
 runner=$!
 PIDS+=("-$runner")
 wait "$runner"

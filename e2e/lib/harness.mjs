@@ -55,6 +55,12 @@ export const simStats = () => simGet('/__sim/stats');
 /** Analytics events that reached the simulated Klevu, oldest first. */
 export const simEvents = () => simGet('/__sim/events?limit=1000');
 
+/**
+ * Requests that reached the simulated Klevu's config, search or collect endpoints after sequence number
+ * {@code after}, as they arrived (raw query, parsed body, trace id of their traceparent), oldest first.
+ */
+export const simRequests = (after = 0) => simGet(`/__sim/requests?after=${after}&limit=1000`);
+
 /** Counter differences between two /__sim/stats answers. */
 export function delta(before, after) {
   const out = {};
@@ -84,7 +90,7 @@ export async function waitFor(what, check, { timeoutMs = 10_000, intervalMs = 10
 export function eventsOf(all, { event, listId, sessionId }) {
   return all.filter((e) => e.event === event
     && e.event_data?.list_id === listId
-    && (sessionId === undefined || e.user_profile?.session_id === sessionId));
+    && (sessionId === undefined || e.user_profile?.sessionId === sessionId));
 }
 
 /**

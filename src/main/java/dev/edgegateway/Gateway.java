@@ -20,6 +20,7 @@ import dev.edgegateway.identity.IdentityVerticle;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.recs.BannerMemo;
 import dev.edgegateway.recs.RecsPurge;
+import dev.edgegateway.recs.RecentClicks;
 import dev.edgegateway.recs.RecsVerticle;
 import dev.edgegateway.segments.SegmentStore;
 import dev.edgegateway.segments.SegmentVerticle;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,8 @@ public final class Gateway {
     Cache<JsonObject> configStore = caches.create("config", ValueCodecs.json());
     Cache<JsonObject> searchStore = caches.create("search", ValueCodecs.json());
     Cache<String> linkStore = caches.create("links", ValueCodecs.string());
+    // shoppers' last clicked products: in Redis when configured, so they survive restarts and follow a shopper
+    Cache<JsonArray> clicksStore = caches.create("clicks", ValueCodecs.jsonArray());
     // with the fast path off the HTTP front never reads the memo: keeping one would encode every page twice
     BannerMemo banners = http.fastPath()
         ? new BannerMemo(caches.memoryOptions(BannerMemo.CACHE_NAME), caches.l1HoldMs(), Metrics.of(vertx))
@@ -106,7 +110,10 @@ public final class Gateway {
     // pages reach Klevu through the instances on the HTTP loops: they split the connection budget between them
     int senders = Math.min(perLoop, httpInstances);
     SegmentVerticle.Shared segments = new SegmentVerticle.Shared(segmentStore, senders);
-    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, banners, senders);
+    // a shopper read to have clicked nothing is believed for as long as gateways may disagree on cache entries
+    long clicksHoldMs = caches.l1HoldMs() > 0 ? caches.l1HoldMs() : RecentClicks.DEFAULT_EMPTY_HOLD_MS;
+    RecsVerticle.Shared recs = new RecsVerticle.Shared(configStore, searchStore, clicksStore, clicksHoldMs, banners,
+        senders);
     // the verticles that call upstream get their config by hand, not in DeploymentOptions (see ConfiguredVerticle)
     DeploymentOptions bare = new DeploymentOptions();
     DeploymentOptions everyLoop = new DeploymentOptions().setInstances(perLoop);

@@ -1,6 +1,7 @@
 /*
  * edge-recs.js: a dependency-free recommendations banner for storefront pages.
- * Usage: <div data-edge-recs="RECS_KEY" data-pid="" data-gpid="" data-cp=""></div>
+ * Usage: <div data-edge-recs="RECS_KEY" data-pid="" data-gpid="" data-cp="" data-cart=""></div>
+ *        (data-cart: the cart's product ids, comma-separated, on a checkout page)
  *        <script src="https://EDGE_HOST/assets/edge-recs.js" data-edge-base="https://EDGE_HOST" defer></script>
  * It asks the gateway for the banner (one round trip: identity, segments, config and search happen there),
  * renders it with textContent only (remote data is never parsed as HTML), sends one impression when the
@@ -28,14 +29,47 @@
     }).catch(function () { /* analytics never break the page */ });
   }
 
+  // the product as the gateway returned it: the gateway reports it as @klevu/core would (a view its price, a click
+  // its sale price)
   function item(product, index) {
-    return { id: String(product.id), index: index + 1, name: product.name, price: product.salePrice || product.price,
-      currency: product.currency, brand: product.brand, groupId: product.itemGroupId };
+    return { id: String(product.id), index: index + 1, name: product.name, price: product.price,
+      salePrice: product.salePrice, currency: product.currency, brand: product.brand, itemGroupId: product.itemGroupId,
+      variantId: product.variantId, category: product.category };
+  }
+
+  // a static-content banner: Klevu's image for the screen size, reported as the SDK reports it
+  function renderStatic(el, banner) {
+    var content = banner.staticContent[0] || {};
+    var images = content.image || [];
+    var resolution = window.matchMedia && window.matchMedia('(max-width: 768px)').matches ? 'mobile' : 'desktop';
+    var image = images.filter(function (i) { return i.resolution === resolution; })[0] || images[0];
+    var src = image && safeUrl(image.url);
+    if (!src) {
+      el.hidden = true;
+      return;
+    }
+    var report = { resolution: image.resolution === 'mobile' ? 'mobile' : 'desktop', imageUrl: image.url,
+      altTag: image.altTag || '' };
+    var link = document.createElement('a');
+    link.href = safeUrl(content.targetUrl) || '#';
+    var img = document.createElement('img');
+    img.src = src;
+    img.alt = image.altTag || '';
+    link.appendChild(img);
+    link.addEventListener('click', function () {
+      post('/v1/events', { type: 'click', recsKey: banner.recsKey, list: banner.analytics, banner: report });
+    });
+    el.appendChild(link);
+    post('/v1/events', { type: 'impression', recsKey: banner.recsKey, list: banner.analytics, banner: report });
   }
 
   function render(el, banner) {
     el.textContent = '';
     el.setAttribute('data-personalized', banner.personalized ? 'true' : 'false');
+    if (banner.staticContent && banner.staticContent.length > 0) {
+      renderStatic(el, banner);
+      return;
+    }
     if (!banner.products || banner.products.length === 0) {
       el.hidden = true;
       return;
@@ -87,6 +121,7 @@
       var value = el.getAttribute('data-' + name);
       if (value) params.set(name, value);
     });
+    if (el.hasAttribute('data-cart')) params.set('cart', el.getAttribute('data-cart'));
     var kx = new URLSearchParams(window.location.search).get('_kx');
     if (kx) params.set('_kx', kx);
     var query = params.toString();

@@ -111,6 +111,7 @@ class AnonymousVisitorTest {
 
   private static JsonObject impression() {
     return new JsonObject().put("type", "impression").put("recsKey", "k-home")
+        .put("list", new JsonObject().put("title", "Trending now").put("logic", "TRENDING"))
         .put("items", new JsonArray().add(new JsonObject().put("id", "39814")));
   }
 
@@ -149,7 +150,7 @@ class AnonymousVisitorTest {
           assertThat(later.statusCode()).isEqualTo(202);
           assertThat(env.count(SimCounter.SESSION)).as("the session is reused for its TTL").isEqualTo(1);
           Set<String> sent = new HashSet<>();
-          env.sim.state().events().forEach(e -> sent.add(e.getJsonObject("user_profile").getString("session_id")));
+          env.sim.state().events().forEach(e -> sent.add(e.getJsonObject("user_profile").getString("sessionId")));
           assertThat(sent).hasSize(1).doesNotContainNull();
           ctx.completeNow();
         })));

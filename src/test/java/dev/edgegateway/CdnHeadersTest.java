@@ -169,7 +169,9 @@ class CdnHeadersTest {
           JsonObject payload = new JsonObject(config.getJsonObject("search").getString("payload"))
               .put("context", new JsonObject().put("apiKeys", new JsonArray().add(API_KEY)));
           JsonObject withSession = payload.copy();
-          withSession.getJsonObject("context").put("sessionId", "3f1c8a52-0d2e-4d7b-9a55-0a4c1e2b7d10");
+          // a key naming a session inside a query's settings (the strict simulator takes only apiKeys in context)
+          withSession.getJsonArray("recordQueries").getJsonObject(0).getJsonObject("settings")
+              .put("sessionId", "3f1c8a52-0d2e-4d7b-9a55-0a4c1e2b7d10");
           return env.client.post(path).sendJsonObject(payload)
               .compose(shared -> env.client.post(path).sendJsonObject(withSession).map(own -> List.of(shared, own)));
         })

@@ -56,6 +56,7 @@ final class GatewayTraffic {
   static JsonObject impression() {
     return new JsonObject().put("events", new JsonArray().add(new JsonObject()
         .put("type", "impression").put("recsKey", RECS_KEY)
+        .put("list", new JsonObject().put("title", "Trending now").put("logic", "TRENDING"))
         .put("items", new JsonArray().add(new JsonObject().put("id", "39814").put("index", 1)))));
   }
 

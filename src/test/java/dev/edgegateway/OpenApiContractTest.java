@@ -139,7 +139,7 @@ class OpenApiContractTest {
     conforms("klevuSession", session);
 
     HttpResponse<Buffer> settings = Main.await(gw.client.get("/klevu/recommendations/" + API_KEY
-        + "/settings/k-home?&cp=Women;Shoes%20and%20bags&pid=&gpid=&sids=seg-b,seg-a").send());
+        + "/settings/kmc.CATEGORY.NEWEST_ARRIVALS.1?&cp=Women;Shoes%20and%20bags&pid=&gpid=&sids=seg-b,seg-a").send());
     assertThat(settings.statusCode()).isEqualTo(200);
     conforms("klevuSettings", settings);
 
@@ -163,9 +163,12 @@ class OpenApiContractTest {
     assertThat(foreignSession.statusCode()).isEqualTo(403);
     conforms("klevuSession", foreignSession);
 
-    JsonArray events = new JsonArray().add(new JsonObject().put("event", "view_recs_list").put("event_apikey", "k-home")
-        .put("event_data", new JsonObject().put("list_id", "k-home").put("items", new JsonArray()
-            .add(new JsonObject().put("item_id", "39814").put("index", 1)))));
+    JsonArray events = new JsonArray().add(new JsonObject().put("event", "view_recs_list").put("event_version", "1.0.0")
+        .put("event_apikey", "klevu-demo-api-key").put("user_profile", new JsonObject())
+        .put("event_data", new JsonObject().put("list_id", "k-home").put("list_logic", "TRENDING")
+            .put("list_name", "Trending now").put("items", new JsonArray().add(new JsonObject().put("index", 1)
+                .put("item_id", "39814").put("item_group_id", "39814").put("item_name", "unknown")
+                .put("item_variant_id", "39814").put("price", "0")))));
     HttpResponse<Buffer> collected = Main.await(gw.client.post("/klevu/analytics/collect").sendJson(events));
     assertThat(collected.statusCode()).isEqualTo(200);
     conforms("klevuCollect", collected);

@@ -60,11 +60,15 @@ class PageEventsFlowTest {
     }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       List<JsonObject> received = env.sim.state().events();
       assertThat(received).extracting(e -> e.getString("event")).containsExactlyInAnyOrder("view_recs_list", "select_recs_list");
-      String sessionId = received.get(0).getJsonObject("user_profile").getString("session_id");
+      String sessionId = received.get(0).getJsonObject("user_profile").getString("sessionId");
       assertThat(sessionId).isNotBlank();
       assertThat(env.sim.state().exchangeIdOf(sessionId)).isEqualTo(TestGateway.exchangeId("events-shopper"));
       JsonObject click = received.stream().filter(e -> "select_recs_list".equals(e.getString("event"))).findFirst().orElseThrow();
       assertThat(click.getJsonObject("event_data").getJsonArray("items")).hasSize(1);
+      // the SDK's shape: the Klevu API key, string prices
+      assertThat(click.getString("event_apikey")).isEqualTo("klevu-demo-api-key");
+      assertThat(click.getJsonObject("event_data").getJsonArray("items").getJsonObject(0).getValue("price"))
+          .isInstanceOf(String.class);
       ctx.completeNow();
     })));
   }

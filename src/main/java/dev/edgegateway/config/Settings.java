@@ -109,6 +109,9 @@ public final class Settings {
   public static final Setting CONFIG_TTL_S = new Setting("EDGE_CONFIG_TTL_S", "cache.config.ttlSeconds", 300, "TTL of recommendation configs.", "`edge_cache_lookups_total{cache=\"config\"}`");
   public static final Setting SEARCH_TTL_S = new Setting("EDGE_SEARCH_TTL_S", "cache.search.ttlSeconds", 60, "TTL of recommendation search results.", "`edge_cache_lookups_total{cache=\"search\"}`");
   public static final Setting NEGATIVE_TTL_S = new Setting("EDGE_NEGATIVE_TTL_S", "cache.negativeTtlSeconds", 30, "TTL of typed negative answers (upstream 4xx); never used for 5xx or timeouts.", "`edge_cache_lookups_total{status=\"negative\"}`");
+  public static final Setting RECENT_CLICKS_MAX = new Setting("EDGE_RECENT_CLICKS_MAX", "recs.recentClicks.maxProducts", 20, "Product ids kept in a shopper's server-side last clicked list (fed by `POST /v1/events` clicks, read by HOME `RECENTLY_VIEWED` and `TRENDING_PERSONALIZED` banners, which search with the latest 10, as `@klevu/core` does with its 20 in `localStorage`).", "`edge_recs_recent_clicks_total{op=\"record\"}`");
+  public static final Setting RECENT_CLICKS_MAX_BYTES = new Setting("EDGE_RECENT_CLICKS_MAX_BYTES", "recs.recentClicks.maxBytes", 4_096, "Encoded bytes of one shopper's last clicked list (64 to 65536); the oldest ids go first.", "`edge_recs_recent_clicks_total{op=\"record\"}`");
+  public static final Setting RECENT_CLICKS_TTL_DAYS = new Setting("EDGE_RECENT_CLICKS_TTL_DAYS", "recs.recentClicks.ttlDays", 30, "How long a shopper's last clicked list is kept after its latest click (in Redis when configured, keyed by the shopper's hashed exchange id, else its Klevu session).", "`edge_recs_recent_clicks_total{op=\"read\"}`");
   public static final Setting FLIGHT_MAX_AGE_MS = new Setting("EDGE_FLIGHT_MAX_AGE_MS", "cache.singleFlight.maxFlightAgeMs", 10_000L, "A flight older than this takes no more followers.", "`edge_singleflight_calls_total`");
   public static final Setting FLIGHT_MAX_WAITERS = new Setting("EDGE_FLIGHT_MAX_WAITERS", "cache.singleFlight.maxWaitersPerKey", 10_000, "Followers per key; more are answered with a fallback.", "`edge_singleflight_calls_total{role=\"rejected\"}`");
   public static final Setting FLIGHT_MAX_FLIGHTS = new Setting("EDGE_FLIGHT_MAX_FLIGHTS", "cache.singleFlight.maxFlights", 50_000, "Flights in the air at once, all keys together; more leaders are answered with a fallback.", "`edge_singleflight_inflight`, `edge_singleflight_calls_total{role=\"rejected\"}`");
@@ -156,7 +159,7 @@ public final class Settings {
       REDIS_KEY_PREFIX, REDIS_CLIENT_NAME, L1_MAX_TTL_MS, CACHE_LEASE_ENABLED, CACHE_LEASE_TTL_MS,
       CACHE_LEASE_WAIT_MS, CACHE_LEASE_POLL_MS, CACHE_MAX_ENTRIES, CACHE_MEMORY_MAX_BYTES, SEGMENTS_MIN_TTL_S,
       SEGMENTS_MAX_TTL_S, TTL_JITTER, STALE_WHILE_REVALIDATE_S, STALE_IF_ERROR_S, CONFIG_TTL_S, SEARCH_TTL_S,
-      NEGATIVE_TTL_S, FLIGHT_MAX_AGE_MS, FLIGHT_MAX_WAITERS, FLIGHT_MAX_FLIGHTS,
+      NEGATIVE_TTL_S, RECENT_CLICKS_MAX, RECENT_CLICKS_MAX_BYTES, RECENT_CLICKS_TTL_DAYS, FLIGHT_MAX_AGE_MS, FLIGHT_MAX_WAITERS, FLIGHT_MAX_FLIGHTS,
       OUTBOX_CAPACITY, EVENTS_BATCH_SIZE, EVENTS_FLUSH_MS, EVENTS_MAX_ATTEMPTS, EVENTS_RETRY_BACKOFF_MS,
       EVENTS_RETRY_BACKOFF_MAX_MS, EVENTS_IN_FLIGHT, EVENTS_DRAIN_MS, EVENTS_FULL_RETRY_AFTER_S,
       UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES, UPSTREAM_RETRY_BACKOFF_MS, UPSTREAM_MAX_RETRY_AFTER_MS,

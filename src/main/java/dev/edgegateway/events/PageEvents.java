@@ -1,62 +1,63 @@
 package dev.edgegateway.events;
 
+import static dev.edgegateway.events.EventChecks.bad;
+
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns the body of the gateway's own {@code POST /v1/events} into Klevu analytics events
- * (docs/upstream-apis.md §5). Pure and static: no I/O, no clock, no state.
+ * Turns the body of the gateway's own {@code POST /v1/events} into the Klevu events {@code @klevu/core} 5.2 sends
+ * for the same banner, products and click ({@code KlevuEvents.recommendationView} / {@code recommendationClick},
+ * docs/upstream-apis.md §5), field for field. Pure and static: no I/O, no clock, no state.
  *
  * <h2>Request body</h2>
  * <pre>{@code
  * {"events": [
  *   {"type": "impression" | "click",
  *    "recsKey": "k-...",
- *    "list": {"title": "...", "logic": "...", "pageType": "...", "spotKey": "...", "spotName": "...",
+ *    "list": {"title": "...", "logic": "...", "action": null, "spotKey": "...", "spotName": "...",
  *             "segmentKey": "...", "segmentName": "..."},
- *    "items": [{"id": "39814", "index": 1, "name": "...", "price": "25.00" | 25.0, "currency": "USD",
- *               "brand": "...", "groupId": "...", "variant": "..."}]}
+ *    "items": [{"id": "39814", "index": 1, "name": "...", "price": "25.00", "salePrice": "19.99",
+ *               "currency": "USD", "brand": "...", "category": "...", "itemGroupId": "...", "variantId": "..."}],
+ *    "banner": {"resolution": "desktop", "imageUrl": "...", "altTag": "..."}}
  * ]}
  * }</pre>
- * A single event object without the {@code events} wrapper is accepted too. {@code list} is the
- * {@code analytics} object that {@code GET /v1/recommendations} returned for the list being reported.
+ * A single event object without the {@code events} wrapper is accepted too. {@code list} is the {@code analytics}
+ * object {@code GET /v1/recommendations} returned; items are its {@code products} (as returned: {@code itemGroupId},
+ * or {@code groupId}; {@code variantId}, or {@code variant}). {@code banner} replaces {@code items} for a
+ * static-content banner (the image of its {@code staticContent} that was shown or clicked).
  *
  * <h2>Rules (any violation: 400, {@link Outcome#BAD_REQUEST}, message naming the field, never its value)</h2>
  * <ul>
- *   <li>The body is a JSON object; {@code events}, when present, is an array of 1 to {@value #MAX_EVENTS} objects.</li>
- *   <li>{@code type} is {@code impression} (Klevu {@code view_recs_list}, all items) or {@code click}
- *       (Klevu {@code select_recs_list}, exactly one item).</li>
- *   <li>{@code recsKey} is required and matches {@code [A-Za-z0-9_.:-]{1,128}}; it becomes both
- *       {@code event_apikey} and {@code list_id}.</li>
- *   <li>{@code list} is optional; when present it is an object whose fields are optional strings.</li>
- *   <li>{@code items} is an array of 1 to {@value #MAX_ITEMS} objects. {@code id} is required (a string or an
- *       integer); {@code groupId} and {@code variant} may also be integers; {@code variant} defaults to {@code id}.</li>
- *   <li>{@code index} is a positive integer (JSON number); when absent it is the item's 1-based position.</li>
- *   <li>{@code price} is a non-negative JSON number or a decimal string such as {@code "25.00"}; it is sent as a
- *       number. Absent, null or an empty string: no price is sent. Anything else: 400.</li>
- *   <li>Every string is at most {@value #MAX_STRING_LENGTH} characters (Unicode code points); longer is 400,
- *       not truncated. Unicode is passed through unchanged.</li>
- *   <li>Null means absent. Unknown fields are ignored and never forwarded: the output is built field by field.</li>
+ *   <li>{@code events}, when present, is an array of 1 to {@value #MAX_EVENTS} objects; {@code type} is
+ *       {@code impression} (Klevu {@code view_recs_list}) or {@code click} ({@code select_recs_list});
+ *       {@code recsKey} matches {@code [A-Za-z0-9_.:-]{1,128}} and becomes {@code list_id}.</li>
+ *   <li>{@code list} is required with string {@code title} and {@code logic} (Klevu refuses a recs event without
+ *       them); its other fields are strings or null; {@code action} is STATIC_CONTENT, HIDE_RECOMMENDATION, FILTER
+ *       or null.</li>
+ *   <li>Without a {@code banner}: {@code items}, 1 to {@value #MAX_ITEMS} objects, exactly one for a click.
+ *       {@code id} is required (a string or an integer, as are the group and variant ids); {@code index} is a
+ *       positive integer, by default the item's position; prices are decimal strings or non-negative numbers.</li>
+ *   <li>{@code banner}: {@code imageUrl} and {@code altTag} strings, {@code resolution} desktop (default) or mobile.</li>
+ *   <li>Strings are at most 512 characters; null means absent; unknown fields are ignored, never forwarded.</li>
  * </ul>
  *
- * <h2>Output (one Klevu event per input event)</h2>
- * {@code event}, {@code event_version} "1.0.0", {@code event_apikey} = recsKey,
- * {@code user_profile.session_id} = the Klevu session id the gateway holds for the shopper ({@code user_profile}
- * is an empty object when there is none), and {@code event_data}: {@code tags.recsPageType} (pageType lower-cased),
- * {@code list_id}, {@code list_name} (title), {@code list_logic}, {@code spot_id}, {@code spot_name},
- * {@code segment_id}, {@code segment_name}, and {@code items} with {@code index}, {@code item_id},
- * {@code item_name}, {@code price}, {@code currency}, {@code item_brand}, {@code item_variant},
- * {@code item_group_id}, {@code quantity} 1. Fields whose source is absent are left out.
+ * <h2>Output, as the SDK builds it</h2>
+ * {@code event}, {@code event_version "1.0.0"}, {@code event_apikey} = the Klevu API key, {@code user_profile}
+ * {@code {"sessionId": ...}} ({@code {}} without a session), {@code event_data}: {@code list_id}, {@code list_logic},
+ * {@code list_name}, then {@code action}, {@code spot_id}, {@code spot_name} when {@code list} has them (null
+ * included), {@code segment_id}/{@code segment_name} when not empty, {@code static_content} for a banner
+ * ({@code content_type "image"}, {@code index 1}), and {@code items}: {@code index}, {@code item_id},
+ * {@code item_group_id} (default the id), {@code item_variant_id} (default the id), {@code item_name} (default
+ * {@code "unknown"}), {@code price} (an impression the product's {@code price}, a click its {@code salePrice}, then
+ * its {@code price}; default {@code "0"}), and {@code currency}, {@code item_brand}, {@code item_category} when given.
  */
 public final class PageEvents {
   /** Most events one body may carry. */
@@ -64,8 +65,8 @@ public final class PageEvents {
   /** Most items one event may carry. */
   public static final int MAX_ITEMS = 100;
   /** Longest string field, in code points. */
-  public static final int MAX_STRING_LENGTH = 512;
-  /** What a recsKey (and so an {@code event_apikey}) may look like. */
+  public static final int MAX_STRING_LENGTH = EventChecks.MAX_STRING_LENGTH;
+  /** What a recsKey may look like. */
   public static final Pattern RECS_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   public static final String TYPE_IMPRESSION = "impression";
@@ -74,13 +75,11 @@ public final class PageEvents {
   public static final String SELECT_RECS_LIST = "select_recs_list";
   public static final String EVENT_VERSION = "1.0.0";
 
-  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,10})?");
-
   private PageEvents() {
   }
 
   /** Parses and maps a raw request body; see the class comment for the contract. */
-  public static List<JsonObject> toKlevu(Buffer body, String sessionId) {
+  public static List<JsonObject> toKlevu(Buffer body, String apiKey, String sessionId) {
     if (body == null || body.length() == 0) {
       throw bad("empty body: expected a JSON object with an \"events\" array");
     }
@@ -93,22 +92,23 @@ public final class PageEvents {
     if (!(parsed instanceof JsonObject object)) {
       throw bad("body must be a JSON object with an \"events\" array, or a single event object");
     }
-    return toKlevu(object, sessionId);
+    return toKlevu(object, apiKey, sessionId);
   }
 
   /**
    * Maps an already parsed body.
    *
+   * @param apiKey the Klevu API key (the SDK's {@code event_apikey})
    * @param sessionId the shopper's Klevu session id, or null to send the events without one
    * @return the Klevu events, in input order
    * @throws OutcomeException with {@link Outcome#BAD_REQUEST} when the body breaks a rule
    */
-  public static List<JsonObject> toKlevu(JsonObject body, String sessionId) {
+  public static List<JsonObject> toKlevu(JsonObject body, String apiKey, String sessionId) {
     if (body == null) {
       throw bad("empty body: expected a JSON object with an \"events\" array");
     }
     if (!body.containsKey("events")) {
-      return List.of(map(body, "event", sessionId));
+      return List.of(map(body, "event", apiKey, sessionId));
     }
     Object raw = body.getValue("events");
     if (!(raw instanceof JsonArray events)) {
@@ -126,198 +126,148 @@ public final class PageEvents {
       if (!(events.getValue(i) instanceof JsonObject event)) {
         throw bad(path + " must be an object");
       }
-      out.add(map(event, path, sessionId));
+      out.add(map(event, path, apiKey, sessionId));
     }
     return out;
   }
 
-  private static JsonObject map(JsonObject event, String path, String sessionId) {
-    String type = string(event, "type", path);
-    if (type == null) {
-      throw bad(path + ".type is required (impression or click)");
+  /** The product ids of the clicks among mapped events, latest last (what feeds the shopper's recently viewed). */
+  public static List<String> clickedIds(List<JsonObject> klevuEvents) {
+    List<String> ids = new ArrayList<>();
+    for (JsonObject event : klevuEvents) {
+      if (SELECT_RECS_LIST.equals(event.getString("event"))
+          && event.getJsonObject("event_data").getValue("items") instanceof JsonArray items && items.size() == 1) {
+        ids.add(items.getJsonObject(0).getString("item_id"));
+      }
     }
-    String klevuEvent = switch (type) {
-      case TYPE_IMPRESSION -> VIEW_RECS_LIST;
-      case TYPE_CLICK -> SELECT_RECS_LIST;
+    return ids;
+  }
+
+  private static JsonObject map(JsonObject event, String path, String apiKey, String sessionId) {
+    String type = EventChecks.required(event, "type", path);
+    boolean click = switch (type) {
+      case TYPE_IMPRESSION -> false;
+      case TYPE_CLICK -> true;
       default -> throw bad(path + ".type must be impression or click");
     };
-    String recsKey = string(event, "recsKey", path);
-    if (recsKey == null) {
-      throw bad(path + ".recsKey is required");
-    }
+    String recsKey = EventChecks.required(event, "recsKey", path);
     if (!RECS_KEY.matcher(recsKey).matches()) {
       throw bad(path + ".recsKey must match [A-Za-z0-9_.:-]{1,128}");
     }
-
-    JsonObject data = new JsonObject();
-    Object rawList = event.getValue("list");
-    JsonObject list = null;
-    if (rawList != null) {
-      if (!(rawList instanceof JsonObject l)) {
-        throw bad(path + ".list must be an object");
-      }
-      list = l;
+    JsonObject data = listData(event.getValue("list"), recsKey, path + ".list");
+    Object banner = event.getValue("banner");
+    if (banner != null) {
+      data.put("static_content", new JsonArray().add(banner(banner, path + ".banner")));
+    } else {
+      data.put("items", items(event.getValue("items"), click, path + ".items"));
     }
-    String listPath = path + ".list";
-    String pageType = list == null ? null : string(list, "pageType", listPath);
-    if (pageType != null) {
-      data.put("tags", new JsonObject().put("recsPageType", pageType.toLowerCase(Locale.ROOT)));
-    }
-    data.put("list_id", recsKey);
-    if (list != null) {
-      putIfPresent(data, "list_name", string(list, "title", listPath));
-      putIfPresent(data, "list_logic", string(list, "logic", listPath));
-      putIfPresent(data, "spot_id", string(list, "spotKey", listPath));
-      putIfPresent(data, "spot_name", string(list, "spotName", listPath));
-      putIfPresent(data, "segment_id", string(list, "segmentKey", listPath));
-      putIfPresent(data, "segment_name", string(list, "segmentName", listPath));
-    }
-
-    Object rawItems = event.getValue("items");
-    if (!(rawItems instanceof JsonArray items)) {
-      throw bad(path + ".items is required and must be an array");
-    }
-    if (items.isEmpty()) {
-      throw bad(path + ".items is empty");
-    }
-    if (items.size() > MAX_ITEMS) {
-      throw bad(path + ".items has " + items.size() + " entries (at most " + MAX_ITEMS + ")");
-    }
-    if (TYPE_CLICK.equals(type) && items.size() != 1) {
-      throw bad(path + ": a click carries exactly one item, got " + items.size());
-    }
-    JsonArray outItems = new JsonArray();
-    for (int i = 0; i < items.size(); i++) {
-      String itemPath = path + ".items[" + i + "]";
-      if (!(items.getValue(i) instanceof JsonObject item)) {
-        throw bad(itemPath + " must be an object");
-      }
-      outItems.add(mapItem(item, itemPath, i + 1));
-    }
-    data.put("items", outItems);
-
     JsonObject profile = new JsonObject();
     if (sessionId != null) {
-      profile.put("session_id", sessionId);
+      profile.put("sessionId", sessionId);
     }
     return new JsonObject()
-        .put("event", klevuEvent)
+        .put("event", click ? SELECT_RECS_LIST : VIEW_RECS_LIST)
         .put("event_version", EVENT_VERSION)
-        .put("event_apikey", recsKey)
+        .put("event_apikey", apiKey)
         .put("user_profile", profile)
         .put("event_data", data);
   }
 
-  private static JsonObject mapItem(JsonObject item, String path, int position) {
-    String id = identifier(item, "id", path);
-    if (id == null || id.isBlank()) {
-      throw bad(path + ".id is required");
+  private static JsonObject listData(Object raw, String recsKey, String path) {
+    if (!(raw instanceof JsonObject list)) {
+      throw bad(path + " is required: the analytics object of the banner");
     }
-    JsonObject out = new JsonObject();
-    out.put("index", index(item, path, position));
-    out.put("item_id", id);
-    putIfPresent(out, "item_name", string(item, "name", path));
-    Double price = price(item, path);
-    if (price != null) {
-      out.put("price", price);
+    JsonObject data = new JsonObject().put("list_id", recsKey)
+        .put("list_logic", EventChecks.required(list, "logic", path))
+        .put("list_name", EventChecks.required(list, "title", path));
+    if (list.containsKey("action")) {
+      String action = EventChecks.string(list, "action", path);
+      if (action != null && !EventChecks.ACTIONS.contains(action)) {
+        throw bad(path + ".action must be STATIC_CONTENT, HIDE_RECOMMENDATION, FILTER or null");
+      }
+      data.put("action", action);
     }
-    putIfPresent(out, "currency", string(item, "currency", path));
-    putIfPresent(out, "item_brand", string(item, "brand", path));
-    String variant = identifier(item, "variant", path);
-    out.put("item_variant", variant == null ? id : variant);
-    putIfPresent(out, "item_group_id", identifier(item, "groupId", path));
-    out.put("quantity", 1);
+    // as the SDK: metadata values go as they are (null too), segments only when set
+    if (list.containsKey("spotKey")) {
+      data.put("spot_id", EventChecks.string(list, "spotKey", path));
+    }
+    if (list.containsKey("spotName")) {
+      data.put("spot_name", EventChecks.string(list, "spotName", path));
+    }
+    putIfNotEmpty(data, "segment_name", EventChecks.string(list, "segmentName", path));
+    putIfNotEmpty(data, "segment_id", EventChecks.string(list, "segmentKey", path));
+    return data;
+  }
+
+  private static JsonObject banner(Object raw, String path) {
+    if (!(raw instanceof JsonObject banner)) {
+      throw bad(path + " must be an object");
+    }
+    String resolution = EventChecks.string(banner, "resolution", path);
+    if (resolution != null && !EventChecks.RESOLUTIONS.contains(resolution)) {
+      throw bad(path + ".resolution must be desktop or mobile");
+    }
+    return new JsonObject()
+        .put("resolution", resolution == null ? "desktop" : resolution)
+        .put("index", 1)
+        .put("banner_alt_tag", EventChecks.required(banner, "altTag", path))
+        .put("banner_image_url", EventChecks.required(banner, "imageUrl", path))
+        .put("content_type", "image");
+  }
+
+  private static JsonArray items(Object raw, boolean click, String path) {
+    if (raw == null) {
+      throw bad(path + " is required (or a banner for a static-content banner)");
+    }
+    JsonArray items = EventChecks.array(raw, path, MAX_ITEMS);
+    if (items.isEmpty()) {
+      throw bad(path + " is empty");
+    }
+    if (click && items.size() != 1) {
+      throw bad(path + ": a click carries exactly one item, got " + items.size());
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      String itemPath = path + "[" + i + "]";
+      if (!(items.getValue(i) instanceof JsonObject item)) {
+        throw bad(itemPath + " must be an object");
+      }
+      out.add(item(item, click, itemPath, i + 1));
+    }
     return out;
   }
 
-  private static int index(JsonObject item, String path, int position) {
-    Object raw = item.getValue("index");
-    if (raw == null) {
-      return position;
+  private static JsonObject item(JsonObject item, boolean click, String path, int position) {
+    String id = EventChecks.identifier(item, "id", path);
+    if (id == null || id.isBlank()) {
+      throw bad(path + ".id is required");
     }
-    long value = integral(raw);
-    if (value < 1 || value > Integer.MAX_VALUE) {
+    Object rawIndex = item.getValue("index");
+    if (rawIndex != null && !EventChecks.positiveInteger(rawIndex)) {
       throw bad(path + ".index must be a positive integer");
     }
-    return (int) value;
+    String groupId = firstOf(item, "itemGroupId", "groupId", path);
+    String variantId = firstOf(item, "variantId", "variant", path);
+    String name = EventChecks.string(item, "name", path);
+    String price = EventChecks.price(item, "price", path);
+    String salePrice = EventChecks.price(item, "salePrice", path);
+    String shown = click && salePrice != null ? salePrice : price;
+    JsonObject out = new JsonObject()
+        .put("index", rawIndex == null ? position : ((Number) rawIndex).intValue())
+        .put("item_id", id)
+        .put("item_group_id", groupId == null || groupId.isEmpty() ? id : groupId)
+        .put("item_name", name == null ? "unknown" : name)
+        .put("item_variant_id", variantId == null || variantId.isEmpty() ? id : variantId)
+        .put("price", shown == null ? "0" : shown);
+    putIfPresent(out, "currency", EventChecks.string(item, "currency", path));
+    putIfPresent(out, "item_brand", EventChecks.string(item, "brand", path));
+    putIfPresent(out, "item_category", EventChecks.string(item, "category", path));
+    return out;
   }
 
-  /** The value of an integral JSON number, or -1 when it is not one. */
-  private static long integral(Object raw) {
-    if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
-      return ((Number) raw).longValue();
-    }
-    if (raw instanceof BigInteger big) {
-      return big.bitLength() < 63 ? big.longValue() : -1;
-    }
-    if (raw instanceof Double || raw instanceof Float || raw instanceof BigDecimal) {
-      double d = ((Number) raw).doubleValue();
-      return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 1e15 ? (long) d : -1;
-    }
-    return -1;
-  }
-
-  private static Double price(JsonObject item, String path) {
-    Object raw = item.getValue("price");
-    if (raw == null) {
-      return null;
-    }
-    double value;
-    if (raw instanceof Number n) {
-      value = n.doubleValue();
-    } else if (raw instanceof String s) {
-      String trimmed = s.trim();
-      if (trimmed.isEmpty()) {
-        return null;
-      }
-      if (!DECIMAL.matcher(trimmed).matches()) {
-        throw bad(path + ".price must be a number or a decimal string such as \"25.00\"");
-      }
-      value = Double.parseDouble(trimmed);
-    } else {
-      throw bad(path + ".price must be a number or a decimal string such as \"25.00\"");
-    }
-    if (!Double.isFinite(value) || value < 0 || value >= 1e15) {
-      throw bad(path + ".price must be a non-negative finite number");
-    }
-    return value;
-  }
-
-  /** A string field, or null when absent; fails when it is not a string or is too long. */
-  static String string(JsonObject object, String key, String path) {
-    Object raw = object.getValue(key);
-    if (raw == null) {
-      return null;
-    }
-    if (!(raw instanceof String s)) {
-      throw bad(path + "." + key + " must be a string");
-    }
-    return capped(s, path + "." + key);
-  }
-
-  /** An identifier field: a string or an integral number (turned into its decimal string). */
-  private static String identifier(JsonObject object, String key, String path) {
-    Object raw = object.getValue(key);
-    if (raw == null) {
-      return null;
-    }
-    if (raw instanceof String s) {
-      return capped(s, path + "." + key);
-    }
-    if (raw instanceof Number) {
-      long value = integral(raw);
-      if (value >= 0) {
-        return Long.toString(value);
-      }
-    }
-    throw bad(path + "." + key + " must be a string or a non-negative integer");
-  }
-
-  static String capped(String value, String path) {
-    if (value.length() > MAX_STRING_LENGTH && value.codePointCount(0, value.length()) > MAX_STRING_LENGTH) {
-      throw bad(path + " is longer than " + MAX_STRING_LENGTH + " characters");
-    }
-    return value;
+  private static String firstOf(JsonObject item, String key, String alias, String path) {
+    String value = EventChecks.identifier(item, key, path);
+    return value != null ? value : EventChecks.identifier(item, alias, path);
   }
 
   private static void putIfPresent(JsonObject target, String key, String value) {
@@ -326,7 +276,9 @@ public final class PageEvents {
     }
   }
 
-  static OutcomeException bad(String message) {
-    return new OutcomeException(Outcome.BAD_REQUEST, message);
+  private static void putIfNotEmpty(JsonObject target, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      target.put(key, value);
+    }
   }
 }

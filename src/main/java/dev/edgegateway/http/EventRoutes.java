@@ -9,8 +9,13 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.identity.Identity;
 import dev.edgegateway.identity.IdentityService;
 import dev.edgegateway.identity.IdentitySource;
+import dev.edgegateway.recs.ClicksRecorded;
+import dev.edgegateway.recs.ClicksRequest;
+import dev.edgegateway.recs.RecentClicks;
+import dev.edgegateway.recs.RecsService;
 import dev.edgegateway.segments.SegmentResult;
 import dev.edgegateway.wire.CookieHeader;
+import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +26,9 @@ import java.util.Map;
 /**
  * {@code POST /v1/events} (the page's impressions and clicks) and {@code POST /klevu/analytics/collect}
  * (the Klevu SDK's own events): validated on the event loop, then handed to the outbox. An accepted event
- * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}.
+ * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}. The products clicked through
+ * {@code /v1/events} also go to the shopper's last clicked list (as the SDK's clicks go to its localStorage) before
+ * the answer, so the shopper's next page sees them; a list that cannot be written costs the page nothing.
  */
 final class EventRoutes {
   private final HttpOptions options;
@@ -30,15 +37,17 @@ final class EventRoutes {
   private final ShopperSegments sessions;
   private final ShopperIdentity shoppers;
   private final ShopperCookies cookies;
+  private final RecsService recs;
 
   EventRoutes(HttpOptions options, EventsService events, IdentityService identity, ShopperSegments sessions,
-      ShopperIdentity shoppers, ShopperCookies cookies) {
+      ShopperIdentity shoppers, ShopperCookies cookies, RecsService recs) {
     this.options = options;
     this.events = events;
     this.identity = identity;
     this.sessions = sessions;
     this.shoppers = shoppers;
     this.cookies = cookies;
+    this.recs = recs;
   }
 
   void pageEvents(RoutingContext ctx) {
@@ -47,16 +56,23 @@ final class EventRoutes {
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String session = RequestValues.validSession(sent.get(ShopperCookies.SESSION));
     // validate before any lookup: a bad body costs nothing upstream
-    PageEvents.toKlevu(body, null);
+    List<String> clicked = PageEvents.clickedIds(PageEvents.toKlevu(body, options.apiKey(), null));
+    String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(shoppers.resolveUnsealed(sent,
+        QueryParams.parse(ctx.request().query())).identity().exchangeIdHash(), session);
     // the first event of a shopper without a session is what makes one (a page never does for an anonymous one)
     Future<String> sessionId = session != null ? Future.succeededFuture(session)
         : identity.resolve(ShopperCookies.identityRequest(sent, null), deadline)
             .compose(shopper -> sessionFor(shopper, deadline))
             .otherwise((String) null);
-    sessionId.compose(id -> enqueue(PageEvents.toKlevu(body, id), deadline).map(accepted -> {
-          cookies.setSession(ctx, session, id);
-          return accepted;
-        }))
+    sessionId.compose(id -> {
+      Future<Integer> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);
+      Future<?> remembered = clicks == null ? Future.succeededFuture()
+          : recs.clicked(new ClicksRequest(clicks, clicked), deadline).otherwise((ClicksRecorded) null);
+      return Future.join(queued, remembered).transform(done -> queued).map(accepted -> {
+        cookies.setSession(ctx, session, id);
+        return accepted;
+      });
+    })
         .onSuccess(accepted -> Responses.json(ctx, 202, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));
   }
@@ -75,7 +91,10 @@ final class EventRoutes {
 
   void klevuCollect(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body);
+    Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    // forwarded as the SDK sent it; only an event without a session gets the one the shopper's cookie holds
+    List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body, options.apiKey(),
+        RequestValues.validSession(sent.get(ShopperCookies.SESSION)));
     enqueue(parsed, RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
         .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
         .onFailure(t -> Responses.error(ctx, t));

@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     RecsService recs = RecsService.proxy(vertx);
     CdnAnswers cdn = new CdnAnswers(CdnOptions.from(config()), registry);
     KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments, cdn);
-    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies);
+    EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies, recs);
 
     Router router = Router.router(vertx);
     router.route().handler(drain)

@@ -9,6 +9,7 @@ import dev.edgegateway.http.AssembledPage.Banner;
 import dev.edgegateway.identity.Identity;
 import dev.edgegateway.identity.IdentityResolver;
 import dev.edgegateway.recs.BannerMemo;
+import dev.edgegateway.recs.RecentClicks;
 import dev.edgegateway.recs.RecsRequest;
 import dev.edgegateway.recs.RecsResult;
 import dev.edgegateway.recs.RecsService;
@@ -74,6 +75,7 @@ final class PageRoute implements Handler<RoutingContext> {
     String pid = RequestValues.bounded(query.get("pid"));
     String gpid = RequestValues.bounded(query.get("gpid"));
     String cp = RequestValues.bounded(query.get("cp"));
+    List<String> cart = RequestValues.idList(query.get("cart"));
     PhaseTimer timing = new PhaseTimer();
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     IdentityResolver.Unsealed shopper = identity.resolveUnsealed(sent, query);
@@ -85,13 +87,14 @@ final class PageRoute implements Handler<RoutingContext> {
     boolean shareable = !shopper.identity().identified() && !ShopperCookies.signalsShopper(sent, query.get("_kx"));
     SegmentRequest segmentsRequest = segments.requestFor(shopper.identity(), sessionCookie);
     SegmentResult inMemory = segments.inMemory(segmentsRequest);
+    String clicks = RecentClicks.shopperKey(shopper.identity().exchangeIdHash(), segmentsRequest.klevuSessionId());
     BannerMemo.Read banner = inMemory == null ? null
-        : memo.read(new RecsRequest(options.apiKey(), recsKey, inMemory.segments(), pid, gpid, cp));
+        : memo.read(new RecsRequest(options.apiKey(), recsKey, inMemory.segments(), pid, gpid, cp, cart, clicks));
     if (banner instanceof BannerMemo.FreshBanner fresh) {
       answerFromMemory(ctx, recsKey, shopper, sessionCookie, inMemory, fresh, timing, shareable);
       return;
     }
-    PageRequest page = new PageRequest(recsKey, pid, gpid, cp, shopper.identity(), segmentsRequest, sessionCookie,
+    PageRequest page = new PageRequest(recsKey, pid, gpid, cp, cart, clicks, shopper.identity(), segmentsRequest, sessionCookie,
         ids.deadline(options.requestTimeoutMs()), new DegradedSteps(registry, ids), timing);
     // only a page that may cost upstream calls is charged to the client's budget
     limit.admit(ctx, ROUTE).onSuccess(admitted -> {

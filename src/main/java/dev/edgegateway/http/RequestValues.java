@@ -29,6 +29,27 @@ final class RequestValues {
     return value == null ? null : value.length() > MAX_CONTEXT_CHARS ? value.substring(0, MAX_CONTEXT_CHARS) : value;
   }
 
+  /** Most product ids a {@code cart} parameter may name. */
+  static final int MAX_CART_IDS = 50;
+
+  /**
+   * A comma-separated list of product ids ({@code cart}), in the page's order, blanks dropped, each cut to the
+   * page-context bound, at most {@value #MAX_CART_IDS}; null when the parameter is absent (an empty cart is empty).
+   */
+  static List<String> idList(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    List<String> ids = new java.util.ArrayList<>();
+    for (String id : raw.split(",")) {
+      String trimmed = id.trim();
+      if (!trimmed.isEmpty() && ids.size() < MAX_CART_IDS) {
+        ids.add(bounded(trimmed));
+      }
+    }
+    return List.copyOf(ids);
+  }
+
   /** A session id we are willing to send upstream: Klevu mints UUIDs. */
   static String validSession(String value) {
     return value != null && SESSION_ID.matcher(value).matches() ? value : null;

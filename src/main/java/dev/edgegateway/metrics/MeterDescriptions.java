@@ -50,6 +50,8 @@ final class MeterDescriptions {
               + "wildcard and never named by a Klevu config)"),
       entry("edge_recs_search_hosts",
           "Search hosts the gateway may call that it learnt from Klevu config answers (each with breakers of its own)"),
+      entry("edge_recs_recent_clicks_total",
+          "Reads and writes of shoppers' server-side last clicked products, by op (record, read) and result"),
       // caches
       entry("edge_cache_lookups_total", "Read-through cache lookups, by cache and status (the X-Cache values)"),
       entry("edge_cache_store_errors_total", "Cache store reads or writes that failed and counted as a miss, by cache"),

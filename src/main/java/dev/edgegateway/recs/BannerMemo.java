@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Banners built from a fresh config and a fresh search, with their page body already encoded, kept until the
@@ -34,9 +35,13 @@ public final class BannerMemo {
 
   /**
    * A banner and the encoded body of a page that shows it with nothing degraded; past {@code holdUntil} it is
-   * checked again against the shared store (with Redis), in the background.
+   * checked again against the shared store (with Redis), in the background. A {@code perShopper} banner was built
+   * from a shopper's (empty) list of last clicked products: it is only for shoppers known to have clicked nothing.
    */
-  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) implements Read {
+  public record FreshBanner(RecsResult result, Buffer pageBody, long holdUntil, boolean perShopper) implements Read {
+    public FreshBanner(RecsResult result, Buffer pageBody, long holdUntil) {
+      this(result, pageBody, holdUntil, false);
+    }
   }
 
   /** A page whose banner is not here: ask the recs verticle for {@code page}, then {@link #bodyFilledFor} it. */
@@ -54,6 +59,8 @@ public final class BannerMemo {
   /** When each banner past its hold may be checked again (bounded like the memo itself). */
   private final Map<String, Long> nextRecheck;
   private volatile Consumer<RecsRequest> recheck = page -> { };
+  /** Whether a shopper (its last clicked key) is known, in this process, to have clicked nothing lately. */
+  private volatile Predicate<String> clickedNothing = shopper -> false;
   /** False for a memo nobody reads (in-place reads off): remembering would only encode every page once more. */
   private final boolean remembering;
 
@@ -100,6 +107,16 @@ public final class BannerMemo {
     this.recheck = recheck;
   }
 
+  /** How a per-shopper banner learns that a shopper has clicked nothing ({@link RecentClicks#clickedNothing}). */
+  void clickedNothingWith(Predicate<String> clickedNothing) {
+    this.clickedNothing = clickedNothing;
+  }
+
+  /** A per-shopper banner answers only shoppers known to have no last clicked products. */
+  private boolean servesShopper(FreshBanner banner, RecsRequest page) {
+    return !banner.perShopper() || page.shopper() == null || clickedNothing.test(page.shopper());
+  }
+
   /**
    * The memoised banner for this page, or a miss: then ask the recs verticle. Counted once, so a page reads it
    * once. A banner past its hold time is still answered (its inputs are still fresh) while one background fetch
@@ -108,7 +125,7 @@ public final class BannerMemo {
   public Read read(RecsRequest page) {
     String key = key(page);
     CacheEntry<FreshBanner> entry = banners.freshInMemory(key);
-    if (entry == null) {
+    if (entry == null || !servesShopper(entry.value(), page)) {
       misses.increment();
       return new Missed(page, key);
     }
@@ -132,7 +149,8 @@ public final class BannerMemo {
    */
   public Buffer bodyFilledFor(Missed miss) {
     CacheEntry<FreshBanner> entry = banners.freshInMemory(miss.key());
-    return entry == null ? null : entry.value().pageBody();
+    // another shopper's fill of the same page: only the same for this one when it built on no clicks either
+    return entry == null || !servesShopper(entry.value(), miss.page()) ? null : entry.value().pageBody();
   }
 
   private void recheck(String key, RecsRequest page, long now) {
@@ -151,6 +169,11 @@ public final class BannerMemo {
 
   /** Keeps a banner built from inputs fresh until {@code freshUntil} (epoch millis). */
   void remember(RecsRequest page, RecsResult result, long freshUntil) {
+    remember(page, result, freshUntil, false);
+  }
+
+  /** As {@link #remember(RecsRequest, RecsResult, long)}; {@code perShopper}: built from an empty clicks list. */
+  void remember(RecsRequest page, RecsResult result, long freshUntil, boolean perShopper) {
     long now = System.currentTimeMillis();
     if (!remembering || freshUntil <= now) {
       return;
@@ -158,7 +181,7 @@ public final class BannerMemo {
     RecsResult asHit = result.withCacheStatus(CacheStatus.HIT_L1);
     Buffer body = asHit.toPage(page.recsKey(), List.of()).toBuffer();
     String key = key(page);
-    banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs)),
+    banners.putNow(key, CacheEntry.of(new FreshBanner(asHit, body, holdUntil(now, freshUntil, maxAgeMs), perShopper),
         freshUntil - now, 0, 0));
     nextRecheck.remove(key);
   }
@@ -211,6 +234,12 @@ public final class BannerMemo {
     part(key, page.pid());
     part(key, page.gpid());
     part(key, page.cp());
+    if (page.cart() != null) {
+      key.append(page.cart().size()).append('[');
+      for (String id : page.cart()) {
+        part(key, id);
+      }
+    }
     return key.toString();
   }
 

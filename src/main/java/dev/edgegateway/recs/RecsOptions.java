@@ -18,7 +18,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record RecsOptions(String configUrl, HostAllowlist allowedHosts, int searchMaxHosts, String searchScheme,
     long configTtlSeconds, long searchTtlSeconds, TtlPolicy ttl, SingleFlightOptions singleFlight, UpstreamOptions configUpstream,
-    UpstreamOptions searchUpstream, boolean cacheDisabled) {
+    UpstreamOptions searchUpstream, boolean cacheDisabled, RecentClicksOptions recentClicks) {
   /** Klevu's search sits behind a CDN that refuses larger payloads. */
   public static final int MAX_SEARCH_PAYLOAD_BYTES = 8 * 1024;
   /** Bounds of a configured config or search TTL (Klevu sends none for these). */
@@ -45,7 +45,8 @@ public record RecsOptions(String configUrl, HostAllowlist allowedHosts, int sear
         SingleFlightOptions.from(config),
         UpstreamOptions.forUpstream(config, "config"),
         UpstreamOptions.forUpstream(config, "search"),
-        GatewayConfig.CACHE_OFF.equals(config.cacheMode()));
+        GatewayConfig.CACHE_OFF.equals(config.cacheMode()),
+        RecentClicksOptions.from(config));
   }
 
   public static RecsOptions from(JsonObject config) {

@@ -10,14 +10,21 @@ import java.util.List;
 /**
  * A banner ready for the page: Klevu's {@code metadata}, the products to show (already cut to
  * {@code maxProducts}, empty below {@code productThreshold} or when {@code action} says no search),
- * whether they are personalised, and why no products were searched ({@code skipped}, or null).
+ * whether they are personalised, why no products were searched ({@code skipped}, or null), and the images of a
+ * static-content banner ({@code staticContent}, Klevu's, or null).
  */
 public record RecsResult(JsonObject metadata, JsonArray products, boolean personalized, String skipped,
-    CacheStatus cacheStatus) implements LocalMessage {
+    CacheStatus cacheStatus, JsonArray staticContent) implements LocalMessage {
 
   /** Metadata fields the page sends back with its analytics events. */
   private static final List<String> ANALYTICS_FIELDS =
       List.of("title", "logic", "pageType", "spotKey", "spotName", "segmentKey", "segmentName");
+
+  /** A banner without static content. */
+  public RecsResult(JsonObject metadata, JsonArray products, boolean personalized, String skipped,
+      CacheStatus cacheStatus) {
+    this(metadata, products, personalized, skipped, cacheStatus, null);
+  }
 
   /** No banner: nothing to show, nothing cached; {@code reason} says why (e.g. {@code unavailable}). */
   public static RecsResult empty(String reason) {
@@ -31,7 +38,7 @@ public record RecsResult(JsonObject metadata, JsonArray products, boolean person
 
   /** The same banner, as answered from another cache tier. */
   public RecsResult withCacheStatus(CacheStatus status) {
-    return new RecsResult(metadata, products, personalized, skipped, status);
+    return new RecsResult(metadata, products, personalized, skipped, status, staticContent);
   }
 
   /** The body of {@code GET /v1/recommendations/{recsKey}}; {@code degraded} lists the steps that fell back. */
@@ -40,7 +47,11 @@ public record RecsResult(JsonObject metadata, JsonArray products, boolean person
     for (String field : ANALYTICS_FIELDS) {
       analytics.put(field, metadata.getValue(field));
     }
-    return new JsonObject()
+    if (metadata.containsKey("action")) {
+      // the SDK's events carry the action as Klevu gave it, null included, and nothing when Klevu gave none
+      analytics.put("action", metadata.getValue("action"));
+    }
+    JsonObject page = new JsonObject()
         .put("recsKey", recsKey)
         .put("personalized", personalized)
         .put("title", metadata.getString("title"))
@@ -48,5 +59,9 @@ public record RecsResult(JsonObject metadata, JsonArray products, boolean person
         .put("analytics", analytics)
         .put("skipped", skipped)
         .put("degraded", new JsonArray(new ArrayList<>(degraded)));
+    if (staticContent != null) {
+      page.put("staticContent", staticContent);
+    }
+    return page;
   }
 }

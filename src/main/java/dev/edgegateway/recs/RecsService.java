@@ -10,6 +10,7 @@ public interface RecsService {
   String FETCH_ADDRESS = "edge.recs.fetch";
   String CONFIG_ADDRESS = "edge.recs.config";
   String SEARCH_ADDRESS = "edge.recs.search";
+  String CLICKS_ADDRESS = "edge.recs.clicks";
 
   Future<RecsResult> fetch(RecsRequest request, Deadline deadline);
 
@@ -17,6 +18,9 @@ public interface RecsService {
 
   /** Fails with FORBIDDEN_UPSTREAM when the host is not on the allowlist. */
   Future<SearchAnswer> search(SearchRequest request, Deadline deadline);
+
+  /** Puts a shopper's clicked products at the head of its last clicked list; fails when the store fails. */
+  Future<ClicksRecorded> clicked(ClicksRequest request, Deadline deadline);
 
   static RecsService proxy(Vertx vertx) {
     return new RecsService() {
@@ -33,6 +37,11 @@ public interface RecsService {
       @Override
       public Future<SearchAnswer> search(SearchRequest request, Deadline deadline) {
         return Bus.request(vertx, SEARCH_ADDRESS, request, deadline);
+      }
+
+      @Override
+      public Future<ClicksRecorded> clicked(ClicksRequest request, Deadline deadline) {
+        return Bus.request(vertx, CLICKS_ADDRESS, request, deadline);
       }
     };
   }

@@ -6,6 +6,8 @@ import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.cache.Cache;
 import dev.edgegateway.cache.CacheKeys;
+import dev.edgegateway.cache.MemoryCache;
+import dev.edgegateway.cache.MemoryCacheOptions;
 import dev.edgegateway.cache.ReadThroughCache;
 import dev.edgegateway.config.ConfiguredVerticle;
 import dev.edgegateway.metrics.Metrics;
@@ -18,8 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,6 +43,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   private UpstreamClient searchClient;
   private ReadThroughCache<JsonObject> configs;
   private ReadThroughCache<JsonObject> searches;
+  private RecentClicks clicks;
 
   /**
    * What the instances of this verticle share (one per event loop, see {@code Bus}): the config and search
@@ -51,6 +53,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   public static final class Shared {
     private final Cache<JsonObject> configStore;
     private final Cache<JsonObject> searchStore;
+    private final Cache<JsonArray> clicksStore;
+    private final long clicksHoldMs;
     private final BannerMemo memo;
     private final int senders;
     private RecsOptions options;
@@ -59,17 +63,34 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     private ReadThroughCache<JsonObject> configs;
     private ReadThroughCache<JsonObject> searches;
     private SearchHosts hosts;
+    private RecentClicks clicks;
 
     /**
+     * @param clicksStore where shoppers' last clicked products live ({@link RecentClicks}); null for one in memory
      * @param memo where fresh banners are memoised for the HTTP front's in-place reads
      * @param senders the instances that send pages' calls (those on the HTTP event loops): each gets its share
      *     of each upstream's connection budget
      */
-    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo, int senders) {
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, Cache<JsonArray> clicksStore,
+        BannerMemo memo, int senders) {
+      this(configStore, searchStore, clicksStore, RecentClicks.DEFAULT_EMPTY_HOLD_MS, memo, senders);
+    }
+
+    /** @param clicksHoldMs how long a shopper read to have no clicks counts as such here (the cache's L1 hold) */
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, Cache<JsonArray> clicksStore,
+        long clicksHoldMs, BannerMemo memo, int senders) {
+      this.clicksHoldMs = clicksHoldMs;
       this.configStore = configStore;
       this.searchStore = searchStore;
+      this.clicksStore = clicksStore != null ? clicksStore
+          : new MemoryCache<JsonArray>(MemoryCacheOptions.defaults());
       this.memo = memo;
       this.senders = senders;
+    }
+
+    /** Shoppers' last clicked products in memory only. */
+    public Shared(Cache<JsonObject> configStore, Cache<JsonObject> searchStore, BannerMemo memo, int senders) {
+      this(configStore, searchStore, null, memo, senders);
     }
 
     /** True for the first instance to start: it also runs the memo's background checks. */
@@ -84,6 +105,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       searches = new ReadThroughCache<>(vertx, "search", searchStore, options.singleFlight(), options.cacheDisabled());
       hosts = new SearchHosts(options.allowedHosts(), options.searchMaxHosts(), search::newBreaker, search::forget,
           Metrics.of(vertx));
+      clicks = new RecentClicks(clicksStore, options.recentClicks(), Metrics.of(vertx), clicksHoldMs);
+      memo.clickedNothingWith(clicks::clickedNothing);
       return true;
     }
   }
@@ -106,6 +129,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     memo = shared.memo;
     configs = shared.configs;
     searches = shared.searches;
+    clicks = shared.clicks;
     configClient = new UpstreamClient(vertx, shared.config);
     searchClient = new UpstreamClient(vertx, shared.search);
     if (first) {
@@ -116,7 +140,8 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     return Future.all(
         Bus.<RecsRequest, RecsResult>bind(vertx, FETCH_ADDRESS, this::fetch).completion(),
         Bus.<ConfigRequest, ConfigAnswer>bind(vertx, CONFIG_ADDRESS, this::config).completion(),
-        Bus.<SearchRequest, SearchAnswer>bind(vertx, SEARCH_ADDRESS, this::search).completion());
+        Bus.<SearchRequest, SearchAnswer>bind(vertx, SEARCH_ADDRESS, this::search).completion(),
+        Bus.<ClicksRequest, ClicksRecorded>bind(vertx, CLICKS_ADDRESS, this::clicked).completion());
   }
 
   @Override
@@ -130,27 +155,48 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
       JsonObject metadata = config.config().getJsonObject("metadata", new JsonObject());
       String skipped = skipReason(metadata);
       if (skipped != null) {
-        RecsResult result = RecsResult.withoutProducts(metadata, skipped, config.cacheStatus());
+        RecsResult result = new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus(),
+            config.config().getValue("staticContent") instanceof JsonArray banners ? banners : null);
         if (BannerMemo.memoisable(config.cacheStatus())) {
           memo.remember(request, result, config.freshUntil());
         }
         return Future.succeededFuture(result);
       }
-      JsonObject search = config.config().getJsonObject("search");
-      SearchRequest searchRequest;
-      try {
-        searchRequest = searchRequestFor(search, request);
-      } catch (OutcomeException e) {
-        return Future.failedFuture(e);
-      }
-      return search(searchRequest, deadline, SearchHosts.Origin.BANNER).map(answer -> {
-        RecsResult result = toResult(request, metadata, answer, config.cacheStatus().worst(answer.cacheStatus()));
-        if (BannerMemo.memoisable(config.cacheStatus()) && BannerMemo.memoisable(answer.cacheStatus())) {
-          memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()));
+      // a banner built from a shopper's clicks is memoised only when there were none: then it is the same for every
+      // shopper who has clicked nothing, and the memo serves it to those only
+      boolean perShopper = KmcSearch.usesClicks(metadata);
+      Future<List<String>> lastClicks = perShopper ? clicks.latestFirst(request.shopper())
+          : Future.succeededFuture(List.of());
+      return lastClicks.compose(last -> {
+        SearchRequest searchRequest;
+        try {
+          searchRequest = searchRequestFor(config.config().getJsonObject("search"), metadata, request, last);
+        } catch (OutcomeException e) {
+          return Future.failedFuture(e);
         }
-        return result;
+        if (searchRequest == null) {
+          // as @klevu/core, which throws: no search without the page context the logic needs
+          return Future.succeededFuture(RecsResult.withoutProducts(metadata, "missing_page_context",
+              config.cacheStatus()));
+        }
+        return search(searchRequest, deadline, SearchHosts.Origin.BANNER).map(answer -> {
+          RecsResult result = toResult(request, metadata, answer, config.cacheStatus().worst(answer.cacheStatus()));
+          if ((!perShopper || last.isEmpty()) && BannerMemo.memoisable(config.cacheStatus())
+              && BannerMemo.memoisable(answer.cacheStatus())) {
+            memo.remember(request, result, Math.min(config.freshUntil(), answer.freshUntil()), perShopper);
+          }
+          return result;
+        });
       });
     });
+  }
+
+  @Override
+  public Future<ClicksRecorded> clicked(ClicksRequest request, Deadline deadline) {
+    if (request.shopper() == null || request.productIds().isEmpty()) {
+      return Future.succeededFuture(new ClicksRecorded(0));
+    }
+    return clicks.record(request.shopper(), request.productIds()).map(ClicksRecorded::new);
   }
 
   @Override
@@ -194,7 +240,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     // under its recsKey's namespace, so a purge finds every page context's config
     String key = CacheKeys.digest(RecsPurge.configNamespace(page.apiKey(), page.recsKey()),
         page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
-    String url = configUrl(page, sids);
+    String url = configUrl(page);
     return configs.get(key, deadline, flightDeadline -> configClient.send(
                 UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)
             .compose(response -> parseJson(response.body(), "config"))
@@ -219,27 +265,17 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     }
   }
 
-  private String configUrl(RecsRequest page, String sids) {
-    StringBuilder url = new StringBuilder(options.configUrl())
-        .append(encode(page.apiKey())).append("/settings/").append(encode(page.recsKey())).append('?');
-    appendParam(url, "cp", page.cp());
-    appendParam(url, "pid", page.pid());
-    appendParam(url, "gpid", page.gpid());
-    appendParam(url, "sids", sids);
-    return url.toString();
+  /** As the SDK: {@code <configUrl><apiKey>/settings/<recsKey>} and {@link KmcConfigQuery}'s query. */
+  private String configUrl(RecsRequest page) {
+    return options.configUrl() + encode(page.apiKey()) + "/settings/" + encode(page.recsKey())
+        + KmcConfigQuery.of(page.cp(), page.pid(), page.gpid(), page.sids());
   }
 
-  private static void appendParam(StringBuilder url, String name, String value) {
-    if (value != null && !value.isEmpty()) {
-      if (url.charAt(url.length() - 1) != '?') {
-        url.append('&');
-      }
-      url.append(name).append('=').append(encode(value));
-    }
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  /** Keys are checked to {@code [A-Za-z0-9_.:-]} before they get here: as the SDK, they go raw. */
+  private static String encode(String key) {
+    StringBuilder out = new StringBuilder(key.length());
+    KmcConfigQuery.escape(out, key);
+    return out.toString().replace("/", "%2F").replace("?", "%3F");
   }
 
   /** Why Klevu's metadata says to show nothing, or null to go on and search. */
@@ -254,8 +290,11 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     return null;
   }
 
-  /** The search the config describes, with our api key and the page's context added. */
-  SearchRequest searchRequestFor(JsonObject search, RecsRequest page) {
+  /**
+   * The search the config describes for this page, as @klevu/core builds it ({@link KmcSearch}); null when the page
+   * lacks the context the config's logic needs.
+   */
+  SearchRequest searchRequestFor(JsonObject search, JsonObject metadata, RecsRequest page, List<String> clicks) {
     if (search == null) {
       throw new OutcomeException(Outcome.UPSTREAM_ERROR, "config has no search section");
     }
@@ -263,40 +302,12 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     Object rawPayload = search.getValue("payload");
     JsonObject payload;
     try {
-      payload = rawPayload instanceof JsonObject json ? json.copy() : new JsonObject(String.valueOf(rawPayload));
-    } catch (DecodeException e) {
+      payload = rawPayload instanceof JsonObject json ? json : new JsonObject(String.valueOf(rawPayload));
+    } catch (DecodeException | ClassCastException e) {
       throw new OutcomeException(Outcome.UPSTREAM_ERROR, "config search payload is not JSON");
     }
-    payload.put("context", new JsonObject().put("apiKeys", new JsonArray().add(page.apiKey())));
-    JsonArray queries = payload.getJsonArray("recordQueries");
-    if (queries != null) {
-      for (Object q : queries) {
-        if (q instanceof JsonObject query) {
-          addPageContext(query, page);
-        }
-      }
-    }
-    return new SearchRequest(base.host(), base.path(), payload);
-  }
-
-  private static void addPageContext(JsonObject query, RecsRequest page) {
-    JsonObject settings = query.getJsonObject("settings");
-    if (settings == null) {
-      settings = new JsonObject();
-      query.put("settings", settings);
-    }
-    JsonObject context = settings.getJsonObject("context");
-    if (context == null) {
-      context = new JsonObject();
-      settings.put("context", context);
-    }
-    if (page.pid() != null && !context.containsKey("recentObjects")) {
-      context.put("recentObjects", new JsonArray().add(new JsonObject().put("typeOfRecord", "KLEVU_PRODUCT")
-          .put("records", new JsonArray().add(new JsonObject().put("id", page.pid())))));
-    }
-    if (page.cp() != null && !settings.containsKey("query")) {
-      settings.put("query", new JsonObject().put("categoryPath", page.cp()));
-    }
+    JsonObject body = KmcSearch.build(payload, metadata, page, clicks);
+    return body == null ? null : new SearchRequest(base.host(), base.path(), body);
   }
 
   private static RecsResult toResult(RecsRequest request, JsonObject metadata, SearchAnswer answer,
@@ -304,7 +315,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     JsonArray results = answer.response().getJsonArray("queryResults", new JsonArray());
     JsonObject chosen = null;
     for (Object r : results) {
-      if (r instanceof JsonObject result && (chosen == null || "klevuRECSItemList".equals(result.getString("id")))) {
+      if (r instanceof JsonObject result && (chosen == null || KmcSearch.QUERY_ID.equals(result.getValue("id")))) {
         chosen = result;
       }
     }

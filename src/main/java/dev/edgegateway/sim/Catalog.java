@@ -24,6 +24,7 @@ final class Catalog {
   static final String[] HOME_LOGIC = {"TRENDING", "TRENDING_PERSONALIZED", "NEWEST_ARRIVALS", "RECENTLY_VIEWED", "HAND_PICKED"};
   static final String[] CATEGORY_LOGIC = {"TRENDING", "TRENDING_PERSONALIZED", "NEWEST_ARRIVALS", "CUSTOM_LOGIC"};
   static final String[] PRODUCT_LOGIC = {"OTHER_ALSO_VIEWED", "SIMILAR", "BOUGHT_TOGETHER_PDP", "VISUALLY_SIMILAR"};
+  static final String[] CHECKOUT_LOGIC = {"BOUGHT_TOGETHER", "TRENDING", "CUSTOM_LOGIC"};
   static final int[] MAX_PRODUCTS = {4, 6, 8, 10, 12};
 
   /** Number of products in the simulated catalogue (prime, so any stride walks it without repeats). */
@@ -54,6 +55,16 @@ final class Catalog {
 
   static String productId(int k) {
     return Integer.toString(FIRST_PRODUCT_ID + k);
+  }
+
+  /** The catalogue position of a product id, or null when the catalogue has no such product. */
+  static Integer position(String id) {
+    try {
+      int k = Integer.parseInt(id) - FIRST_PRODUCT_ID;
+      return k >= 0 && k < PRODUCTS ? k : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static JsonObject buildRecord(int k) {

@@ -44,13 +44,12 @@ final class KlaviyoHandler {
   // ------------------------------------------------------------------ shared checks
 
   /** Auth, revision and rate-limit headers; returns false when the request was already answered. */
-  private boolean admit(RoutingContext ctx) {
-    long used = state.klaviyoWindowUse(System.currentTimeMillis());
-    int limit = state.klaviyoRateLimit();
+  private boolean admit(RoutingContext ctx, KlaviyoLimits.Endpoint endpoint) {
+    KlaviyoLimits.Use use = state.klaviyoUse(endpoint, System.currentTimeMillis());
     ctx.response()
-        .putHeader("RateLimit-Limit", Integer.toString(limit))
-        .putHeader("RateLimit-Remaining", Long.toString(Math.max(0, limit - used)))
-        .putHeader("RateLimit-Reset", "1");
+        .putHeader("RateLimit-Limit", Integer.toString(use.limit()))
+        .putHeader("RateLimit-Remaining", Long.toString(use.remaining()))
+        .putHeader("RateLimit-Reset", Integer.toString(use.resetSeconds()));
     String auth = ctx.request().getHeader("authorization");
     String prefix = "klaviyo-api-key ";
     if (auth == null || auth.length() <= prefix.length()
@@ -65,10 +64,10 @@ final class KlaviyoHandler {
           new JsonObject().put("header", "revision"));
       return false;
     }
-    if (state.klaviyoRateLimitEnforced() && used > limit) {
+    if (state.klaviyoRateLimitEnforced() && use.over()) {
       state.increment(SimCounter.FAULTED);
-      ctx.response().putHeader("Retry-After", "1");
-      Replies.jsonApi(ctx, 429, throttledBody(1));
+      ctx.response().putHeader("Retry-After", Integer.toString(use.resetSeconds()));
+      Replies.jsonApi(ctx, 429, throttledBody(use.resetSeconds()));
       return false;
     }
     return true;
@@ -107,7 +106,7 @@ final class KlaviyoHandler {
   // ------------------------------------------------------------------ GET /api/profiles
 
   void getProfiles(RoutingContext ctx) {
-    if (!admit(ctx)) {
+    if (!admit(ctx, KlaviyoLimits.Endpoint.PROFILES)) {
       return;
     }
     Map<String, String> q = QueryParams.parse(ctx.request().query()).asMap();
@@ -251,7 +250,7 @@ final class KlaviyoHandler {
   // ------------------------------------------------------------------ POST /api/profile-import
 
   void importProfile(RoutingContext ctx) {
-    if (!admit(ctx)) {
+    if (!admit(ctx, KlaviyoLimits.Endpoint.IMPORT)) {
       return;
     }
     if (!(Replies.parseBody(ctx) instanceof JsonObject body)
@@ -298,7 +297,7 @@ final class KlaviyoHandler {
   // ------------------------------------------------------------------ GET /api/profiles/{id}/segments
 
   void getSegments(RoutingContext ctx) {
-    if (!admit(ctx)) {
+    if (!admit(ctx, KlaviyoLimits.Endpoint.SEGMENTS)) {
       return;
     }
     String id = ctx.pathParam("id");

@@ -2,16 +2,16 @@ package dev.edgegateway.sim;
 
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 
 /**
- * {@code POST /analytics/collect}: Klevu analytics (docs/upstream-apis.md §5). Body must be a JSON array of event
- * objects: 200 with an empty body, {@code events} counter += array size, events kept in the ring for
- * {@code GET /__sim/events}. Form posts (the sendBeacon {@code 0=[object Object]} replay) and anything that is
- * not a JSON array of objects get 400.
+ * {@code POST /analytics/collect}: Klevu analytics (docs/upstream-apis.md §5). Body must be a JSON array of events
+ * shaped as {@code @klevu/core} sends them ({@link KlevuShapes#events}): 200 with an empty body, {@code events}
+ * counter += array size, events kept in the ring for {@code GET /__sim/events}. Form posts (the sendBeacon
+ * {@code 0=[object Object]} replay), anything that is not a JSON array of objects, and any event the SDK would not
+ * have sent (a guide-style {@code session_id}, a numeric price, an unknown field...) get 400 and store nothing.
  */
 final class KlevuAnalyticsHandler implements Handler<RoutingContext> {
 
@@ -35,11 +35,10 @@ final class KlevuAnalyticsHandler implements Handler<RoutingContext> {
       Replies.klevuError(ctx, state, 400, "body must be a JSON array of events");
       return;
     }
-    for (int i = 0; i < events.size(); i++) {
-      if (!(events.getValue(i) instanceof JsonObject)) {
-        Replies.klevuError(ctx, state, 400, "every event must be a JSON object");
-        return;
-      }
+    String wrong = KlevuShapes.events(events);
+    if (wrong != null) {
+      Replies.klevuError(ctx, state, 400, "not an event @klevu/core sends: " + wrong);
+      return;
     }
     state.add(SimCounter.EVENTS, events.size());
     state.storeEvents(events);

@@ -19,17 +19,31 @@ import java.util.function.Supplier;
  *
  * <p>Deterministic per (recsKey, sorted distinct sids, page type, pid, gpid, cp). {@code segmentKey} is the
  * first sid in sorted order. recsKey prefixes: {@code hidden-} gives {@code action: HIDE_RECOMMENDATION},
- * {@code static-} gives {@code STATIC_CONTENT}, {@code threshold-} gives a {@code productThreshold} of
- * {@code maxProducts + 1} (more than search ever returns for the payload's limit). Answers are generated once
- * and kept (pre-encoded) in a bounded per-instance map.
+ * {@code static-} gives {@code STATIC_CONTENT} (with a {@code staticContent} image banner), {@code threshold-} gives
+ * a {@code productThreshold} of {@code maxProducts + 1} (more than search ever returns for the payload's limit).
+ * After them, a recsKey {@code kmc.<PAGE TYPE>.<LOGIC>[.anything]} (e.g. {@code kmc.PRODUCT.VISUALLY_SIMILAR.1})
+ * fixes the page type (HOME, CATEGORY, PRODUCT or CHECKOUT) and the logic; any other recsKey gets its page type from
+ * the query ({@code pid}: PRODUCT, else {@code cp}: CATEGORY, else HOME) and a logic picked by its hash. The search
+ * payload carries no page context: the client adds it, as {@code kmcRecommendation} does.
+ *
+ * <p>The query must be one {@code @klevu/core} builds ({@link KlevuShapes#configQuery}: {@code ?&cp=..&pid=..&sids=..}
+ * with raw {@code ;} and {@code ,}); any other gets 400. Answers are generated once and kept (pre-encoded) in a
+ * bounded per-instance map.
  */
 final class KlevuConfigHandler implements Handler<RoutingContext> {
 
+  private static final List<String> PAGE_TYPES = List.of("HOME", "CATEGORY", "PRODUCT", "CHECKOUT");
+  private static final List<String> LOGICS = List.of("TRENDING", "TRENDING_PERSONALIZED", "NEWEST_ARRIVALS",
+      "RECENTLY_VIEWED", "HAND_PICKED", "OTHER_ALSO_VIEWED", "SIMILAR", "BOUGHT_TOGETHER", "BOUGHT_TOGETHER_PDP",
+      "VISUALLY_SIMILAR", "CUSTOM_LOGIC");
+
+  private final SimulatorState state;
   private final Supplier<String> advertisedAddress;
   private final int cacheSize;
   private final ConcurrentHashMap<String, Buffer> cache = new ConcurrentHashMap<>();
 
-  KlevuConfigHandler(Supplier<String> advertisedAddress, int cacheSize) {
+  KlevuConfigHandler(SimulatorState state, Supplier<String> advertisedAddress, int cacheSize) {
+    this.state = state;
     this.advertisedAddress = advertisedAddress;
     this.cacheSize = cacheSize;
   }
@@ -44,16 +58,22 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
     int r = slash + "/settings/".length();
     int end = path.indexOf('/', r);
     String recsKey = QueryParams.decodePath(end < 0 ? path.substring(r) : path.substring(r, end));
+    String wrong = KlevuShapes.configQuery(ctx.request().query());
+    if (wrong != null) {
+      Replies.klevuError(ctx, state, 400, "not a config query @klevu/core sends: " + wrong);
+      return;
+    }
     Map<String, String> q = QueryParams.parse(ctx.request().query()).asMap();
     String cp = q.getOrDefault("cp", "");
     String pid = q.getOrDefault("pid", "");
     String gpid = q.getOrDefault("gpid", "");
     List<String> sids = sids(q.getOrDefault("sids", ""));
-    String pageType = !pid.isEmpty() ? "PRODUCT" : !cp.isEmpty() ? "CATEGORY" : "HOME";
+    String[] fixed = fixedPageAndLogic(recsKey);
+    String pageType = fixed != null ? fixed[0] : !pid.isEmpty() ? "PRODUCT" : !cp.isEmpty() ? "CATEGORY" : "HOME";
     String key = apiKey + '\n' + recsKey + '\n' + String.join(",", sids) + '\n' + pageType + '\n' + pid + '\n' + gpid + '\n' + cp;
     Buffer body = cache.get(key);
     if (body == null) {
-      body = Buffer.buffer(generate(recsKey, sids, pageType, cp, pid, gpid).encode());
+      body = Buffer.buffer(generate(recsKey, sids, pageType, fixed == null ? null : fixed[1]).encode());
       if (cacheSize > 0) {
         if (cache.size() >= cacheSize) {
           cache.clear();
@@ -81,14 +101,30 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
     return out;
   }
 
-  JsonObject generate(String recsKey, List<String> sids, String pageType, String cp, String pid, String gpid) {
+  /** {@code [pageType, logic]} of a recsKey {@code [prefix-]kmc.<PAGE>.<LOGIC>[.anything]}, else null. */
+  static String[] fixedPageAndLogic(String recsKey) {
+    String rest = recsKey;
+    for (String prefix : new String[] {"hidden-", "static-", "threshold-"}) {
+      if (rest.startsWith(prefix)) {
+        rest = rest.substring(prefix.length());
+      }
+    }
+    String[] parts = rest.split("\\.", 4);
+    if (parts.length < 3 || !parts[0].equals("kmc") || !PAGE_TYPES.contains(parts[1]) || !LOGICS.contains(parts[2])) {
+      return null;
+    }
+    return new String[] {parts[1], parts[2]};
+  }
+
+  JsonObject generate(String recsKey, List<String> sids, String pageType, String fixedLogic) {
     long h = Det.hash(recsKey);
     String[] logics = switch (pageType) {
       case "PRODUCT" -> Catalog.PRODUCT_LOGIC;
       case "CATEGORY" -> Catalog.CATEGORY_LOGIC;
+      case "CHECKOUT" -> Catalog.CHECKOUT_LOGIC;
       default -> Catalog.HOME_LOGIC;
     };
-    String logic = logics[Det.pick(h >>> 8, logics.length)];
+    String logic = fixedLogic != null ? fixedLogic : logics[Det.pick(h >>> 8, logics.length)];
     int maxProducts = Catalog.MAX_PRODUCTS[Det.pick(h >>> 16, Catalog.MAX_PRODUCTS.length)];
     int threshold = recsKey.startsWith("threshold-") ? maxProducts + 1 : 1;
     String action = recsKey.startsWith("hidden-") ? "HIDE_RECOMMENDATION"
@@ -117,16 +153,6 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
     if (segmentKey != null) {
       settings.put("segmentKey", segmentKey).put("sids", new JsonArray(new ArrayList<>(sids)));
     }
-    if (!pid.isEmpty()) {
-      JsonObject rec = new JsonObject().put("id", pid);
-      if (!gpid.isEmpty()) {
-        rec.put("itemGroupId", gpid);
-      }
-      settings.put("context", new JsonObject().put("recentObjects", new JsonArray().add(
-          new JsonObject().put("typeOfRecord", "KLEVU_PRODUCT").put("records", new JsonArray().add(rec)))));
-    } else if (!cp.isEmpty()) {
-      settings.put("query", new JsonObject().put("categoryPath", cp));
-    }
     JsonObject payload = new JsonObject().put("recordQueries", new JsonArray().add(new JsonObject()
         .put("id", "klevuRECSItemList")
         .put("typeOfRequest", "RECS_" + logic)
@@ -140,7 +166,7 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
             + "<a href=\"<%= r.url %>\"><img src=\"<%= r.image %>\" alt=\"<%= r.name %>\"><span><%= r.name %></span>"
             + "<span class=\"price\"><%= r.salePrice %> <%= r.currency %></span></a></li><% }) %></ul></div>";
 
-    return new JsonObject()
+    JsonObject config = new JsonObject()
         .put("metadata", metadata)
         .put("search", new JsonObject()
             .put("basePath", advertisedAddress.get() + "/cs/v2/search")
@@ -150,6 +176,18 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
             ".klevu-recs{font-family:inherit}.klevu-recs-list{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));"
                 + "gap:16px;list-style:none;padding:0}.klevu-recs-item img{width:100%;height:auto}"))
         .put("scripts", new JsonObject().put("recsObject", new JsonObject()));
+    if ("STATIC_CONTENT".equals(action)) {
+      String image = "https://shop.example.test/banners/" + recsKey;
+      config.put("staticContent", new JsonArray().add(new JsonObject()
+          .put("targetUrl", "https://shop.example.test/sale")
+          .put("contentType", "image")
+          .put("image", new JsonArray()
+              .add(new JsonObject().put("resolution", "desktop").put("url", image + "-desktop.jpg")
+                  .put("altTag", title).put("maxWidth", 1920))
+              .add(new JsonObject().put("resolution", "mobile").put("url", image + "-mobile.jpg")
+                  .put("altTag", title).put("maxWidth", 768)))));
+    }
+    return config;
   }
 
   private static String html(String s) {

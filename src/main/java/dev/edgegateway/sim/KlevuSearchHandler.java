@@ -16,8 +16,10 @@ import java.util.Set;
  *
  * <p>Body = config payload + {@code context.apiKeys}. Over {@code searchMaxBodyBytes} (8 KB) gives 413;
  * not a JSON object, missing {@code context.apiKeys}, no/invalid {@code recordQueries} or duplicate query ids
- * give 400. One queryResult per recordQuery; records are picked deterministically from a fixed catalogue by a
- * hash of (api key, typeOfRequest, segment, recentObjects ids, categoryPath); {@code settings.limit}
+ * give 400, as does a body {@code @klevu/core} would not send ({@link KlevuShapes#search}: unknown top-level or query
+ * fields, a malformed or empty {@code settings.context}, a logic's missing page context). One queryResult per recordQuery; records are picked deterministically from a fixed catalogue by a
+ * hash of (api key, typeOfRequest, segment, recentObjects and sourceObjects ids, categoryPath), except for
+ * {@code RECS_RECENTLY_VIEWED}, which answers the catalogue products named in {@code settings.topIds}, in order; {@code settings.limit}
  * (default 5, max 250) and {@code settings.offset} are honoured; {@code isPersonalised} is true when the query
  * carries {@code settings.segmentKey} or a non-empty {@code settings.sids}.
  */
@@ -51,6 +53,11 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
     }
     if (apiKey == null) {
       Replies.klevuError(ctx, state, 400, "context.apiKeys must be a non-empty array of api keys");
+      return;
+    }
+    String wrong = KlevuShapes.search(body);
+    if (wrong != null) {
+      Replies.klevuError(ctx, state, 400, "not a search @klevu/core sends: " + wrong);
       return;
     }
     if (!(body.getValue("recordQueries") instanceof JsonArray queries) || queries.isEmpty()) {
@@ -97,7 +104,8 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
       seed = Det.hash(seed, recentIds(settings));
       seed = Det.hash(seed, settings.getValue("query") instanceof JsonObject query
           && query.getValue("categoryPath") instanceof String cp ? cp : null);
-      int total = 20 + Det.pick(seed, 81);
+      List<Integer> viewed = "RECS_RECENTLY_VIEWED".equals(typeOfRequest) ? viewed(settings) : null;
+      int total = viewed != null ? viewed.size() : 20 + Det.pick(seed, 81);
       int n = Math.max(0, Math.min(limit, total - offset));
       int start = Det.pick(seed >>> 11, Catalog.PRODUCTS);
       int stride = 1 + Det.pick(Det.mix(seed), Catalog.PRODUCTS - 1);
@@ -112,7 +120,7 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
           .append(",\"isPersonalised\":").append(segment != null)
           .append("},\"records\":[");
       for (int i = 0; i < n; i++) {
-        int k = (int) ((start + (long) (offset + i) * stride) % Catalog.PRODUCTS);
+        int k = viewed != null ? viewed.get(offset + i) : (int) ((start + (long) (offset + i) * stride) % Catalog.PRODUCTS);
         if (i > 0) {
           sb.append(',');
         }
@@ -122,6 +130,20 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
     }
     sb.append("]}");
     Replies.json(ctx, 200, sb.toString());
+  }
+
+  /** Catalogue positions of the products in {@code settings.topIds} (the shopper's last clicks), in order. */
+  private static List<Integer> viewed(JsonObject settings) {
+    List<Integer> out = new ArrayList<>();
+    if (settings.getValue("topIds") instanceof JsonArray ids) {
+      for (Object o : ids) {
+        Integer k = o instanceof JsonObject pair ? Catalog.position(String.valueOf(pair.getValue("value"))) : null;
+        if (k != null && !out.contains(k)) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
   }
 
   /** The segment a query carries ({@code settings.segmentKey}, else sorted {@code settings.sids}), or null. */
@@ -141,15 +163,21 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
   }
 
   private static String recentIds(JsonObject settings) {
-    if (!(settings.getValue("context") instanceof JsonObject c) || !(c.getValue("recentObjects") instanceof JsonArray ros)) {
+    if (!(settings.getValue("context") instanceof JsonObject c)) {
       return null;
+    }
+    JsonArray ros = new JsonArray();
+    for (String key : new String[] {"recentObjects", "sourceObjects"}) {
+      if (c.getValue(key) instanceof JsonArray sets) {
+        ros.addAll(sets);
+      }
     }
     StringBuilder sb = new StringBuilder();
     for (Object ro : ros) {
       if (ro instanceof JsonObject r && r.getValue("records") instanceof JsonArray recs) {
         for (Object rec : recs) {
           if (rec instanceof JsonObject x) {
-            sb.append(x.getValue("id")).append(',');
+            sb.append(x.getValue("id", x.getValue("itemGroupId"))).append(',');
           }
         }
       }

@@ -16,7 +16,8 @@ import java.util.Objects;
  *  "sessionTtlSeconds":3600,"segmentSeed":0,
  *  "maxStoredEvents":1000,"maxSessions":100000,"configCacheSize":10000,
  *  "maxBodyBytes":65536,"searchMaxBodyBytes":8192,
- *  "klaviyoRateLimit":75,"klaviyoRateLimitEnforced":false,
+ *  "klaviyoRateLimits":{"profiles":{"burst":75,"steady":750},"import":{"burst":75,"steady":700},
+ *                      "segments":{"burst":3,"steady":60}},"klaviyoRateLimitEnforced":false,
  *  "upstreams":{"visitor":{"latencyMs":0,"jitterMs":0,"fault":"none","slowMs":5000,"retryAfterSeconds":1},
  *               "config":{...},"search":{...},"stats":{...},"klaviyo":{...}}}
  * }</pre>
@@ -45,9 +46,7 @@ public final class SimulatorOptions {
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   /** Search bodies above this get 413, as the CDN in front of Klevu search does. */
   public static final int DEFAULT_SEARCH_MAX_BODY_BYTES = 8 * 1024;
-  /** Value of Klaviyo's {@code RateLimit-Limit} header (requests per second window). */
-  public static final int DEFAULT_KLAVIYO_RATE_LIMIT = 75;
-  /** When true, Klaviyo calls beyond {@code klaviyoRateLimit} in one second answer 429. */
+  /** When true, a Klaviyo call past its endpoint's burst (per second) or steady (per minute) limit answers 429. */
   public static final boolean DEFAULT_KLAVIYO_RATE_LIMIT_ENFORCED = false;
 
   private String host = DEFAULT_HOST;
@@ -61,7 +60,7 @@ public final class SimulatorOptions {
   private int configCacheSize = DEFAULT_CONFIG_CACHE_SIZE;
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int searchMaxBodyBytes = DEFAULT_SEARCH_MAX_BODY_BYTES;
-  private int klaviyoRateLimit = DEFAULT_KLAVIYO_RATE_LIMIT;
+  private Map<KlaviyoLimits.Endpoint, KlaviyoLimits.Limit> klaviyoRateLimits = KlaviyoLimits.defaults();
   private boolean klaviyoRateLimitEnforced = DEFAULT_KLAVIYO_RATE_LIMIT_ENFORCED;
   private final EnumMap<Upstream, UpstreamFault> upstreams = new EnumMap<>(Upstream.class);
 
@@ -84,7 +83,7 @@ public final class SimulatorOptions {
     configCacheSize = other.configCacheSize;
     maxBodyBytes = other.maxBodyBytes;
     searchMaxBodyBytes = other.searchMaxBodyBytes;
-    klaviyoRateLimit = other.klaviyoRateLimit;
+    klaviyoRateLimits = other.klaviyoRateLimits;
     klaviyoRateLimitEnforced = other.klaviyoRateLimitEnforced;
     upstreams.putAll(other.upstreams);
   }
@@ -109,7 +108,12 @@ public final class SimulatorOptions {
         case "configCacheSize" -> o.setConfigCacheSize(integer(k, v));
         case "maxBodyBytes" -> o.setMaxBodyBytes(integer(k, v));
         case "searchMaxBodyBytes" -> o.setSearchMaxBodyBytes(integer(k, v));
-        case "klaviyoRateLimit" -> o.setKlaviyoRateLimit(integer(k, v));
+        case "klaviyoRateLimits" -> {
+          if (!(v instanceof JsonObject limits)) {
+            throw new IllegalArgumentException(k + " must be an object");
+          }
+          o.klaviyoRateLimits = KlaviyoLimits.parse(limits, o.klaviyoRateLimits);
+        }
         case "klaviyoRateLimitEnforced" -> {
           if (!(v instanceof Boolean b)) {
             throw new IllegalArgumentException(k + " must be a boolean");
@@ -157,7 +161,7 @@ public final class SimulatorOptions {
         .put("configCacheSize", configCacheSize)
         .put("maxBodyBytes", maxBodyBytes)
         .put("searchMaxBodyBytes", searchMaxBodyBytes)
-        .put("klaviyoRateLimit", klaviyoRateLimit)
+        .put("klaviyoRateLimits", KlaviyoLimits.toJson(klaviyoRateLimits))
         .put("klaviyoRateLimitEnforced", klaviyoRateLimitEnforced)
         .put("upstreams", ups);
   }
@@ -339,16 +343,19 @@ public final class SimulatorOptions {
     return this;
   }
 
-  public int getKlaviyoRateLimit() {
-    return klaviyoRateLimit;
+  /** Klaviyo's rate limits per endpoint: {@code {"profiles"|"import"|"segments": {"burst": n, "steady": n}}}. */
+  public JsonObject getKlaviyoRateLimits() {
+    return KlaviyoLimits.toJson(klaviyoRateLimits);
   }
 
-  public SimulatorOptions setKlaviyoRateLimit(int klaviyoRateLimit) {
-    if (klaviyoRateLimit < 1) {
-      throw new IllegalArgumentException("klaviyoRateLimit must be >= 1");
-    }
-    this.klaviyoRateLimit = klaviyoRateLimit;
+  /** Sets the given endpoints' limits over the current ones (same form as {@link #getKlaviyoRateLimits()}). */
+  public SimulatorOptions setKlaviyoRateLimits(JsonObject limits) {
+    this.klaviyoRateLimits = KlaviyoLimits.parse(limits, klaviyoRateLimits);
     return this;
+  }
+
+  Map<KlaviyoLimits.Endpoint, KlaviyoLimits.Limit> klaviyoLimits() {
+    return klaviyoRateLimits;
   }
 
   public boolean isKlaviyoRateLimitEnforced() {

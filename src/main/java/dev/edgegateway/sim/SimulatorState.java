@@ -39,7 +39,7 @@ public final class SimulatorState {
   private volatile int sessionTtlSeconds;
   private volatile long segmentSeed;
   private volatile boolean klaviyoRateLimitEnforced;
-  private final int klaviyoRateLimit;
+  private final KlaviyoLimits klaviyoLimits;
 
   private final int maxSessions;
   private final ConcurrentHashMap<String, String> sessionExchangeIds = new ConcurrentHashMap<>();
@@ -48,10 +48,10 @@ public final class SimulatorState {
 
   private final int maxStoredEvents;
   private final JsonObject[] eventRing;
+  /** The latest config, search and collect requests, as many as events are kept. */
+  private final RequestLog requests;
   private long eventsWritten; // guarded by eventRing
 
-  private final AtomicLong rateWindowSecond = new AtomicLong();
-  private final AtomicLong rateWindowCount = new AtomicLong();
 
   /** State seeded with the defaults of {@link SimulatorOptions}. */
   public SimulatorState() {
@@ -73,10 +73,11 @@ public final class SimulatorState {
     this.sessionTtlSeconds = options.getSessionTtlSeconds();
     this.segmentSeed = options.getSegmentSeed();
     this.klaviyoRateLimitEnforced = options.isKlaviyoRateLimitEnforced();
-    this.klaviyoRateLimit = options.getKlaviyoRateLimit();
+    this.klaviyoLimits = new KlaviyoLimits(options.klaviyoLimits());
     this.maxSessions = options.getMaxSessions();
     this.maxStoredEvents = options.getMaxStoredEvents();
     this.eventRing = new JsonObject[Math.max(1, maxStoredEvents)];
+    this.requests = new RequestLog(maxStoredEvents);
   }
 
   // ---------------------------------------------------------------- counters
@@ -153,7 +154,7 @@ public final class SimulatorState {
   }
 
   /**
-   * Zeroes counters and max in-flight, drops stored events and the latest trace headers, and restarts every flaky
+   * Zeroes counters and max in-flight, drops stored events, recorded requests and the latest trace headers, and restarts every flaky
    * alternation. Sessions, imported profiles and the run-time config are kept.
    */
   public void reset() {
@@ -168,6 +169,20 @@ public final class SimulatorState {
       java.util.Arrays.fill(eventRing, null);
       eventsWritten = 0;
     }
+    requests.clear();
+  }
+
+  /** The request log of the Klevu config, search and collect endpoints. */
+  RequestLog requests() {
+    return requests;
+  }
+
+  /**
+   * The {@code GET /__sim/requests} document: recorded requests after sequence number {@code after}, of one upstream
+   * or all, oldest first: {@code [{"seq","upstream","method","path","query","traceId","status","body","truncated"}]}.
+   */
+  public JsonArray requestsJson(Upstream upstream, long after, int limit) {
+    return requests.toJson(upstream, after, limit);
   }
 
   // ---------------------------------------------------------------- run-time config
@@ -359,18 +374,9 @@ public final class SimulatorState {
 
   // ---------------------------------------------------------------- Klaviyo rate window
 
-  /** Counts one Klaviyo call in the current one-second window; returns the calls used in that window. */
-  long klaviyoWindowUse(long nowMillis) {
-    long sec = nowMillis / 1000;
-    long cur = rateWindowSecond.get();
-    if (cur != sec && rateWindowSecond.compareAndSet(cur, sec)) {
-      rateWindowCount.set(0);
-    }
-    return rateWindowCount.incrementAndGet();
-  }
-
-  int klaviyoRateLimit() {
-    return klaviyoRateLimit;
+  /** Counts one call to a Klaviyo endpoint in its burst and steady windows. */
+  KlaviyoLimits.Use klaviyoUse(KlaviyoLimits.Endpoint endpoint, long nowMillis) {
+    return klaviyoLimits.use(endpoint, nowMillis);
   }
 
   // ---------------------------------------------------------------- analytics events

@@ -148,7 +148,7 @@ public final class SimulatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()).setMergeFormAttributes(false);
 
-    KlevuConfigHandler config = new KlevuConfigHandler(() -> advertised, options.getConfigCacheSize());
+    KlevuConfigHandler config = new KlevuConfigHandler(state, () -> advertised, options.getConfigCacheSize());
     KlaviyoHandler klaviyo = new KlaviyoHandler(state, () -> advertised);
 
     router.post("/public/1.0/:apiKey/session").handler(body)
@@ -183,6 +183,7 @@ public final class SimulatorVerticle extends VerticleBase {
     });
     router.get("/__sim/config").handler(ctx -> Replies.json(ctx, 200, state.runtimeConfigJson().encode()));
     router.put("/__sim/config").handler(body).handler(this::putConfig);
+    router.get("/__sim/requests").handler(this::requests);
     router.get("/__sim/events").handler(ctx -> {
       int limit = -1;
       String l = ctx.request().getParam("limit");
@@ -208,6 +209,25 @@ public final class SimulatorVerticle extends VerticleBase {
       Replies.json(ctx, 500, "{\"status\":500,\"error\":\"Internal Server Error\"}");
     });
     return router;
+  }
+
+  /** {@code GET /__sim/requests[?upstream=config|search|stats][&after=seq][&limit=n]}. */
+  private void requests(RoutingContext ctx) {
+    Upstream upstream = null;
+    long after;
+    int limit;
+    try {
+      String u = ctx.request().getParam("upstream");
+      if (u != null) {
+        upstream = Upstream.fromKey(u);
+      }
+      after = Long.parseLong(ctx.request().getParam("after", "0"));
+      limit = Math.max(0, Integer.parseInt(ctx.request().getParam("limit", "1000")));
+    } catch (IllegalArgumentException e) {
+      Replies.json(ctx, 400, new JsonObject().put("error", "upstream, after or limit is not valid").encode());
+      return;
+    }
+    Replies.json(ctx, 200, state.requestsJson(upstream, after, limit).encode());
   }
 
   private void putConfig(RoutingContext ctx) {
@@ -236,6 +256,14 @@ public final class SimulatorVerticle extends VerticleBase {
       // every value, comma-joined as one header line would carry them: a request that sent two shows both
       List<String> traceparents = ctx.request().headers().getAll("traceparent");
       state.sawTraceparent(upstream, traceparents.isEmpty() ? null : String.join(",", traceparents));
+      if (upstream == Upstream.CONFIG || upstream == Upstream.SEARCH || upstream == Upstream.STATS) {
+        // never the visitor or Klaviyo calls: those carry exchange ids and emails
+        RequestLog.Entry seen = state.requests().add(upstream, ctx.request().method().name(), ctx.request().path(),
+            ctx.request().query(), ctx.request().getHeader("traceparent"), ctx.body() == null ? null : ctx.body().buffer());
+        if (seen != null) {
+          ctx.addEndHandler(ar -> seen.status = ctx.response().getStatusCode());
+        }
+      }
       UpstreamFault f = state.fault(upstream);
       if (f.fault() == FaultMode.DOWN) {
         state.increment(SimCounter.FAULTED);

@@ -21,10 +21,15 @@
  * <h2>Upstream endpoints</h2>
  * <ul>
  *   <li>{@code POST /public/1.0/{apiKey}/session}: Klevu visitor (counter {@code session}, upstream {@code visitor})</li>
- *   <li>{@code GET /recommendations/{apiKey}/settings/{recsKey}?cp=&pid=&gpid=&sids=}: config CDN
- *       ({@code config}); recsKey prefixes {@code hidden-}, {@code static-}, {@code threshold-} select branches</li>
+ *   <li>{@code GET /recommendations/{apiKey}/settings/{recsKey}?&cp=&pid=&gpid=&sids=}: config CDN
+ *       ({@code config}); recsKey prefixes {@code hidden-}, {@code static-}, {@code threshold-} select branches, and
+ *       {@code kmc.<PAGE>.<LOGIC>} fixes page type and logic</li>
  *   <li>{@code POST /cs/v2/search}: search ({@code search}); 413 above 8 KB</li>
  *   <li>{@code POST /analytics/collect}: analytics ({@code collect} requests, {@code events} events; upstream {@code stats})</li>
+ * </ul>
+ * The three Klevu endpoints are strict ({@code KlevuShapes}): a config query, search body or event that
+ * {@code @klevu/core} 5.2 would not send gets 400, as a careful upstream would answer, so drift fails tests.
+ * <ul>
  *   <li>{@code GET /api/profiles?filter=equals(_kx|email,"...")}, {@code POST /api/profile-import},
  *       {@code GET /api/profiles/{id}/segments}: Klaviyo ({@code profiles}, upstream {@code klaviyo}).
  *       Not found: emails ending {@code @unknown.test}, exchange ids not shaped {@code <IDENT>.<6 alnum>}.</li>
@@ -43,6 +48,9 @@
  *       upstream may be named under {@code upstreams} or at top level, {@code all} targets every upstream:
  *       {@code {"search":{"fault":"flaky"}}}, {@code {"upstreams":{"all":{"latencyMs":20}}}}. Answers the new config.</li>
  *   <li>{@code GET /__sim/events[?limit=n]}: stored analytics events (oldest first, newest 1000 by default)</li>
+ *   <li>{@code GET /__sim/requests[?upstream=config|search|stats][&after=seq][&limit=n]}: the latest requests to the
+ *       Klevu config, search and collect endpoints as they arrived (raw query, parsed body, trace id of their
+ *       {@code traceparent}, status), oldest first; {@code seq} never restarts, so {@code after} is a cursor</li>
  *   <li>{@code GET /__sim/headers}: {@code {"traceparent":{"visitor":..,"config":..,"search":..,"stats":..,
  *       "klaviyo":..}}}, the W3C {@code traceparent} of the latest request to each upstream (null: none yet, or it
  *       sent none; several headers comma-joined); cleared by a reset</li>

@@ -187,6 +187,9 @@ class SettingsOwnershipTest {
     own(Settings.SEARCH_TTL_S, recs("searchTtlSeconds", RecsOptions::searchTtlSeconds));
     own(Settings.NEGATIVE_TTL_S, segments("ttl.negativeSeconds", o -> o.ttl().negativeSeconds()),
         recs("ttl.negativeSeconds", o -> o.ttl().negativeSeconds()));
+    own(Settings.RECENT_CLICKS_MAX, recs("recentClicks.maxProducts", o -> o.recentClicks().maxProducts()));
+    own(Settings.RECENT_CLICKS_MAX_BYTES, recs("recentClicks.maxBytes", o -> o.recentClicks().maxBytes()));
+    own(Settings.RECENT_CLICKS_TTL_DAYS, "3", 3 * 86_400L, recs("recentClicks.ttlSeconds", o -> o.recentClicks().ttlSeconds()));
     own(Settings.FLIGHT_MAX_AGE_MS, flights(SingleFlightOptions::maxFlightAgeMs));
     own(Settings.FLIGHT_MAX_WAITERS, flights(SingleFlightOptions::maxWaitersPerKey));
     own(Settings.FLIGHT_MAX_FLIGHTS, flights(SingleFlightOptions::maxFlights));

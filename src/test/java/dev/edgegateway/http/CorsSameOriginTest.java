@@ -38,6 +38,7 @@ class CorsSameOriginTest {
 
   private static JsonObject impression() {
     return new JsonObject().put("type", "impression").put("recsKey", "k-home")
+        .put("list", new JsonObject().put("title", "Trending now").put("logic", "TRENDING"))
         .put("items", new JsonArray().add(new JsonObject().put("id", "39814")));
   }
 

@@ -175,7 +175,10 @@ class RateLimitTest {
   void aFloodOfIdentifiesStaysWithinKlaviyosLimitsAndEveryOneIsAnswered(Vertx vertx, VertxTestContext ctx) {
     // the simulated Klaviyo throttles past 4 calls in a wall-clock second; the gateway sends at most 2 a second
     // (a bucket of 2 refilled at 2 a second puts at most 4 into any one second)
-    SimulatorOptions klaviyo = new SimulatorOptions().setPort(0).setKlaviyoRateLimit(4).setKlaviyoRateLimitEnforced(true);
+    SimulatorOptions klaviyo = new SimulatorOptions().setPort(0).setKlaviyoRateLimitEnforced(true)
+        .setKlaviyoRateLimits(new JsonObject()
+            .put("profiles", new JsonObject().put("burst", 4).put("steady", 600))
+            .put("import", new JsonObject().put("burst", 4).put("steady", 600)));
     TestGateway.start(vertx, klaviyo, Map.of("EDGE_CUSTOMER_TOKEN_SECRET", TOKEN_SECRET,
             "EDGE_KLAVIYO_BURST_PER_S", "2", "EDGE_KLAVIYO_STEADY_PER_MIN", "600", "EDGE_KLAVIYO_MAX_QUEUED", "2"))
         .onSuccess(gateways::add)

@@ -16,7 +16,8 @@ class KlaviyoRateLimitSimTest extends SimTestBase {
 
   @Override
   SimulatorOptions options() {
-    return new SimulatorOptions().setPort(0).setKlaviyoRateLimit(3).setKlaviyoRateLimitEnforced(true);
+    return new SimulatorOptions().setPort(0).setKlaviyoRateLimitEnforced(true)
+        .setKlaviyoRateLimits(new JsonObject().put("profiles", new JsonObject().put("burst", 3)));
   }
 
   @Test
@@ -39,10 +40,45 @@ class KlaviyoRateLimitSimTest extends SimTestBase {
   }
 
   @Test
-  void windowCountsPerSecond() {
+  void burstWindowCountsPerSecondAndEndpoint() {
     SimulatorState s = new SimulatorState(options());
-    assertThat(s.klaviyoWindowUse(5_000)).isEqualTo(1);
-    assertThat(s.klaviyoWindowUse(5_999)).isEqualTo(2);
-    assertThat(s.klaviyoWindowUse(6_000)).isEqualTo(1);
+    KlaviyoLimits.Endpoint profiles = KlaviyoLimits.Endpoint.PROFILES;
+    assertThat(s.klaviyoUse(profiles, 5_000).remaining()).isEqualTo(2);
+    assertThat(s.klaviyoUse(profiles, 5_999).remaining()).isEqualTo(1);
+    assertThat(s.klaviyoUse(profiles, 5_999).over()).isFalse();
+    assertThat(s.klaviyoUse(profiles, 5_999).over()).isTrue();
+    assertThat(s.klaviyoUse(profiles, 6_000).over()).isFalse();
+    // another endpoint has windows of its own: Klaviyo's 3/s for a profile's segments
+    KlaviyoLimits.Use segments = s.klaviyoUse(KlaviyoLimits.Endpoint.SEGMENTS, 5_500);
+    assertThat(segments.limit()).isEqualTo(3);
+    assertThat(segments.remaining()).isEqualTo(2);
+  }
+
+  @Test
+  void steadyWindowThrottlesWithinTheMinuteWhenBurstsAreWithinLimits() {
+    SimulatorState s = new SimulatorState(options());
+    KlaviyoLimits.Endpoint segments = KlaviyoLimits.Endpoint.SEGMENTS;
+    // 3 a second for 20 seconds: every burst is within 3/s, the 61st call of the minute is over 60/min
+    for (int second = 0; second < 20; second++) {
+      for (int call = 0; call < 3; call++) {
+        assertThat(s.klaviyoUse(segments, 60_000 + second * 1_000L + call).over()).isFalse();
+      }
+    }
+    KlaviyoLimits.Use over = s.klaviyoUse(segments, 60_000 + 20_000);
+    assertThat(over.over()).isTrue();
+    assertThat(over.limit()).isEqualTo(60);
+    assertThat(over.resetSeconds()).isEqualTo(40);
+    assertThat(s.klaviyoUse(segments, 120_000).over()).as("a new minute").isFalse();
+  }
+
+  @Test
+  void limitsAreOptionsWithKlaviyosDefaults() {
+    JsonObject limits = new SimulatorOptions().getKlaviyoRateLimits();
+    assertThat(limits.getJsonObject("profiles")).isEqualTo(new JsonObject().put("burst", 75).put("steady", 750));
+    assertThat(limits.getJsonObject("import")).isEqualTo(new JsonObject().put("burst", 75).put("steady", 700));
+    assertThat(limits.getJsonObject("segments")).isEqualTo(new JsonObject().put("burst", 3).put("steady", 60));
+    JsonObject json = options().toJson();
+    assertThat(SimulatorOptions.fromJson(json).getKlaviyoRateLimits().getJsonObject("profiles").getInteger("burst"))
+        .isEqualTo(3);
   }
 }

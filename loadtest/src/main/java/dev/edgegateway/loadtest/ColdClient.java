@@ -236,29 +236,15 @@ public final class ColdClient {
             JsonObject info = s.body().getJsonObject("segmentInfo", new JsonObject());
             String sids = String.join(",", info.getJsonArray("segments", new JsonArray()).stream()
                 .map(String::valueOf).sorted().distinct().toList());
-            String path = "/recommendations/" + apiKey + "/settings/" + recsKey + "?pid=" + pid + "&sids="
-                + URLEncoder.encode(sids, StandardCharsets.UTF_8);
+            // as the SDK asks (the simulator takes nothing else)
+            String path = "/recommendations/" + apiKey + "/settings/" + recsKey + SdkRequests.configQuery(pid, sids);
             return call(get(simPort, path));
           })
           .compose(c -> {
             lap.accept("config");
             worst[0] = Math.max(worst[0], c.status());
             JsonObject search = c.body().getJsonObject("search", new JsonObject());
-            // Klevu sends the payload as a JSON string (upstream-apis.md), an object is taken too
-            Object raw = search.getValue("payload");
-            JsonObject payload = raw instanceof String text ? new JsonObject(text)
-                : raw instanceof JsonObject obj ? obj.copy() : new JsonObject();
-            payload.put("context", new JsonObject().put("apiKeys", new JsonArray().add(apiKey)));
-            for (Object q : payload.getJsonArray("recordQueries", new JsonArray())) {
-              if (q instanceof JsonObject query) {
-                JsonObject settings = query.getJsonObject("settings", new JsonObject());
-                query.put("settings", settings);
-                JsonObject context = settings.getJsonObject("context", new JsonObject());
-                settings.put("context", context);
-                context.put("recentObjects", new JsonArray().add(new JsonObject().put("typeOfRecord", "KLEVU_PRODUCT")
-                    .put("records", new JsonArray().add(new JsonObject().put("id", pid)))));
-              }
-            }
+            JsonObject payload = SdkRequests.searchBody(c.body(), apiKey, pid);
             // the simulator's basePath is "<host>:<port>/cs/v2/search"; only its path is used (loopback only)
             String basePath = search.getString("basePath", "127.0.0.1/cs/v2/search");
             String path = basePath.contains("/") ? basePath.substring(basePath.indexOf('/')) : "/cs/v2/search";

@@ -237,11 +237,10 @@ public final class StandIn {
         JsonArray segs = s.getJsonObject("segmentInfo", new JsonObject()).getJsonArray("segments", new JsonArray());
         String sids = String.join(",", segs.stream().map(String::valueOf).toList());
         return cached("config:" + recsKey + ":" + sids, allHit,
-            () -> get(configUrl + apiKey + "/settings/" + recsKey + "?sids=" + sids), o -> 300_000L)
+            () -> get(configUrl + apiKey + "/settings/" + recsKey + SdkRequests.configQuery(null, sids)), o -> 300_000L)
             .compose(cfg -> {
               JsonObject search = cfg.getJsonObject("search");
-              JsonObject payload = new JsonObject(search.getString("payload"))
-                  .put("context", new JsonObject().put("apiKeys", new JsonArray().add(apiKey)));
+              JsonObject payload = SdkRequests.searchBody(cfg, apiKey, null);
               return cached("search:" + recsKey + ":" + sids, allHit, () -> post("http://" + search.getString("basePath"), payload), o -> 60_000L)
                   .map(res -> new JsonObject().put("recsKey", recsKey).put("personalized", !segs.isEmpty())
                       .put("segments", segs).put("metadata", cfg.getJsonObject("metadata"))

@@ -2,6 +2,7 @@ package dev.edgegateway.loadtest.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -11,6 +12,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import dev.edgegateway.loadtest.LatencyRecorder;
+import dev.edgegateway.loadtest.SdkRequests;
 import dev.edgegateway.loadtest.Shoppers;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
@@ -117,15 +119,18 @@ public class BrowserFlowSimulation extends Simulation {
     return "http://" + hostPort + path;
   }
 
+  /** The search the SDK sends for the config it got (the simulator takes nothing else). */
   private String searchBody(Session s) {
-    JsonObject payload;
+    JsonObject config;
     try {
-      payload = new JsonObject(s.getString("payload"));
+      config = new JsonObject(s.getString("config"));
     } catch (RuntimeException e) {
-      payload = new JsonObject().put("recordQueries", new JsonArray().add(new JsonObject().put("id", "klevuRECSItemList")
-          .put("typeOfRequest", "RECS_TRENDING").put("settings", new JsonObject().put("limit", 10))));
+      config = new JsonObject().put("metadata", new JsonObject().put("pageType", "HOME").put("logic", "TRENDING"))
+          .put("search", new JsonObject().put("payload", new JsonObject().put("recordQueries", new JsonArray()
+              .add(new JsonObject().put("id", "kmcrecommendation").put("typeOfRequest", "RECS_TRENDING")
+                  .put("settings", new JsonObject().put("limit", 10)))).encode()));
     }
-    return payload.put("context", new JsonObject().put("apiKeys", new JsonArray().add(apiKey))).encode();
+    return SdkRequests.searchBody(config, apiKey, null).encode();
   }
 
   private static int worst(Session s, String... keys) {
@@ -152,10 +157,11 @@ public class BrowserFlowSimulation extends Simulation {
           List<Object> segs = s.contains("segs") ? s.getList("segs") : List.of();
           return s.set("sids", String.join(",", segs.stream().map(String::valueOf).toList()));
         })
-        .exec(http("sdk config").get(simUrl + "/recommendations/" + apiKey + "/settings/" + recsKey + "?sids=#{sids}")
+        .exec(s -> s.set("configQuery", SdkRequests.configQuery(null, s.getString("sids"))))
+        .exec(http("sdk config").get(simUrl + "/recommendations/" + apiKey + "/settings/" + recsKey + "#{configQuery}")
             .header("Content-Type", "application/json")
             .check(status().saveAs("st2"), jsonPath("$.search.basePath").optional().saveAs("basePath"),
-                jsonPath("$.search.payload").optional().saveAs("payload")))
+                bodyString().saveAs("config")))
         .exec(s -> s.set("searchUrl", searchUrl(s)).set("searchBody", searchBody(s)))
         .exec(http("sdk search").post("#{searchUrl}").header("Content-Type", "application/json")
             .body(StringBody("#{searchBody}")).check(status().saveAs("st3")))
