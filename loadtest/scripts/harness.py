@@ -92,11 +92,17 @@ RELATIVE_METRICS = ("upstream_per_1000", "session_per_1000", "session_calls", "c
                     "gateway_cpu_ms_per_page")
 
 
-def relative_to_off(samples):
-    """Per run, each mode's metric divided by the same run's `off` value; median and spread over the runs."""
+def metrics_by_run(samples):
+    """{run: {mode: metrics}}: what each run measured, so modes of one run can be compared."""
     by_run = {}
     for s in samples:
         by_run.setdefault(s["run"], {})[s["mode"]] = s["metrics"]
+    return by_run
+
+
+def relative_to_off(samples):
+    """Per run, each mode's metric divided by the same run's `off` value; median and spread over the runs."""
+    by_run = metrics_by_run(samples)
     ratios = {}
     for run, modes in by_run.items():
         off = modes.get("off")
@@ -120,9 +126,7 @@ BASE_METRICS = ("rps_ratio", "cpu_ratio", "gateway_cpu_us_per_req", "delta_p50_m
 def relative_to_base(samples):
     """Per run, each mode next to its `@base` twin: the difference (this build - baseline) of every BASE_METRICS
     value, so a latency delta near zero compares as well as a throughput ratio; median and spread over the runs."""
-    by_run = {}
-    for s in samples:
-        by_run.setdefault(s["run"], {})[s["mode"]] = s["metrics"]
+    by_run = metrics_by_run(samples)
     diffs = {}
     for modes in by_run.values():
         for mode, m in modes.items():
