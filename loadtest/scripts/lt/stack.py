@@ -120,6 +120,9 @@ class Stack:
             "klaviyo": {"latencyMs": lat["klaviyo"], "fault": "none"},
             "sessionTtlSeconds": session_ttl_s if session_ttl_s is not None else self.session_ttl_s,
         }
+        if self.baseline_jar:
+            # an older build beside this one may send shapes the strict simulator refuses: answer both alike
+            body["strictShapes"] = False
         if overrides:
             body.update(overrides)
         return body

@@ -35,7 +35,7 @@ final class KlevuAnalyticsHandler implements Handler<RoutingContext> {
       Replies.klevuError(ctx, state, 400, "body must be a JSON array of events");
       return;
     }
-    String wrong = KlevuShapes.events(events);
+    String wrong = !state.strictShapes() ? null : KlevuShapes.events(events);
     if (wrong != null) {
       Replies.klevuError(ctx, state, 400, "not an event @klevu/core sends: " + wrong);
       return;

@@ -58,7 +58,7 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
     int r = slash + "/settings/".length();
     int end = path.indexOf('/', r);
     String recsKey = QueryParams.decodePath(end < 0 ? path.substring(r) : path.substring(r, end));
-    String wrong = KlevuShapes.configQuery(ctx.request().query());
+    String wrong = !state.strictShapes() ? null : KlevuShapes.configQuery(ctx.request().query());
     if (wrong != null) {
       Replies.klevuError(ctx, state, 400, "not a config query @klevu/core sends: " + wrong);
       return;

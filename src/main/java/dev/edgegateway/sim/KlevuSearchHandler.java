@@ -55,7 +55,7 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
       Replies.klevuError(ctx, state, 400, "context.apiKeys must be a non-empty array of api keys");
       return;
     }
-    String wrong = KlevuShapes.search(body);
+    String wrong = !state.strictShapes() ? null : KlevuShapes.search(body);
     if (wrong != null) {
       Replies.klevuError(ctx, state, 400, "not a search @klevu/core sends: " + wrong);
       return;

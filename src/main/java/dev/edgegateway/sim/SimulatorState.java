@@ -39,6 +39,11 @@ public final class SimulatorState {
   private volatile int sessionTtlSeconds;
   private volatile long segmentSeed;
   private volatile boolean klaviyoRateLimitEnforced;
+  /**
+   * Whether Klevu requests must have the shapes {@code @klevu/core} sends (see {@link KlevuShapes}); a load test
+   * that runs an older gateway build beside this one turns it off, so both are answered alike.
+   */
+  private volatile boolean strictShapes = true;
   private final KlaviyoLimits klaviyoLimits;
 
   private final int maxSessions;
@@ -226,6 +231,10 @@ public final class SimulatorState {
     this.klaviyoRateLimitEnforced = enforced;
   }
 
+  public boolean strictShapes() {
+    return strictShapes;
+  }
+
   /**
    * The {@code GET /__sim/config} document:
    * {@code {"sessionTtlSeconds":3600,"segmentSeed":0,"klaviyoRateLimitEnforced":false,"upstreams":{"visitor":{...},...}}}.
@@ -240,12 +249,13 @@ public final class SimulatorState {
         .put("sessionTtlSeconds", sessionTtlSeconds)
         .put("segmentSeed", segmentSeed)
         .put("klaviyoRateLimitEnforced", klaviyoRateLimitEnforced)
+        .put("strictShapes", strictShapes)
         .put("upstreams", ups);
   }
 
   /**
    * Applies a partial run-time config (the {@code PUT /__sim/config} body): any of {@code sessionTtlSeconds},
-   * {@code segmentSeed}, {@code klaviyoRateLimitEnforced}, {@code upstreams:{<name>|all:{partial settings}}}.
+   * {@code segmentSeed}, {@code klaviyoRateLimitEnforced}, {@code strictShapes}, {@code upstreams:{<name>|all:{partial settings}}}.
    * Upstream names may also be given at top level ({@code {"search":{"fault":"error"}}}). All-or-nothing:
    * on any invalid value nothing changes and {@link IllegalArgumentException} is thrown. Upstreams whose
    * settings are touched restart their flaky alternation.
@@ -256,6 +266,7 @@ public final class SimulatorState {
     Integer ttl = null;
     Long seed = null;
     Boolean enforce = null;
+    Boolean strict = null;
     for (String k : patch.fieldNames()) {
       Object v = patch.getValue(k);
       switch (k) {
@@ -277,6 +288,12 @@ public final class SimulatorState {
           }
           enforce = b;
         }
+        case "strictShapes" -> {
+          if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("strictShapes must be a boolean");
+          }
+          strict = b;
+        }
         case "upstreams" -> {
           if (!(v instanceof JsonObject ups)) {
             throw new IllegalArgumentException("upstreams must be an object");
@@ -296,6 +313,9 @@ public final class SimulatorState {
     }
     if (enforce != null) {
       klaviyoRateLimitEnforced = enforce;
+    }
+    if (strict != null) {
+      strictShapes = strict;
     }
     faults = next;
     for (Upstream u : touched.keySet()) {

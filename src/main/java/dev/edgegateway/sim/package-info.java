@@ -42,6 +42,7 @@
  *   <li>{@code POST /__sim/reset}: zero counters/in-flight max, drop stored events, restart flaky alternation
  *       (sessions, imported profiles and faults are kept); answers the new stats</li>
  *   <li>{@code GET /__sim/config}: {@code {"sessionTtlSeconds":3600,"segmentSeed":0,"klaviyoRateLimitEnforced":false,
+ *       "strictShapes":true (false: Klevu requests are not checked against @klevu/core's shapes),
  *       "upstreams":{"visitor":{"latencyMs":0,"jitterMs":0,"fault":"none","slowMs":5000,"retryAfterSeconds":1},
  *       "config":{..},"search":{..},"stats":{..},"klaviyo":{..}}}}</li>
  *   <li>{@code PUT /__sim/config}: partial patch of the above, all-or-nothing (400 on any invalid value); an

@@ -80,6 +80,18 @@ class StrictKlevuSimTest extends SimTestBase {
     })));
   }
 
+  @Test
+  void aLoadTestMayTurnTheShapeChecksOffToRunAnOlderGatewayBuild(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("strictShapes", false))
+        .compose(r -> collect(oldGatewayEvent()))
+        .compose(old -> setConfig(new JsonObject().put("strictShapes", true))
+            .compose(r -> collect(oldGatewayEvent())).map(strict -> List.of(old, strict)))
+        .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
+          assertThat(codes).as("the old event with checks off, then on").containsExactly(200, 400);
+          ctx.completeNow();
+        })));
+  }
+
   private static JsonObject search(String typeOfRequest, JsonObject settings) {
     return new JsonObject().put("context", new JsonObject().put("apiKeys", new JsonArray().add("klevu-123")))
         .put("recordQueries", new JsonArray().add(new JsonObject().put("id", "kmcrecommendation")
