@@ -137,8 +137,9 @@ public final class ConnectionGuard {
     List<Watched> late = new ArrayList<>();
     for (Watched entry : watched.values()) {
       HttpServerRequest request = entry.request;
-      if (request != null && request.isEnded() && request.response().ended()) {
-        entry.request = null; // answered: now waiting for the next request on this keep-alive connection
+      if (request != null && request.response().ended()) {
+        // answered (a body the route did not read is drained by Vert.x): now waiting for the next request's headers
+        entry.request = null;
         entry.answeredOne = true;
         entry.sinceMs = now;
       } else if (request == null) {
