@@ -87,6 +87,7 @@ COLUMNS = {
                 ("p99_vs_alone", "p99 / alone", "{:.2f}"), ("degraded", "legitimate degraded", "{:.0f}"),
                 ("http_5xx", "legitimate 5xx", "{:.0f}"), ("failed", "legitimate failed", "{:.0f}"),
                 ("pages", "legitimate pages", "{:.0f}"), ("rss_max_mb", "RSS max (MiB)", "{:.0f}"),
+                ("rss_over_alone_mb", "RSS max − alone (MiB)", "{:+.0f}"),
                 ("attack_requests", "attack requests", "{:.0f}"), ("attack_5xx", "attack 5xx", "{:.0f}"),
                 ("slowloris_open_max", "slowloris sockets open (max)", "{:.0f}"),
                 ("slowloris_closed", "slowloris sockets closed by the gateway", "{:.0f}")],

@@ -46,8 +46,9 @@ def _junk(port, kind, rate, stop_at, counts, seed):
                 method, path, body = "POST", f"/klevu/visitor/public/1.0/{key}/session", b"{}"
         else:  # oversized events: past the body limit (413), or one event of 60 KB in a legal body
             size = 100_000 if n % 2 else 60_000
-            event = {"event": "view", "data": {"blob": "x" * size}}
-            method, path, body = "POST", "/v1/events", json.dumps([event]).encode()
+            event = {"type": "impression", "recsKey": "k-home", "list": {"title": "x" * size, "logic": "TRENDING"},
+                     "items": [{"id": "39814", "index": 1}]}
+            method, path, body = "POST", "/v1/events", json.dumps({"events": [event]}).encode()
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -229,6 +230,8 @@ def run_hostile(ctx, run, modes):
     gw = st.start_gateway("memory", f"gateway-hostile-r{run}", extra_env={"EDGE_SEARCH_ALLOWED_HOSTS": allowed})
     out = []
     try:
+        # the same mix for a few seconds first, not measured: neither phase should meet a JIT still at work
+        open_loop(gw.port, Visitors("warm-" + new_run_id(), 200, 1.0), float(ctx.opts["rate"]), float(ctx.opts["warm_s"]))
         for mode in (modes if run % 2 == 1 else list(reversed(modes))):
             out.append(_phase(ctx, gw, mode, run))
     finally:
@@ -238,4 +241,6 @@ def run_hostile(ctx, run, modes):
         if alone and x["mode"] == "attacked" and alone.get("p99_ms") and x["metrics"].get("p99_ms"):
             x["metrics"]["p99_vs_alone"] = x["metrics"]["p99_ms"] / alone["p99_ms"]
             x["metrics"]["p50_vs_alone"] = x["metrics"]["p50_ms"] / alone["p50_ms"]
+        if alone and x["mode"] == "attacked" and alone.get("rss_max_mb") and x["metrics"].get("rss_max_mb"):
+            x["metrics"]["rss_over_alone_mb"] = x["metrics"]["rss_max_mb"] - alone["rss_max_mb"]
     return out

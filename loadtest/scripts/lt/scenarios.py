@@ -58,7 +58,8 @@ DEFAULTS = {
     # the attack: junk searches to random hosts under an allowed wildcard, foreign Klevu API keys (settings and
     # session), oversized events (100 KB bodies and 60 KB events), each at its rate a second, and slowloris sockets
     "hostile": {"modes": "alone,attacked", "rate": 200, "duration": 10, "shoppers": 3000, "zipf": 1.0,
-                "junk_search_rate": 100, "foreign_key_rate": 100, "oversized_event_rate": 20, "slowloris": 500},
+                "junk_search_rate": 100, "foreign_key_rate": 100, "oversized_event_rate": 20, "slowloris": 500,
+                "warm_s": 4},
 }
 
 class Ctx:
