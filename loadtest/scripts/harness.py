@@ -194,6 +194,15 @@ def checks(scenario, summary, opts):
                 lambda v: v <= 0.3)
             add(mode, "xcache_mismatches", "= 0 in every run (X-Cache hit-l2 resp. hit-l1 as planned)", lambda v: v == 0, "max")
             add(mode, "errors", "= 0 in every run", lambda v: v == 0, "max")
+        if scenario == "hostile":
+            add(mode, "http_5xx", "= 0 in every run (legitimate pages)", lambda v: v == 0, "max")
+            add(mode, "degraded", "= 0 in every run (legitimate pages degraded)", lambda v: v == 0, "max")
+            if mode == "attacked":
+                add(mode, "rss_over_alone_mb", "<= +50 MiB (RSS bounded: the attack costs at most 50 MiB over the same "
+                    "load alone)", lambda v: v <= 50, "max")
+                add(mode, "p99_vs_alone", "<= 1.2 (issue 15: legitimate p99 under attack at most 1.2x the same load "
+                    "alone)", lambda v: v <= 1.2)
+                add(mode, "attack_5xx", "= 0 in every run (the attack's own requests)", lambda v: v == 0, "max")
         if scenario == "redis-down":
             if mode in ("killed", "hung"):
                 t = (summary[mode].get("target_ms") or {}).get("median")
@@ -240,7 +249,7 @@ def main():
     for m in modes:
         plain, baseline = split_mode(m)
         if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
-                         "unwarmed", "warmed", "varnish"):
+                         "unwarmed", "warmed", "varnish", "alone", "attacked"):
             ap.error(f"unknown mode {m}")
         if baseline and not paths.baseline_jar:
             ap.error(f"mode {m} needs LT_BASELINE_JAR (the build to compare with)")

@@ -13,9 +13,17 @@ import os
 import statistics
 import sys
 
-ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn", "hostile"]
 
 WHAT = {
+    "hostile": "Issue 15: one gateway (`memory`), legitimate shoppers (the `cdn` mix: half cookie-less, a quarter "
+               "anonymous with cookies, a quarter identified, Zipf) at a steady open-loop rate, once alone and once "
+               "while, at the same time and from another process, an attacker sends junk searches to random hosts "
+               "under an allowed wildcard suffix (`*.ksearchnet.com`), Klevu settings and session calls with foreign "
+               "API keys, oversized events (100 KB bodies, 60 KB events) and keeps 500 slowloris sockets open "
+               "(a header byte a second each; one the gateway closes is opened again); the order alternates per run. "
+               "Legitimate p50/p99 from the scheduled send time, degraded pages, 5xx, gateway RSS; what the attack "
+               "got. The per-client rate limit is off (every request comes from 127.0.0.1).",
     "cdn": "Varnish 7 (Debian's) with the shipped `conf/cdn/varnish.vcl` in front of one gateway (`memory`), and in the "
            "same run the same load straight at the gateway (mode `memory`): an open-loop mix of cookie-less anonymous "
            "visitors (half; a new one per request, some with `utm_*`/`gclid`), anonymous visitors with a Klaviyo client "
@@ -75,6 +83,14 @@ WHAT = {
 
 # metric -> (label, format)
 COLUMNS = {
+    "hostile": [("p50_ms", "legitimate p50 (ms)", "{:.2f}"), ("p99_ms", "legitimate p99 (ms)", "{:.2f}"),
+                ("p99_vs_alone", "p99 / alone", "{:.2f}"), ("degraded", "legitimate degraded", "{:.0f}"),
+                ("http_5xx", "legitimate 5xx", "{:.0f}"), ("failed", "legitimate failed", "{:.0f}"),
+                ("pages", "legitimate pages", "{:.0f}"), ("rss_max_mb", "RSS max (MiB)", "{:.0f}"),
+                ("rss_over_alone_mb", "RSS max − alone (MiB)", "{:+.0f}"),
+                ("attack_requests", "attack requests", "{:.0f}"), ("attack_5xx", "attack 5xx", "{:.0f}"),
+                ("slowloris_open_max", "slowloris sockets open (max)", "{:.0f}"),
+                ("slowloris_closed", "slowloris sockets closed by the gateway", "{:.0f}")],
     "cdn": [("cookieless_p50_ms", "cookie-less p50 (ms)", "{:.2f}"), ("cookieless_p99_ms", "cookie-less p99 (ms)", "{:.2f}"),
             ("anon_cookies_p50_ms", "anon+cookies p50 (ms)", "{:.2f}"), ("anon_cookies_p99_ms", "anon+cookies p99 (ms)", "{:.2f}"),
             ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
@@ -176,7 +192,9 @@ MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "mem
               # startup
               "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)",
               # cdn
-              "varnish": "through Varnish (conf/cdn/varnish.vcl)"}
+              "varnish": "through Varnish (conf/cdn/varnish.vcl)",
+              # hostile
+              "alone": "legitimate load alone", "attacked": "legitimate load under attack"}
 
 
 def fmt(f, v):

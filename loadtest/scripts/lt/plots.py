@@ -57,7 +57,8 @@ def make(scenario, doc, plots_dir, artifacts, root):
     if not doc["samples"]:
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
-          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down}.get(scenario)
+          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down,
+          "hostile": hostile}.get(scenario)
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
@@ -265,3 +266,28 @@ plot $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
      $d using 1:5 axes x1y2 with steps lw 2 lc rgb '#2ca02c' title 'edge\\_redis\\_up (right axis)'
 """
     return [_render(script, os.path.join(plots_dir, "redis-down-latency.svg"), artifacts)]
+
+
+def hostile(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    parts, plots = [], []
+    colors = {"alone": "#1f77b4", "attacked": "#d62728"}
+    for s in doc["samples"]:
+        if s["run"] != run or not s["series"].get("percentiles"):
+            continue
+        parts.append(_block(s["mode"], s["series"]["percentiles"]))
+        plots.append(f"${s['mode']} using 1:2 with linespoints lw 2 pt 7 lc rgb '{colors.get(s['mode'], '#000')}' "
+                     f"title '{s['mode']}'")
+    if not plots:
+        return []
+    o = doc["options"]
+    script = "\n".join(parts) + f"""
+set title "{_title(doc, f"hostile: legitimate page latency by percentile, {o['rate']}/s, run {run}")}"
+set xlabel "percentile"
+set ylabel "latency from the scheduled send (ms, log)"
+set logscale y
+set grid
+set key top left
+plot {', '.join(plots)}
+"""
+    return [_render(script, os.path.join(plots_dir, "hostile-latency.svg"), artifacts)]

@@ -11,6 +11,7 @@ import time
 
 from . import procs
 from .cdn import run_cdn
+from .hostile import run_hostile
 from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
@@ -53,6 +54,12 @@ DEFAULTS = {
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
     "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
+    # rate = legitimate pages/s (cdn's mix), open loop, once alone and once under attack, in one gateway (memory);
+    # the attack: junk searches to random hosts under an allowed wildcard, foreign Klevu API keys (settings and
+    # session), oversized events (100 KB bodies and 60 KB events), each at its rate a second, and slowloris sockets
+    "hostile": {"modes": "alone,attacked", "rate": 200, "duration": 10, "shoppers": 3000, "zipf": 1.0,
+                "junk_search_rate": 100, "foreign_key_rate": 100, "oversized_event_rate": 20, "slowloris": 500,
+                "warm_s": 4},
 }
 
 class Ctx:
@@ -1097,4 +1104,5 @@ def run_startup(ctx, run, modes):
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
             "redis-down": run_redis_down}
-PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn}
+PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn,
+           "hostile": run_hostile}

@@ -250,6 +250,9 @@ class Stack:
             "EDGE_KLEVU_STATS_URL": f"{self.sim_url}/analytics/collect",
             "EDGE_KLAVIYO_URL": self.sim_url,
             "EDGE_KLAVIYO_PRIVATE_KEY": "pk_loadtest_not_a_secret",
+            # outside --demo the gateway refuses to start on the public default pepper or without a cookie secret
+            "EDGE_HASH_PEPPER": "loadtest-pepper-not-a-secret",
+            "EDGE_COOKIE_SECRET": "loadtest-cookie-secret-not-a-secret",
             "EDGE_SEARCH_ALLOWED_HOSTS": f"127.0.0.1,127.0.0.1:{self.sim_port}",
             "EDGE_SEARCH_SCHEME": "http",
             "EDGE_CACHE_MODE": mode,

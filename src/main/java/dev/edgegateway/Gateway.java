@@ -13,6 +13,7 @@ import dev.edgegateway.events.EventsVerticle;
 import dev.edgegateway.http.CoalescedPage;
 import dev.edgegateway.http.Drain;
 import dev.edgegateway.http.HttpOptions;
+import dev.edgegateway.http.ConnectionGuard;
 import dev.edgegateway.http.HttpVerticle;
 import dev.edgegateway.http.OpsVerticle;
 import dev.edgegateway.http.PageSources;
@@ -103,6 +104,8 @@ public final class Gateway {
     PageSources pageSources = new PageSources(segmentStore, banners, pages, http.rateLimitPerSecond() == 0 ? null
         : TokenBucketStores.of(caches.redis(), "client", http.rateLimitPerSecond(), http.rateLimitBurst(),
             CLIENT_BUCKETS));
+    // the connection cap counts a listener's connections over all its instances
+    ConnectionGuard.Open[] open = HttpVerticle.openConnections(Metrics.of(vertx));
     int httpInstances = http.instances() > 0 ? http.instances() : Runtime.getRuntime().availableProcessors();
     // segments and recs get an instance on every event loop, so that a page's messages to them stay on its thread
     int loops = eventLoops(vertx);
@@ -126,7 +129,7 @@ public final class Gateway {
             vertx.deployVerticle(new IdentityVerticle(linkStore, caches.redis()).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
             vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources, drain),
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources, drain, open[0], open[1]),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(apiDeployments::add)
         .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(

@@ -3,6 +3,8 @@ package dev.edgegateway;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.config.Settings;
+import dev.edgegateway.identity.IdentityOptions;
+import dev.edgegateway.identity.ProductionSecrets;
 import dev.edgegateway.metrics.Metrics;
 import dev.edgegateway.sim.RunningSimulator;
 import dev.edgegateway.sim.SimCounter;
@@ -81,6 +83,9 @@ public final class Main {
         env.putIfAbsent("EDGE_DEMO_PAGE", "true");
       }
       JsonObject config = await(GatewayConfig.load(vertx, Path.of(GatewayConfig.DEFAULT_FILE), env));
+      if (!demo) { // the demo's secrets are as public as the default: only it may run on them
+        ProductionSecrets.check(IdentityOptions.from(config));
+      }
       WarmUpOptions warmUp = WarmUpOptions.from(config);
       if (!demo && warmUp.enabled()) {
         warmUp(vertx, env, warmUp);

@@ -35,16 +35,29 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Integer> boundPort;
   private final PageSources sources;
   private final Drain drain;
+  private final ConnectionGuard.Open open;
+  private final ConnectionGuard.Open openTls;
+  private ConnectionGuard guard;
+  private ConnectionGuard tlsGuard;
 
   /**
    * @param boundPort told the port actually bound (tests listen on port 0)
    * @param sources what the page route reads besides the bus, shared by every instance
    * @param drain the shutdown state every instance shares: it gets their listeners to stop
+   * @param open, openTls the open connections of the plain and TLS listeners, every instance together (the cap)
    */
-  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources, Drain drain) {
+  public HttpVerticle(Consumer<Integer> boundPort, PageSources sources, Drain drain, ConnectionGuard.Open open,
+      ConnectionGuard.Open openTls) {
     this.boundPort = boundPort;
     this.sources = sources;
     this.drain = drain;
+    this.open = open;
+    this.openTls = openTls;
+  }
+
+  /** The open-connection counts an API deployment shares: {@code edge_http_connections{listener="api"|"api_tls"}}. */
+  public static ConnectionGuard.Open[] openConnections(MeterRegistry registry) {
+    return new ConnectionGuard.Open[] {new ConnectionGuard.Open(registry, "api"), new ConnectionGuard.Open(registry, "api_tls")};
   }
 
   @Override
@@ -54,8 +67,20 @@ public final class HttpVerticle extends VerticleBase {
     return Futures.attempt(() -> listen(options, router(options)));
   }
 
+  @Override
+  public Future<?> stop() {
+    for (ConnectionGuard g : new ConnectionGuard[] {guard, tlsGuard}) {
+      if (g != null) {
+        g.stop();
+      }
+    }
+    return Future.succeededFuture();
+  }
+
   private Future<?> listen(HttpOptions options, Router router) {
-    HttpServerOptions serverOptions = new HttpServerOptions()
+    ConnectionLimits limits = ConnectionLimits.from(config());
+    guard = new ConnectionGuard(vertx, limits, open, Metrics.of(vertx), "api");
+    HttpServerOptions serverOptions = limits.applyTo(new HttpServerOptions())
         .setHost(options.host())
         .setPort(options.port())
         .setMaxInitialLineLength(Math.max(4_096, options.maxQueryChars() + 512))
@@ -63,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setHttp2ClearTextEnabled(options.h2c())
         .setTcpNoDelay(true);
-    Future<HttpServer> plain = server(serverOptions, router).listen()
+    Future<HttpServer> plain = server(serverOptions, router, guard).listen()
         .onSuccess(drain::add)
         .onSuccess(server -> boundPort.accept(server.actualPort()));
     if (options.tlsPort() <= 0) {
@@ -73,14 +98,13 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(options.tlsPort())
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCertPath()).setKeyPath(options.tlsKeyPath()));
-    return Future.all(plain, server(tlsOptions, router).listen().onSuccess(drain::add));
+    tlsGuard = new ConnectionGuard(vertx, limits, openTls, Metrics.of(vertx), "api_tls");
+    return Future.all(plain, server(tlsOptions, router, tlsGuard).listen().onSuccess(drain::add));
   }
 
-  private HttpServer server(HttpServerOptions serverOptions, Router router) {
-    return vertx.createHttpServer(serverOptions).requestHandler(router)
-        .invalidRequestHandler(RequestLimits::invalid)
-        .exceptionHandler(ClientHangUps::connectionFailed)
-        .connectionHandler(connection -> connection.exceptionHandler(ClientHangUps::connectionFailed));
+  private HttpServer server(HttpServerOptions serverOptions, Router router, ConnectionGuard connections) {
+    return connections.install(vertx.createHttpServer(serverOptions), router, RequestLimits::invalid)
+        .exceptionHandler(ClientHangUps::connectionFailed);
   }
 
   private Router router(HttpOptions options) {

@@ -31,6 +31,7 @@ public final class OpsVerticle extends VerticleBase {
   private final Consumer<Integer> boundPort;
   /** Null: no purge route. */
   private final RecsPurge purge;
+  private ConnectionGuard guard;
 
   public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort) {
     this(checks, draining, boundPort, null);
@@ -43,6 +44,14 @@ public final class OpsVerticle extends VerticleBase {
     this.draining = draining;
     this.boundPort = boundPort;
     this.purge = purge;
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
+    return Future.succeededFuture();
   }
 
   @Override
@@ -67,9 +76,13 @@ public final class OpsVerticle extends VerticleBase {
     if (Metrics.of(vertx) instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
+    // the same slowloris defence as the API port, with a small cap of its own
+    ConnectionLimits limits = ConnectionLimits.from(config()).forOps();
+    guard = new ConnectionGuard(vertx, limits, new ConnectionGuard.Open(Metrics.of(vertx), "ops"), Metrics.of(vertx), "ops");
     // probes and scrapes are no shopper's request: never a span
-    return vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
-        .requestHandler(router)
+    HttpServerOptions options = limits.applyTo(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE)
+        .setHttp2ClearTextEnabled(false));
+    return guard.install(vertx.createHttpServer(options), router, RequestLimits::invalid)
         .listen(ops.opsPort(), ops.opsHost())
         .onSuccess(server -> boundPort.accept(server.actualPort()));
   }

@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The unverified structure of a storefront customer token (a compact JWS): enough to tell garbage
@@ -13,7 +14,7 @@ import java.util.Base64;
  * <p>Claims read: BigCommerce's current-customer JWT {@code customer: {id, email, group_id}}; only for a
  * token without a {@code customer} claim, top-level {@code sub} and {@code email}.
  */
-record CustomerToken(String algorithm, JsonObject payload, String customerId, String email) {
+record CustomerToken(String algorithm, boolean critical, JsonObject payload, String customerId, String email) {
   /** Longest token accepted (the HTTP layer enforces the same bound). */
   static final int MAX_LENGTH = 8_192;
   static final int MAX_CUSTOMER_ID_LENGTH = 128;
@@ -47,7 +48,8 @@ record CustomerToken(String algorithm, JsonObject payload, String customerId, St
         customerId = idOf(payload.getValue("sub"));
         email = payload.getValue("email") instanceof String e ? e : null;
       }
-      return new CustomerToken(alg, payload, customerId, validEmail(email));
+      // crit lists extensions the verifier must understand (RFC 7515 4.1.11): this one understands none
+      return new CustomerToken(alg, header.containsKey("crit"), payload, customerId, validEmail(email));
     } catch (RuntimeException e) {
       return null;
     }
@@ -95,6 +97,37 @@ record CustomerToken(String algorithm, JsonObject payload, String customerId, St
       }
     }
     return trimmed;
+  }
+
+  /**
+   * The first registered claim whose JSON type is wrong ({@code exp} as a string, say), or null: such a token is
+   * malformed (400), not something for the verifier to trip over.
+   */
+  String mistypedClaim() {
+    for (String time : List.of("exp", "nbf", "iat")) {
+      if (payload.containsKey(time) && !(payload.getValue(time) instanceof Number)) {
+        return time;
+      }
+    }
+    if (payload.containsKey("iss") && !(payload.getValue("iss") instanceof String)) {
+      return "iss";
+    }
+    Object aud = payload.getValue("aud");
+    if (payload.containsKey("aud") && !(aud instanceof String
+        || aud instanceof JsonArray array && array.stream().allMatch(String.class::isInstance))) {
+      return "aud";
+    }
+    Object sub = payload.getValue("sub");
+    if (payload.containsKey("sub") && !(sub instanceof String || sub instanceof Number)) {
+      return "sub";
+    }
+    return null;
+  }
+
+  /** Whether the token's {@code exp} lies further than {@code maxLifetimeSeconds} (plus leeway) after now. */
+  boolean outlives(long nowSeconds, long maxLifetimeSeconds, long leewaySeconds) {
+    return payload.getValue("exp") instanceof Number exp
+        && exp.doubleValue() - nowSeconds > maxLifetimeSeconds + leewaySeconds;
   }
 
   /** Whether the verified payload carries an expiry ({@code JWTAuth} checks its value, not its presence). */

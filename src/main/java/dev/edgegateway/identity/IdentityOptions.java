@@ -20,12 +20,13 @@ import io.vertx.core.json.JsonObject;
  * @param klaviyoPrivateKey the Klaviyo private API key; empty = Klaviyo is never called. Never log it
  * @param identifyPerCustomerPerMinute identifies of one customer a minute (as many at once); 0 = no limit
  * @param klaviyoBurstPerSecond, klaviyoSteadyPerMinute, klaviyoMaxQueued the client-side limits of Klaviyo calls
+ * @param customerTokenMaxLifetimeSeconds a customer token whose {@code exp} is further away than this is refused
  */
 public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String hashPepper, String customerTokenSecret,
     String customerTokenIssuer, String customerTokenAudience, int customerTokenLeewaySeconds, int linkTtlDays,
     boolean klaviyoLookup, String klaviyoUrl, String klaviyoPrivateKey, String klaviyoRevision,
     UpstreamOptions klaviyoUpstream, int identifyPerCustomerPerMinute, int klaviyoBurstPerSecond,
-    int klaviyoSteadyPerMinute, int klaviyoMaxQueued) {
+    int klaviyoSteadyPerMinute, int klaviyoMaxQueued, int customerTokenMaxLifetimeSeconds) {
   /** Longest a day count may be (a hundred years): past it the seconds and millis would mean nothing. */
   private static final int MAX_DAYS = 36_500;
 
@@ -51,7 +52,8 @@ public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String 
         config.nonNegativeInt(Settings.IDENTIFY_PER_CUSTOMER_PER_MIN),
         config.positiveInt(Settings.KLAVIYO_BURST_PER_S),
         config.positiveInt(Settings.KLAVIYO_STEADY_PER_MIN),
-        config.nonNegativeInt(Settings.KLAVIYO_MAX_QUEUED));
+        config.nonNegativeInt(Settings.KLAVIYO_MAX_QUEUED),
+        config.intBetween(Settings.CUSTOMER_TOKEN_MAX_LIFETIME_S, 1, Integer.MAX_VALUE));
   }
 
   /** From the gateway's whole config (or part of it, over the defaults); null = all defaults. */
@@ -96,6 +98,7 @@ public record IdentityOptions(String cookieSecret, int cookieMaxAgeDays, String 
         + ", identifyPerCustomerPerMinute=" + identifyPerCustomerPerMinute
         + ", klaviyoBurstPerSecond=" + klaviyoBurstPerSecond
         + ", klaviyoSteadyPerMinute=" + klaviyoSteadyPerMinute
-        + ", klaviyoMaxQueued=" + klaviyoMaxQueued + "]";
+        + ", klaviyoMaxQueued=" + klaviyoMaxQueued
+        + ", customerTokenMaxLifetimeSeconds=" + customerTokenMaxLifetimeSeconds + "]";
   }
 }

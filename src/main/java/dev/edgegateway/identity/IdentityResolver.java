@@ -74,7 +74,7 @@ public final class IdentityResolver {
 
   /** A resolver with the hash pepper and cookie key of {@code options}, as the identity verticle has. */
   public static IdentityResolver of(IdentityOptions options, MeterRegistry registry) {
-    SealedCookie cookies = new SealedCookie(SealedCookie.deriveKey(options.cookieSecret()),
+    SealedCookie cookies = new SealedCookie(SealedCookie.deriveKeys(options.cookieSecret()),
         SealedCookie.PURPOSE_COOKIE, options.cookieMaxAgeSeconds(), () -> System.currentTimeMillis() / 1000);
     return new IdentityResolver(new ShopperHash(options.hashPepper()), cookies, registry);
   }

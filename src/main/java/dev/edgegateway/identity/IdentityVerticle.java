@@ -110,7 +110,7 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
       return Future.failedFuture(e);
     }
     hash = new ShopperHash(options.hashPepper());
-    byte[] key = SealedCookie.deriveKey(options.cookieSecret());
+    java.util.List<byte[]> key = SealedCookie.deriveKeys(options.cookieSecret());
     cookies = new SealedCookie(key, SealedCookie.PURPOSE_COOKIE, options.cookieMaxAgeSeconds(),
         () -> System.currentTimeMillis() / 1000);
     links = new SealedCookie(key, SealedCookie.PURPOSE_LINK, options.linkTtlDays() * 86_400L,
@@ -188,29 +188,37 @@ public final class IdentityVerticle extends ConfiguredVerticle implements Identi
     if (token == null) {
       return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token missing or malformed"));
     }
-    if (!"HS256".equals(token.algorithm())) {
+    if (token.mistypedClaim() != null) {
+      return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST,
+          "customer token claim " + token.mistypedClaim() + " has the wrong type"));
+    }
+    if (!"HS256".equals(token.algorithm()) || token.critical()
+        || token.outlives(System.currentTimeMillis() / 1000, options.customerTokenMaxLifetimeSeconds(),
+            options.customerTokenLeewaySeconds())) {
       return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
     }
-    return customerTokens.authenticate(new TokenCredentials(request.customerToken())).transform(verified -> {
-      if (verified.failed() || !token.hasExpiry()
-          || !token.issuerMatches(options.customerTokenIssuer())
-          || !token.audienceMatches(options.customerTokenAudience())) {
-        return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
-      }
-      if (token.customerId() == null) {
-        return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token names no customer"));
-      }
-      // a replayed or shared token costs a link write and Klaviyo calls each time: one customer gets a budget
-      String customerHash = hash.customerId(token.customerId());
-      return customerBuckets.take(customerHash).compose(decision -> {
-        if (decision.allowed()) {
-          return link(token, customerHash, request.seen(), deadline);
+    // whatever the verifier throws is a token it could not verify, never the gateway's error
+    return Futures.attempt(() -> customerTokens.authenticate(new TokenCredentials(request.customerToken())))
+        .transform(verified -> {
+        if (verified.failed() || !token.hasExpiry()
+            || !token.issuerMatches(options.customerTokenIssuer())
+            || !token.audienceMatches(options.customerTokenAudience())) {
+          return Future.failedFuture(new OutcomeException(Outcome.UNAUTHORIZED, "customer token rejected"));
         }
-        customerLimited.increment();
-        return Future.failedFuture(new OutcomeException(Outcome.RATE_LIMITED, "too many identifies for this customer",
-            decision.retryAfterSeconds()));
+        if (token.customerId() == null) {
+          return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "customer token names no customer"));
+        }
+        // a replayed or shared token costs a link write and Klaviyo calls each time: one customer gets a budget
+        String customerHash = hash.customerId(token.customerId());
+        return customerBuckets.take(customerHash).compose(decision -> {
+          if (decision.allowed()) {
+            return link(token, customerHash, request.seen(), deadline);
+          }
+          customerLimited.increment();
+          return Future.failedFuture(new OutcomeException(Outcome.RATE_LIMITED, "too many identifies for this customer",
+              decision.retryAfterSeconds()));
+        });
       });
-    });
   }
 
   private Future<IdentifyResult> link(CustomerToken token, String customerHash, IdentityRequest seenRequest,

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -58,6 +60,8 @@ public final class SealedCookie {
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
   private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(SealedCookie::newCipher);
 
+  /** The first seals; every one opens (the others are the secrets being rotated out). */
+  private final List<SecretKeySpec> keys;
   private final SecretKeySpec key;
   private final byte[] purpose;
   private final long maxAgeSeconds;
@@ -78,13 +82,21 @@ public final class SealedCookie {
    * @param nowSeconds the wall clock in epoch seconds (a parameter for tests)
    */
   public SealedCookie(byte[] key32, String purpose, long maxAgeSeconds, LongSupplier nowSeconds) {
-    if (key32 == null || key32.length != 32) {
-      throw new IllegalArgumentException("AES-256 needs a 32-byte key");
+    this(List.of(key32), purpose, maxAgeSeconds, nowSeconds);
+  }
+
+  /**
+   * @param keys32 32-byte AES keys: the first seals, all of them open (a secret rotation: new first, old after)
+   */
+  public SealedCookie(List<byte[]> keys32, String purpose, long maxAgeSeconds, LongSupplier nowSeconds) {
+    if (keys32.isEmpty() || keys32.stream().anyMatch(k -> k == null || k.length != 32)) {
+      throw new IllegalArgumentException("AES-256 needs 32-byte keys");
     }
     if (maxAgeSeconds <= 0) {
       throw new IllegalArgumentException("maxAgeSeconds must be positive");
     }
-    this.key = new SecretKeySpec(key32.clone(), "AES");
+    this.keys = keys32.stream().map(k -> new SecretKeySpec(k.clone(), "AES")).toList();
+    this.key = keys.get(0);
     this.purpose = purpose.getBytes(StandardCharsets.UTF_8);
     this.maxAgeSeconds = maxAgeSeconds;
     this.nowSeconds = nowSeconds;
@@ -95,7 +107,27 @@ public final class SealedCookie {
    * and a one-time WARN saying so.
    */
   public static SealedCookie fromSecret(String secret, String purpose, long maxAgeSeconds) {
-    return new SealedCookie(deriveKey(secret), purpose, maxAgeSeconds, () -> System.currentTimeMillis() / 1000);
+    return new SealedCookie(deriveKeys(secret), purpose, maxAgeSeconds, () -> System.currentTimeMillis() / 1000);
+  }
+
+  /**
+   * The keys of a configured secret list ({@link #secrets}): the first seals, all open. Empty: one random key.
+   */
+  public static List<byte[]> deriveKeys(String secretList) {
+    List<String> secrets = secrets(secretList);
+    return secrets.isEmpty() ? List.of(deriveKey("")) : secrets.stream().map(SealedCookie::deriveKey).toList();
+  }
+
+  /**
+   * The secrets of a configured value: separated by commas or line breaks (a mounted file may hold one a line),
+   * each trimmed, empty ones dropped. For a rotation, put the new secret first and keep the old one after it for as
+   * long as its cookies live ({@code EDGE_COOKIE_MAX_AGE_DAYS}).
+   */
+  public static List<String> secrets(String secretList) {
+    if (secretList == null) {
+      return List.of();
+    }
+    return Arrays.stream(secretList.split("[,\\r\\n]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /**
@@ -196,13 +228,28 @@ public final class SealedCookie {
     if (sealed == null || sealed.length() < 8 || sealed.length() > MAX_SEALED_LENGTH) {
       return Optional.empty();
     }
+    byte[] raw;
     try {
-      byte[] raw = DECODER.decode(sealed);
-      if (raw.length < 1 + NONCE_BYTES + TAG_BYTES + 8 || raw[0] != VERSION) {
-        return Optional.empty();
+      raw = DECODER.decode(sealed);
+    } catch (IllegalArgumentException notBase64) {
+      return Optional.empty();
+    }
+    if (raw.length < 1 + NONCE_BYTES + TAG_BYTES + 8 || raw[0] != VERSION) {
+      return Optional.empty();
+    }
+    for (SecretKeySpec candidate : keys) {
+      Optional<Contents> opened = open(raw, context, candidate);
+      if (opened.isPresent()) {
+        return opened;
       }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Contents> open(byte[] raw, String context, SecretKeySpec candidate) {
+    try {
       Cipher cipher = CIPHERS.get();
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 1, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, candidate, new GCMParameterSpec(TAG_BITS, raw, 1, NONCE_BYTES));
       cipher.updateAAD(aad(context));
       byte[] plain = cipher.doFinal(raw, 1 + NONCE_BYTES, raw.length - 1 - NONCE_BYTES);
       ByteBuffer buffer = ByteBuffer.wrap(plain);
@@ -216,7 +263,7 @@ public final class SealedCookie {
       }
       return Optional.of(new Contents(exchangeId, issuedAt));
     } catch (GeneralSecurityException | RuntimeException e) {
-      // AEADBadTagException (tampered or foreign), IllegalArgumentException (not base64url), short buffers
+      // AEADBadTagException (tampered, foreign or another key's), short buffers
       return Optional.empty();
     }
   }
@@ -241,6 +288,6 @@ public final class SealedCookie {
 
   @Override
   public String toString() {
-    return "SealedCookie[key=redacted, maxAgeSeconds=" + maxAgeSeconds + "]";
+    return "SealedCookie[keys=" + keys.size() + " redacted, maxAgeSeconds=" + maxAgeSeconds + "]";
   }
 }

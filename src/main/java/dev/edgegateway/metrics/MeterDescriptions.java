@@ -14,6 +14,10 @@ final class MeterDescriptions {
       // the request
       entry("edge_http_request_seconds",
           "Storefront API requests from arrival to the end of the answer, by route and outcome, in seconds"),
+      entry("edge_http_connections", "Open client connections, by listener (api, api_tls, ops)"),
+      entry("edge_http_connections_closed_total",
+          "Client connections the gateway closed, by listener and reason (header: headers not complete in time, body:"
+              + " body not complete in time, idle: nothing sent for the idle timeout, cap: past the connection cap)"),
       entry("edge_degraded_total",
           "Steps of a request that failed and were worked around (the answer's degraded list), by step and outcome"),
       entry("edge_bus_requests_total",

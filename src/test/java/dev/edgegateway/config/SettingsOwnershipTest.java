@@ -14,6 +14,7 @@ import dev.edgegateway.cache.TieredCacheOptions;
 import dev.edgegateway.events.EventsOptions;
 import dev.edgegateway.http.AccessLogOptions;
 import dev.edgegateway.http.CdnOptions;
+import dev.edgegateway.http.ConnectionLimits;
 import dev.edgegateway.http.HttpOptions;
 import dev.edgegateway.http.KlevuRoutesOptions;
 import dev.edgegateway.identity.IdentityOptions;
@@ -84,6 +85,10 @@ class SettingsOwnershipTest {
         http("trustedProxies", HttpOptions::trustedProxies));
     own(Settings.RATE_LIMIT_PER_S, http("rateLimitPerSecond", HttpOptions::rateLimitPerSecond));
     own(Settings.RATE_LIMIT_BURST, http("rateLimitBurst", HttpOptions::rateLimitBurst));
+    own(Settings.HTTP_IDLE_TIMEOUT_S, connections("idleTimeoutSeconds", ConnectionLimits::idleTimeoutSeconds));
+    own(Settings.HTTP_HEADER_TIMEOUT_MS, connections("headerTimeoutMs", ConnectionLimits::headerTimeoutMs));
+    own(Settings.HTTP_BODY_TIMEOUT_MS, connections("bodyTimeoutMs", ConnectionLimits::bodyTimeoutMs));
+    own(Settings.HTTP_MAX_CONNECTIONS, connections("maxConnections", ConnectionLimits::maxConnections));
     own(Settings.HTTP_H2C, http("h2c", HttpOptions::h2c));
     own(Settings.DEMO_PAGE, http("demoPage", HttpOptions::demoPage));
     own(Settings.TLS_PORT, http("tlsPort", HttpOptions::tlsPort));
@@ -140,6 +145,8 @@ class SettingsOwnershipTest {
         identity("customerTokenIssuer", IdentityOptions::customerTokenIssuer));
     own(Settings.CUSTOMER_TOKEN_AUDIENCE, "probe-app", "probe-app",
         identity("customerTokenAudience", IdentityOptions::customerTokenAudience));
+    own(Settings.CUSTOMER_TOKEN_MAX_LIFETIME_S,
+        identity("customerTokenMaxLifetimeSeconds", IdentityOptions::customerTokenMaxLifetimeSeconds));
     own(Settings.CUSTOMER_TOKEN_LEEWAY_S, identity("customerTokenLeewaySeconds", IdentityOptions::customerTokenLeewaySeconds));
     own(Settings.COOKIE_MAX_AGE_DAYS, "7", 7 * 86_400L, identity("cookieMaxAgeSeconds", IdentityOptions::cookieMaxAgeSeconds));
     own(Settings.LINK_TTL_DAYS, identity("linkTtlDays", IdentityOptions::linkTtlDays));
@@ -315,6 +322,10 @@ class SettingsOwnershipTest {
 
   private static JsonObject config(Map<String, String> env) {
     return GatewayConfig.resolve(new JsonObject(), env);
+  }
+
+  private static Probe connections(String accessor, Function<ConnectionLimits, Object> read) {
+    return new Probe("ConnectionLimits." + accessor, env -> read.apply(ConnectionLimits.from(config(env))));
   }
 
   private static Probe http(String accessor, Function<HttpOptions, Object> read) {
