@@ -19,7 +19,7 @@ ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "
 WHAT = {
     "rolling": "Three gateways on one private `redis-server` behind HAProxy (Debian's `haproxy`, the shipped "
                "`conf/lb/haproxy.cfg`: round robin, `GET /health/ready` on each gateway's ops port every 500 ms, out "
-               "after 2 failures, back after 2 successes, a request that meets a closed or refused connection "
+               "after 3 failures in a row, back after 2 successes, a request that meets a closed or refused connection "
                "retried on another gateway). A steady open-loop load through HAProxy (`SteadyLoad`: identified Zipf "
                "shoppers), then each gateway restarted in turn: SIGTERM (its drain sequence: not ready but still "
                "serving for `EDGE_SHUTDOWN_DRAIN_MS`, answers with `Connection: close`; then it stops accepting, "

@@ -55,18 +55,18 @@ DEFAULTS = {
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
     "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
-    # one gateway (memory), 200 requests/s: a baseline, then per upstream x fault (35) fault_s seconds of the fault and
+    # one gateway (memory), 120 requests/s: a baseline, then per upstream x fault (35) fault_s seconds of the fault and
     # recovery_s seconds with it lifted; breaker reset/window shortened for the run (EDGE_BREAKER_RESET_MS/_WINDOW_MS),
     # config and search TTLs cache_ttl_s so their refreshes fall inside a phase; deadline_ms = EDGE_REQUEST_TIMEOUT_MS
-    "faults": {"modes": "memory", "rate": 200, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
+    "faults": {"modes": "memory", "rate": 120, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
                "baseline_s": 4, "fault_s": 3, "recovery_s": 2.5, "anon_share": 0.3, "recs_keys": 4, "pids": 50,
                "events_every": 10, "identify_every": 40, "breaker_reset_ms": 1000, "breaker_window_ms": 2000,
                "cache_ttl_s": 2, "deadline_ms": 1500},
     # three gateways on one Redis behind HAProxy (conf/lb/haproxy.cfg), rate pages/s through it: steady_s seconds,
     # then each gateway restarted in turn (SIGTERM, drain, start again on its ports; a slot lasts at least slot_s),
     # then after_s seconds; drain_ms = EDGE_SHUTDOWN_DRAIN_MS of the gateways
-    "rolling": {"modes": "redis", "rate": 200, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
-                "steady_s": 10, "slot_s": 14, "after_s": 5, "drain_ms": 5000},
+    "rolling": {"modes": "redis", "rate": 100, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
+                "steady_s": 10, "slot_s": 40, "after_s": 10, "drain_ms": 5000},
 }
 
 class Ctx:
