@@ -512,8 +512,11 @@ def scenario_notes(sc, d):
                 f"({o['deadline_ms']} ms) + 50 ms. *calls while open* = calls reaching the faulted upstream between two "
                 "polls that both saw its breaker open (half-open included); *beyond trials* = those past one trial per "
                 "breaker reset of open time, plus one. *s to recover* = from lifting the fault until the breaker is "
-                "closed for good and the last page not `ok` (or answer not 2xx/4xx) started. `degraded` splits by the "
-                "body's `degraded` list (a page may count under several)."]
+                "closed for good and, in every 0.5 s window after, the pages degraded on that upstream's rungs (visitor: "
+                "segments; config, search: personalisation, recs; none for stats and klaviyo) are at most twice the "
+                "baseline's share (at least 5 %) with no 5xx or unanswered request; a value equal to the recovery phase's "
+                "length means *not recovered within the phase*. `degraded` splits by the body's `degraded` list (a page "
+                "may count under several)."]
     if sc == "redis-down":
         first = next((s for s in d["samples"] if s["mode"] == "up"), None)
         m = first["metrics"] if first else {}

@@ -137,6 +137,40 @@ def run_faults(ctx, run, mode):
     return phase_samples(run, o, plan, starts, lifted, pages, posts, samples_poll, res, prom, start)
 
 
+# the rungs of the page a failing upstream shows up on (stats and klaviyo are off the page path)
+UPSTREAM_RUNGS = {"visitor": ("segments",), "config": ("personalisation", "recs"),
+                  "search": ("personalisation", "recs"), "stats": (), "klaviyo": ()}
+
+
+def recover_s(u, lift, end, polls, pages, posts, base_share):
+    """Seconds from lifting the fault until the upstream's breaker is closed for good and, in every 0.5 s window
+    after, the pages degraded on this upstream's rungs are no more than twice the baseline's share (at least 5 %)
+    and nothing answered 5xx or not at all. A phase that ends before that counts as its whole length."""
+    closed_at = None
+    for p in polls:
+        if not p["open"].get(u):
+            closed_at = closed_at or p["t"]
+        else:
+            closed_at = None
+    if polls and closed_at is None:
+        return end - lift
+    rungs = UPSTREAM_RUNGS[u]
+    limit = max(0.05, 2 * sum(base_share.get(r, 0.0) for r in rungs))
+    last_bad = lift
+    k = 0
+    while lift + k * 0.5 < end:
+        w0, w1 = (lift + k * 0.5) * 1000, (lift + (k + 1) * 0.5) * 1000
+        pw = [r for r in pages if w0 <= r[0] < w1]
+        sw = [r for r in posts if w0 <= r[0] < w1]
+        on_rung = sum(1 for r in pw if r[4].startswith("degraded")
+                      and set(r[4].split(":", 1)[-1].split("+")) & set(rungs))
+        broken = sum(1 for r in pw + sw if r[2] == 0 or r[2] >= 500)
+        if broken or (pw and on_rung / len(pw) > limit):
+            last_bad = min(end, w1 / 1000.0)
+        k += 1
+    return max(0.0, max(closed_at or lift, last_bad) - lift)
+
+
 def _window(rows, t0, t1):
     return [r for r in rows if t0 * 1000 <= r[0] < t1 * 1000]
 
@@ -146,6 +180,7 @@ def phase_samples(run, o, plan, starts, lifted, pages, posts, polls, res, prom, 
     deadline_ms = o["deadline_ms"]
     ends = starts[1:] + [float("inf")]
     samples = []
+    base_share = {}
     for (name, u, f), t0, t1 in zip(plan, starts, ends):
         pg, ps = _window(pages, t0, t1), _window(posts, t0, t1)
         lat = latency_summary_ms([r[1] for r in pg])
@@ -185,18 +220,11 @@ def phase_samples(run, o, plan, starts, lifted, pages, posts, polls, res, prom, 
             m["calls_beyond_trials"] = max(0, open_calls - m["trials_allowed"])
             m["breaker_open_end"] = last["open"].get(u) if last else None
         if u and f is None:
-            lift = lifted.get(name, t0)
-            closed_at = None
-            for p in ph:
-                if not p["open"].get(u):
-                    closed_at = closed_at or p["t"]
-                else:
-                    closed_at = None
-            bad = ([r[0] / 1000.0 for r in pg if r[2] == 0 or r[2] >= 500 or r[4] != "ok"]
-                   + [r[0] / 1000.0 for r in ps if r[2] == 0 or r[2] >= 500])
-            last_bad = max(bad) if bad else lift
-            m["recover_s"] = max(0.0, max((closed_at or t1) if polls else lift, last_bad) - lift)
+            m["recover_s"] = recover_s(u, lifted.get(name, t0), t1 if t1 != float("inf") else t0 + o["recovery_s"],
+                                       ph, pg, ps, base_share)
             m["recover_target_s"] = reset_s + 1
+        if name == "baseline":
+            base_share = {k: m.get(f"deg_{k}") or 0.0 for k in RUNGS}
         trace = [[round(p["t"] - t0, 2), p["open"].get(u), p["sim"].get(COUNTER[u], 0)] for p in ph] if u else None
         samples.append({"run": run, "mode": name, "metrics": m, "series": {},
                         "info": {"outcome": oc, "calls": calls, "phase_start": t0, "span_s": span,
