@@ -213,6 +213,21 @@ def checks(scenario, summary, opts):
             if mode == "resumed":
                 add(mode, "recovered", "= 1 in every run: edge_redis_up went 0 after the kill and the hang, 1 again after each",
                     lambda v: v == 1, "min")
+        if scenario == "faults" and mode != "baseline":
+            t = (summary[mode].get("target_p99_ms") or {}).get("median")
+            add(mode, "http_5xx", "= 0 in every run", lambda v: v == 0, "max")
+            if not mode.endswith(":recovery") and t:
+                add(mode, "p99_ms", f"<= {t:.0f} ms (request deadline + 50 ms)", lambda v, t=t: v <= t, "max")
+            add(mode, "calls_beyond_trials", "= 0: no call while the breaker is open beyond its trial calls",
+                lambda v: v == 0, "max")
+            if mode.endswith(":recovery"):
+                r = (summary[mode].get("recover_target_s") or {}).get("median")
+                if r:
+                    add(mode, "recover_s", f"<= {r:.1f} s (breaker reset + 1 s)", lambda v, r=r: v <= r, "max")
+        if scenario == "rolling":
+            add(mode, "failed", "= 0 in every run (no answer or 5xx through HAProxy)", lambda v: v == 0, "max")
+            if mode == "restarts":
+                add(mode, "p99_vs_steady", "<= 2 (p99 during the restarts at most 2x steady)", lambda v: v <= 2.0, "max")
     return out
 
 

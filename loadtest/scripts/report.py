@@ -13,7 +13,8 @@ import os
 import statistics
 import sys
 
-ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn", "hostile"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn",
+         "hostile", "faults", "rolling"]
 
 WHAT = {
     "hostile": "Issue 15: one gateway (`memory`), legitimate shoppers (the `cdn` mix: half cookie-less, a quarter "
@@ -24,6 +25,26 @@ WHAT = {
                "(a header byte a second each; one the gateway closes is opened again); the order alternates per run. "
                "Legitimate p50/p99 from the scheduled send time, degraded pages, 5xx, gateway RSS; what the attack "
                "got. The per-client rate limit is off (every request comes from 127.0.0.1).",
+    "rolling": "Three gateways on one private `redis-server` behind HAProxy (Debian's `haproxy`, the shipped "
+               "`conf/lb/haproxy.cfg`: round robin, `GET /health/ready` on each gateway's ops port every 500 ms, out "
+               "after 3 failures in a row, back after 2 successes, a request that meets a closed or refused connection "
+               "retried on another gateway). A steady open-loop load through HAProxy (`SteadyLoad`: identified Zipf "
+               "shoppers), then each gateway restarted in turn: SIGTERM (its drain sequence: not ready but still "
+               "serving for `EDGE_SHUTDOWN_DRAIN_MS`, answers with `Connection: close`; then it stops accepting, "
+               "finishes what is in flight and exits), then started again on the same ports. Phases by intended "
+               "start: steady, each restart (from the SIGTERM until the new process is ready plus HAProxy's rise), "
+               "after; `restarts` = the three restart phases together.",
+    "faults": "One gateway (`memory`) under a steady open-loop load (`SteadyLoad` with the faults mix: Zipf identified "
+              "shoppers and anonymous visitors without cookies, 4 banners x 50 products, every 10th request a "
+              "`POST /v1/events` (Klevu analytics through the outbox), every 40th a `POST /v1/identify` of a new "
+              "customer (Klaviyo)). A baseline phase, then for each upstream x fault a phase with the fault set "
+              "through the simulator's run-time fault control (`PUT /__sim/config`) and a recovery phase with it "
+              "lifted. Faults: `refuse` (TCP reset as the request arrives: the simulator serves every upstream on one "
+              "port, so this stands in for a refused connection), `hang` (no answer ever), `error` (500), `slow` "
+              "(2 s, past the 1.5 s request deadline), `throttle` (429 + `Retry-After: 1`), `malformed` (200 with a "
+              "cut-off JSON body), `wrongshape` (200 with JSON of the wrong shape). Every request belongs to the phase "
+              "its intended start falls in; the breakers (`edge_upstream_circuit_open{upstream}`) and the simulator's "
+              "counters are polled every 0.25 s.",
     "cdn": "Varnish 7 (Debian's) with the shipped `conf/cdn/varnish.vcl` in front of one gateway (`memory`), and in the "
            "same run the same load straight at the gateway (mode `memory`): an open-loop mix of cookie-less anonymous "
            "visitors (half; a new one per request, some with `utm_*`/`gclid`), anonymous visitors with a Klaviyo client "
@@ -91,6 +112,21 @@ COLUMNS = {
                 ("attack_requests", "attack requests", "{:.0f}"), ("attack_5xx", "attack 5xx", "{:.0f}"),
                 ("slowloris_open_max", "slowloris sockets open (max)", "{:.0f}"),
                 ("slowloris_closed", "slowloris sockets closed by the gateway", "{:.0f}")],
+    "rolling": [("requests", "requests", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
+                ("max_ms", "max (ms)", "{:.0f}"), ("p99_vs_steady", "p99 / steady", "{:.2f}"),
+                ("failed", "failed (no answer or 5xx)", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}"),
+                ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.0f}"),
+                ("drain_exit_s", "SIGTERM to exit (s)", "{:.1f}"), ("start_ready_s", "start to ready (s)", "{:.1f}"),
+                ("exit_code", "exit code", "{:.0f}")],
+    "faults": [("pages", "pages", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.0f}"),
+               ("http_5xx", "5xx", "{:.0f}"), ("failed", "no answer", "{:.0f}"),
+               ("degraded_share", "degraded", "{:.1%}"), ("deg_segments", "· segments", "{:.1%}"),
+               ("deg_personalisation", "· personalisation", "{:.1%}"), ("deg_recs", "· recs", "{:.1%}"),
+               ("faulted_per_1000", "faulted upstream calls / 1,000 pages", "{:.0f}"),
+               ("upstream_per_1000", "all upstream calls / 1,000 pages", "{:.0f}"),
+               ("breaker_opened", "breaker opened", "{:.0f}"), ("breaker_open_end", "open at phase end", "{:.0f}"),
+               ("calls_while_open", "calls while open", "{:.0f}"), ("calls_beyond_trials", "beyond trials", "{:.0f}"),
+               ("recover_s", "s to recover", "{:.2f}")],
     "cdn": [("cookieless_p50_ms", "cookie-less p50 (ms)", "{:.2f}"), ("cookieless_p99_ms", "cookie-less p99 (ms)", "{:.2f}"),
             ("anon_cookies_p50_ms", "anon+cookies p50 (ms)", "{:.2f}"), ("anon_cookies_p99_ms", "anon+cookies p99 (ms)", "{:.2f}"),
             ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
@@ -191,6 +227,9 @@ MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "mem
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
               # startup
               "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)",
+              # rolling
+              "steady": "1. steady", "restart-gw1": "2. gw1 restarting", "restart-gw2": "3. gw2 restarting",
+              "restart-gw3": "4. gw3 restarting", "after": "5. after", "restarts": "restarts (2-4 together)",
               # cdn
               "varnish": "through Varnish (conf/cdn/varnish.vcl)",
               # hostile
@@ -473,6 +512,29 @@ def scenario_notes(sc, d):
                 "calls during the measurement: " + ", ".join(str(s["metrics"].get("upstream_calls")) for s in d["samples"])
                 + "). Latency is client-side (loopback round trip included), from the intended start; "
                 "Server-Timing `total` is B's own figure for the same requests."]
+    if sc == "rolling":
+        return [f"{o['rate']} pages/s through HAProxy, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers ({o['preload']} "
+                f"most popular loaded once, then {o['warm_s']} s of the same load, not shown); {o['steady_s']} s steady, "
+                f"then a restart at least every {o['slot_s']} s, then {o['after_s']} s. Gateways: "
+                f"`EDGE_SHUTDOWN_DRAIN_MS={o['drain_ms']}`, the default grace (the request deadline). Latency from the "
+                "intended start, through HAProxy. Klevu calls = the simulator's session + config + search counters."]
+    if sc == "faults":
+        return [f"{o['rate']} requests/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers, {o['anon_share']:.0%} of pages "
+                f"anonymous; {o['baseline_s']} s baseline, then {o['fault_s']} s per fault and {o['recovery_s']} s of "
+                f"recovery, after {o['warm_s']} s of the same load (not shown). For the run the gateway has "
+                f"`EDGE_BREAKER_RESET_MS={o['breaker_reset_ms']}` and `EDGE_BREAKER_WINDOW_MS={o['breaker_window_ms']}` "
+                "(defaults 5000 and 10000: 35 phases would not fit otherwise) and `EDGE_CONFIG_TTL_S`/`EDGE_SEARCH_TTL_S` "
+                f"= {o['cache_ttl_s']} (so config and search are refreshed within a phase; the defaults 300/60 would "
+                "hide a short config fault behind the cache). Latency: from the intended start, pages only "
+                f"(events and identifies count for 5xx and no-answer). Target p99 = the request deadline "
+                f"({o['deadline_ms']} ms) + 50 ms. *calls while open* = calls reaching the faulted upstream between two "
+                "polls that both saw its breaker open (half-open included); *beyond trials* = those past one trial per "
+                "breaker reset of open time, plus one. *s to recover* = from lifting the fault until the breaker is "
+                "closed for good and, in every 0.5 s window after, the pages degraded on that upstream's rungs (visitor: "
+                "segments; config, search: personalisation, recs; none for stats and klaviyo) are at most twice the "
+                "baseline's share (at least 5 %) with no 5xx or unanswered request; a value equal to the recovery phase's "
+                "length means *not recovered within the phase*. `degraded` splits by the body's `degraded` list (a page "
+                "may count under several)."]
     if sc == "redis-down":
         first = next((s for s in d["samples"] if s["mode"] == "up"), None)
         m = first["metrics"] if first else {}

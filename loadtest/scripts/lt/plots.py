@@ -58,7 +58,7 @@ def make(scenario, doc, plots_dir, artifacts, root):
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
           "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down,
-          "hostile": hostile}.get(scenario)
+          "hostile": hostile, "faults": faults, "rolling": rolling}.get(scenario)
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
@@ -291,3 +291,64 @@ set key top left
 plot {', '.join(plots)}
 """
     return [_render(script, os.path.join(plots_dir, "hostile-latency.svg"), artifacts)]
+def faults(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("per_second")), None)
+    if not s:
+        return []
+    ser = s["series"]
+    # one mark per upstream (its 7 fault phases follow), so the plot stays readable
+    marks, k = [], 0
+    for p, t in zip(ser["phases"], ser["phase_starts"]):
+        if p == "baseline" or (p.endswith(":refuse")):
+            k += 1
+            marks.append(f"set arrow {k} from {t}, graph 0 to {t}, graph 1 nohead dt 2 lc rgb '#555555'\n"
+                         f"set label {k + 100} '{p.split(':')[0]}' at {t + 0.5}, graph 0.97 front")
+    o = doc["options"]
+    script = _block("d", ser["per_second"]) + f"""
+set title "{_title(doc, f"faults: latency per second, {o['rate']} requests/s, 7 faults per upstream, run {run}")}"
+set xlabel "seconds since the baseline phase started"
+set ylabel "latency (ms, log)"
+set y2label "share of pages not ok (degraded)"
+set logscale y
+set y2range [0:1.05]
+set y2tics 0, 0.25, 1
+set ytics nomirror
+set grid
+set key outside bottom center horizontal
+{chr(10).join(marks)}
+plot $d using 1:3 with lines lw 2 lc rgb '#d62728' title 'p99', \\
+     $d using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'p50', \\
+     {ser['target_ms']} with lines dt 3 lc rgb '#d62728' title 'target p99 ({ser['target_ms']} ms)', \\
+     $d using 1:4 axes x1y2 with steps lw 1 lc rgb '#2ca02c' title 'not ok share (right axis)'
+"""
+    return [_render(script, os.path.join(plots_dir, "faults-latency.svg"), artifacts)]
+
+
+def rolling(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("per_second")), None)
+    if not s:
+        return []
+    ser = s["series"]
+    marks = "\n".join(
+        f"set arrow {i + 1} from {t}, graph 0 to {t}, graph 1 nohead dt 2 lc rgb '#555555'\n"
+        f"set label {i + 10} '{p}' at {t + 0.3}, graph 0.97 front"
+        for i, (p, t) in enumerate(zip(ser["phases"], ser["phase_starts"])))
+    o = doc["options"]
+    script = _block("d", ser["per_second"]) + f"""
+set title "{_title(doc, f"rolling: latency per second through HAProxy, {o['rate']} pages/s, run {run}")}"
+set xlabel "seconds since the steady phase started (dashed: SIGTERM of each gateway)"
+set ylabel "latency (ms, log)"
+set y2label "failed requests"
+set logscale y
+set ytics nomirror
+set y2tics
+set grid
+set key outside bottom center horizontal
+{marks}
+plot $d using 1:3 with linespoints lw 2 pt 7 ps 0.4 lc rgb '#d62728' title 'p99', \\
+     $d using 1:2 with linespoints lw 2 pt 7 ps 0.4 lc rgb '#1f77b4' title 'p50', \\
+     $d using 1:4 axes x1y2 with impulses lw 3 lc rgb '#000000' title 'failed (right axis)'
+"""
+    return [_render(script, os.path.join(plots_dir, "rolling-latency.svg"), artifacts)]

@@ -12,6 +12,8 @@ import time
 from . import procs
 from .cdn import run_cdn
 from .hostile import run_hostile
+from .faults import run_faults
+from .rolling import run_rolling
 from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
@@ -60,6 +62,18 @@ DEFAULTS = {
     "hostile": {"modes": "alone,attacked", "rate": 200, "duration": 10, "shoppers": 3000, "zipf": 1.0,
                 "junk_search_rate": 100, "foreign_key_rate": 100, "oversized_event_rate": 20, "slowloris": 500,
                 "warm_s": 4},
+    # one gateway (memory), 120 requests/s: a baseline, then per upstream x fault (35) fault_s seconds of the fault and
+    # recovery_s seconds with it lifted; breaker reset/window shortened for the run (EDGE_BREAKER_RESET_MS/_WINDOW_MS),
+    # config and search TTLs cache_ttl_s so their refreshes fall inside a phase; deadline_ms = EDGE_REQUEST_TIMEOUT_MS
+    "faults": {"modes": "memory", "rate": 120, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
+               "baseline_s": 4, "fault_s": 3, "recovery_s": 2.5, "anon_share": 0.3, "recs_keys": 4, "pids": 50,
+               "events_every": 10, "identify_every": 40, "breaker_reset_ms": 1000, "breaker_window_ms": 2000,
+               "cache_ttl_s": 2, "deadline_ms": 1500},
+    # three gateways on one Redis behind HAProxy (conf/lb/haproxy.cfg), rate pages/s through it: steady_s seconds,
+    # then each gateway restarted in turn (SIGTERM, drain, start again on its ports; a slot lasts at least slot_s),
+    # then after_s seconds; drain_ms = EDGE_SHUTDOWN_DRAIN_MS of the gateways
+    "rolling": {"modes": "redis", "rate": 100, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
+                "steady_s": 10, "slot_s": 40, "after_s": 10, "drain_ms": 5000},
 }
 
 class Ctx:
@@ -1103,6 +1117,6 @@ def run_startup(ctx, run, modes):
 
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
-            "redis-down": run_redis_down}
+            "redis-down": run_redis_down, "faults": run_faults, "rolling": run_rolling}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn,
            "hostile": run_hostile}

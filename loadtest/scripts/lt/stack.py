@@ -233,10 +233,10 @@ class Stack:
         subprocess.run(args, capture_output=True)
 
     # ---------------------------------------------------------------- gateway
-    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True):
+    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True, ports=None):
         """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
-        so both JVMs start at the same time."""
-        port, ops = procs.free_port(), procs.free_port()
+        so both JVMs start at the same time. ports = (api, ops) to reuse (a restart behind a load balancer)."""
+        port, ops = ports or (procs.free_port(), procs.free_port())
         mode, baseline = split_mode(mode)
         jar = self.paths.baseline_jar if baseline else self.paths.gw_jar
         env = {

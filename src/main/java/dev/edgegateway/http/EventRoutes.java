@@ -59,10 +59,12 @@ final class EventRoutes {
     List<String> clicked = PageEvents.clickedIds(PageEvents.toKlevu(body, options.apiKey(), null));
     String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(shoppers.resolveUnsealed(sent,
         QueryParams.parse(ctx.request().query())).identity().exchangeIdHash(), session);
-    // the first event of a shopper without a session is what makes one (a page never does for an anonymous one)
+    // the first event of a shopper without a session is what makes one (a page never does for an anonymous one);
+    // within the segments budget, as a page's lookup: a hanging visitor service must leave time to queue the events
+    Deadline lookup = deadline.cap(options.segmentsBudgetMs());
     Future<String> sessionId = session != null ? Future.succeededFuture(session)
-        : identity.resolve(ShopperCookies.identityRequest(sent, null), deadline)
-            .compose(shopper -> sessionFor(shopper, deadline))
+        : identity.resolve(ShopperCookies.identityRequest(sent, null), lookup)
+            .compose(shopper -> sessionFor(shopper, lookup))
             .otherwise((String) null);
     sessionId.compose(id -> {
       Future<Integer> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);

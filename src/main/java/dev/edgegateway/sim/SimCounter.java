@@ -14,7 +14,7 @@ public enum SimCounter {
   EVENTS("events"),
   /** Requests that reached any Klaviyo handler (profile lookups, imports, segments). */
   PROFILES("profiles"),
-  /** Requests answered by an injected fault (down/error/flaky 503/throttle 429). */
+  /** Requests answered (or left unanswered) by an injected fault: down, refuse, hang, error, flaky 503, throttle 429, malformed, wrongshape. */
   FAULTED("faulted"),
   /** Requests rejected by validation (4xx other than injected faults). */
   REJECTED("rejected");

@@ -5,7 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -270,8 +274,18 @@ public final class SimulatorVerticle extends VerticleBase {
         ctx.request().connection().close();
         return;
       }
+      if (f.fault() == FaultMode.REFUSE) {
+        state.increment(SimCounter.FAULTED);
+        reset(ctx.request().connection());
+        return;
+      }
       state.enter(upstream);
       ctx.addEndHandler(ar -> state.exit(upstream));
+      if (f.fault() == FaultMode.HANG) {
+        // held until the client gives up: its reset or close ends the exchange (and the in-flight count)
+        state.increment(SimCounter.FAULTED);
+        return;
+      }
       boolean flakyFail = f.fault() == FaultMode.FLAKY && state.flakyShouldFail(upstream);
       long delay = f.latencyMs();
       if (f.jitterMs() > 0) {
@@ -318,6 +332,21 @@ public final class SimulatorVerticle extends VerticleBase {
           return;
         }
       }
+      case MALFORMED -> {
+        state.increment(SimCounter.FAULTED);
+        // a JSON content type and an answer cut off half-way, as a proxy dropping the connection mid-body would leave
+        resp.setStatusCode(200).putHeader("content-type", upstream == Upstream.KLAVIYO ? Replies.JSON_API : Replies.JSON)
+            .end("{\"data\":[{\"id\":\"1\",\"attri");
+        return;
+      }
+      case WRONGSHAPE -> {
+        state.increment(SimCounter.FAULTED);
+        String body = "{\"ok\":true,\"message\":\"simulated answer of the wrong shape\",\"data\":\"not-a-list\","
+            + "\"queryResults\":7,\"segments\":{\"nope\":1},\"metadata\":[]}";
+        resp.setStatusCode(200).putHeader("content-type", upstream == Upstream.KLAVIYO ? Replies.JSON_API : Replies.JSON)
+            .end(body);
+        return;
+      }
       default -> {
       }
     }
@@ -328,6 +357,24 @@ public final class SimulatorVerticle extends VerticleBase {
       if (!Replies.gone(ctx)) {
         Replies.json(ctx, 500, "{\"status\":500,\"error\":\"Internal Server Error\"}");
       }
+    }
+  }
+
+  /**
+   * TCP reset: linger 0, then close, so the kernel sends RST rather than FIN. Needs Netty's channel (Vert.x
+   * internal API, acceptable in the simulator); any other connection type is closed plainly.
+   */
+  private static void reset(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      Channel ch = base.channel();
+      try {
+        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+      } catch (RuntimeException e) {
+        LOG.debug("simulator: SO_LINGER not settable, closing plainly", e);
+      }
+      ch.close();
+    } else {
+      connection.close();
     }
   }
 

@@ -61,7 +61,10 @@
  * <h2>Faults</h2>
  * {@code none}; {@code down} (connection closed at once, no answer); {@code slow} ({@code latencyMs + slowMs});
  * {@code error} (500); {@code flaky} (1st, 3rd, ... call since the mode was set: 503 + {@code Retry-After});
- * {@code throttle} (429 + {@code Retry-After}; Klaviyo's JSON:API {@code throttled} body on the Klaviyo paths).
+ * {@code throttle} (429 + {@code Retry-After}; Klaviyo's JSON:API {@code throttled} body on the Klaviyo paths);
+ * {@code refuse} (TCP reset as the request arrives: the nearest to a refused connection on a port shared by all
+ * upstreams); {@code hang} (never answered, held until the client gives up); {@code malformed} (200, JSON content
+ * type, a body cut off half-way); {@code wrongshape} (200, valid JSON without any of the answer's fields).
  * Latency is applied with {@code vertx.setTimer}, never blocking. Every request that reaches an upstream handler
  * is counted, faulted ones included. Exchange ids and emails are never logged.
  */

@@ -188,7 +188,7 @@ public final class UpstreamClient {
       // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
       RequestOptions sending = request.toOptions(budget);
       guard.inFlight.incrementAndGet();
-      return new BoundedExchange(budget).run(sending, request.body(), deadline.trace())
+      return new BoundedExchange(budget, through).run(sending, request.body(), deadline.trace())
           .andThen(done -> guard.inFlight.decrementAndGet())
           .recover(t -> Future.failedFuture(classify(t)))
           .compose(this::checkStatus);
@@ -221,8 +221,11 @@ public final class UpstreamClient {
     // set once the pool hands out the request: the timer resets it, which frees the connection
     private volatile HttpClientRequest request;
 
-    BoundedExchange(long budgetMs) {
+    private final CircuitBreaker through;
+
+    BoundedExchange(long budgetMs, CircuitBreaker through) {
       this.timer = vertx.setTimer(budgetMs, this);
+      this.through = through;
     }
 
     /**
@@ -240,6 +243,13 @@ public final class UpstreamClient {
             if (answered.future().isComplete()) { // the budget ran out while waiting for a connection
               obtained.reset();
               return Future.failedFuture(answered.future().cause());
+            }
+            if (through.state() == CircuitBreakerState.OPEN) {
+              // the breaker let this call in, then opened while it waited for a connection: a failing upstream
+              // would otherwise get the whole queue, one call after the other
+              obtained.reset();
+              return Future.failedFuture(new OutcomeException(Outcome.CIRCUIT_OPEN, FailureClass.CIRCUIT_OPEN,
+                  name + ": circuit open", options.breakerResetMs() / 1000 + 1));
             }
             if (!traced) { // else the tracer adds its own, and a second traceparent would go with it
               putTrace(obtained, trace);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FaultsAndControlSimTest extends SimTestBase {
 
@@ -217,6 +218,71 @@ class FaultsAndControlSimTest extends SimTestBase {
           assertThat(r.getHeader("Retry-After")).isEqualTo("1");
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void refuseResetsTheConnectionWithoutAnswer(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("visitor", new JsonObject().put("fault", "refuse")))
+        .compose(c -> session())
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          // a reset, not an HTTP answer: Vert.x reports the connection as closed (the cause names the reset)
+          assertThat(err).isInstanceOfAny(io.vertx.core.http.HttpClosedException.class, java.io.IOException.class);
+          assertThat(sim.state().count(SimCounter.SESSION)).isEqualTo(1);
+          assertThat(sim.state().count(SimCounter.FAULTED)).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void hangNeverAnswersAndFreesOnClientGiveUp(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("search", new JsonObject().put("fault", "hang")))
+        .compose(c -> post("/cs/v2/search").timeout(300)
+            .sendJsonObject(SearchSimTest.body(SearchSimTest.query("q", 3, null))))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(err).isInstanceOf(java.util.concurrent.TimeoutException.class);
+          assertThat(sim.state().count(SimCounter.FAULTED)).isEqualTo(1);
+          dev.edgegateway.Awaits.until(vertx, () -> sim.state().inFlight(Upstream.SEARCH) == 0, 5_000, 10)
+              .onComplete(ctx.succeedingThenComplete());
+        })));
+  }
+
+  @Test
+  void malformedIs200WithABodyThatIsNotJson(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("config", new JsonObject().put("fault", "malformed")))
+        .compose(c -> get(CONFIG_URI).send())
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.getHeader("content-type")).startsWith("application/json");
+          assertThatThrownBy(() -> io.vertx.core.json.Json.decodeValue(r.body()))
+              .isInstanceOf(io.vertx.core.json.DecodeException.class);
+          assertThat(sim.state().count(SimCounter.FAULTED)).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void wrongShapeIs200JsonWithoutTheAnswersFields(VertxTestContext ctx) {
+    setConfig(new JsonObject().put("visitor", new JsonObject().put("fault", "wrongshape"))
+            .put("klaviyo", new JsonObject().put("fault", "wrongshape")))
+        .compose(c -> session().compose(s -> get("/api/profiles?filter=equals(email,%22a@b.example%22)").send()
+            .map(k -> List.of(s, k))))
+        .onComplete(ctx.succeeding(rs -> ctx.verify(() -> {
+          JsonObject visitor = rs.get(0).bodyAsJsonObject();
+          assertThat(rs.get(0).statusCode()).isEqualTo(200);
+          assertThat(visitor.containsKey("sessionId")).isFalse();
+          assertThat(visitor.containsKey("ttl")).isFalse();
+          assertThat(rs.get(1).statusCode()).isEqualTo(200);
+          assertThat(rs.get(1).getHeader("content-type")).isEqualTo("application/vnd.api+json");
+          assertThat(rs.get(1).bodyAsJsonObject().getValue("data")).isNotInstanceOf(io.vertx.core.json.JsonArray.class);
+          assertThat(sim.state().count(SimCounter.FAULTED)).isEqualTo(2);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void unknownFaultNamesTheNewOnes() {
+    assertThatThrownBy(() -> FaultMode.fromKey("explode")).hasMessageContaining("refuse, hang, malformed, wrongshape");
+    assertThat(FaultMode.fromKey("WrongShape")).isEqualTo(FaultMode.WRONGSHAPE);
   }
 
   @Test

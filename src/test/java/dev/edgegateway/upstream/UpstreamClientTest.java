@@ -281,4 +281,43 @@ class UpstreamClientTest {
         UpstreamRequest.get("http://127.0.0.1:" + fits.actualPort() + "/fits"), Deadline.in(5_000)));
     assertThat(answer.bodyAsString()).isEqualTo(body);
   }
+
+  /**
+   * Calls the breaker let in while closed and that then wait for a pooled connection must not go out once it opened:
+   * without the check, a failing upstream gets the whole queue, one call after the other (the faults benchmark saw
+   * a dozen config calls reach a refusing upstream right after its breaker opened).
+   */
+  @Test
+  void callsQueuedForAConnectionWhenTheBreakerOpensAreNotSent() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    HttpServer closing = await(vertx.createHttpServer()
+        .requestHandler(request -> {
+          seen.incrementAndGet();
+          // one connection per call: the next queued call needs a new one, well after this failure is counted
+          vertx.setTimer(50, id -> request.response().setStatusCode(500).putHeader("Connection", "close").end("down"));
+        })
+        .listen(0, "127.0.0.1"));
+    UpstreamOptions options = UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.BREAKER_MAX_FAILURES, 1)
+        .with(Settings.BREAKER_RESET_MS, 60_000).with(Settings.UPSTREAM_POOL_SIZE, 1), "queued");
+    UpstreamClient client = new UpstreamClient(vertx, "queued", options);
+    String url = "http://127.0.0.1:" + closing.actualPort() + "/x";
+    List<Future<Outcome>> calls = new CopyOnWriteArrayList<>();
+    Promise<Void> sent = Promise.promise();
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 5; i++) {
+        calls.add(client.send(UpstreamRequest.get(url), Deadline.in(3_000)).map(ok -> Outcome.OK)
+            .otherwise(OutcomeException::outcomeOf));
+      }
+      sent.complete();
+    });
+    await(sent.future());
+    List<Outcome> outcomes = new java.util.ArrayList<>();
+    for (Future<Outcome> call : calls) {
+      outcomes.add(await(call));
+    }
+    assertThat(outcomes.get(0)).isEqualTo(Outcome.UPSTREAM_ERROR);
+    assertThat(outcomes.subList(1, 5)).containsOnly(Outcome.CIRCUIT_OPEN);
+    assertThat(seen.get()).as("only the call that failed reached the upstream").isEqualTo(1);
+  }
 }

@@ -97,27 +97,46 @@ final class OpenLoop implements AutoCloseable {
    * @param intendedNs the scheduled start ({@link System#nanoTime()}); latency is measured from it
    */
   void send(long intendedNs, int port, String path, String cookie, Consumer<Answer> done) {
+    send(intendedNs, port, HttpMethod.GET, path, cookie, null, false, done);
+  }
+
+  /**
+   * As above with any method and an optional JSON body; with {@code rungs}, a degraded answer's outcome becomes
+   * {@code degraded:<steps>} (its body's {@code degraded} list, {@code +}-joined), so the rungs can be told apart.
+   */
+  void send(long intendedNs, int port, HttpMethod method, String path, String cookie, String jsonBody, boolean rungs,
+      Consumer<Answer> done) {
     inFlight.incrementAndGet();
     context.runOnContext(v -> {
       long sentNs = System.nanoTime();
       synchronized (lateness) {
         lateness.recordValue(Math.max(1, Math.min(60_000_000L, (sentNs - intendedNs) / 1_000)));
       }
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+      RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
           .setURI(path).setTimeout(timeoutMs)
           .putHeader("Accept", "application/json").putHeader("User-Agent", "edge-gateway-loadtest");
       if (cookie != null) {
         options.putHeader("Cookie", cookie);
       }
+      if (jsonBody != null) {
+        options.putHeader("Content-Type", "application/json");
+      }
+      String[] outcome = new String[1];
       client.request(options)
-          .compose(req -> req.send())
-          .compose(resp -> resp.body().map(body -> resp))
+          .compose(req -> jsonBody == null ? req.send() : req.send(jsonBody))
+          .compose(resp -> resp.body().map(body -> {
+            outcome[0] = resp.getHeader("X-Edge-Outcome");
+            if (rungs && "degraded".equals(outcome[0])) {
+              outcome[0] = "degraded:" + degradedSteps(body.toString());
+            }
+            return resp;
+          }))
           .onComplete(ar -> {
             long end = System.nanoTime();
             HttpClientResponse r = ar.succeeded() ? ar.result() : null;
             Answer a = new Answer(intendedNs, epochMs(intendedNs), end - intendedNs, end - sentNs,
                 r == null ? 0 : r.statusCode(), r == null ? null : r.getHeader("X-Cache"),
-                r == null ? null : r.getHeader("X-Edge-Outcome"), r == null ? null : r.getHeader("Server-Timing"));
+                r == null ? null : outcome[0], r == null ? null : r.getHeader("Server-Timing"));
             try {
               done.accept(a);
             } finally {
@@ -125,6 +144,23 @@ final class OpenLoop implements AutoCloseable {
             }
           });
     });
+  }
+
+  /** The {@code degraded} list of a page answer, {@code +}-joined in its order ({@code ?} when unreadable). */
+  static String degradedSteps(String body) {
+    try {
+      io.vertx.core.json.JsonArray steps = new io.vertx.core.json.JsonObject(body).getJsonArray("degraded");
+      if (steps == null || steps.isEmpty()) {
+        return "?";
+      }
+      StringBuilder b = new StringBuilder();
+      for (Object step : steps) {
+        b.append(b.length() == 0 ? "" : "+").append(step);
+      }
+      return b.toString();
+    } catch (RuntimeException e) {
+      return "?";
+    }
   }
 
   /** Parks the calling (scheduler) thread until {@code System.nanoTime() >= atNs}. */

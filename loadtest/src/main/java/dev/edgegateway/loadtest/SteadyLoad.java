@@ -16,6 +16,10 @@ import java.util.BitSet;
  * breaks Redis at known offsets from LOAD_START while the load goes on, and splits the requests into phases
  * afterwards by their start time (the raw CSV).
  *
+ * <p>The faults scenario adds a mix ({@link Mix}): a share of anonymous pages (no cookie), several recsKeys and
+ * products, every n-th request a {@code POST /v1/events} or a {@code POST /v1/identify} (those go to recorder
+ * {@code posts}), and degraded answers recorded with their rungs ({@code --rungs true}).
+ *
  * <pre>java -cp loadtest.jar dev.edgegateway.loadtest.SteadyLoad --port 18080 --path /v1/recommendations/k
  *      --shoppers 5000 --zipf 1.0 --rate 300 --preload 1000 --warm-s 5 --duration-s 35 --out steady.json</pre>
  */
@@ -36,6 +40,10 @@ public final class SteadyLoad {
     int connections = a.intOpt("--connections", 128);
     long timeoutMs = a.longOpt("--timeout-ms", 5_000);
     String runId = a.opt("--run-id", Shoppers.newRunId());
+    // the faults scenario's mix (all off by default: the redis-down load as before)
+    Mix mix = new Mix(a.doubleOpt("--anon-share", 0), a.opt("--recs-keys", ""), a.intOpt("--pids", 0),
+        a.intOpt("--events-every", 0), a.intOpt("--identify-every", 0), a.opt("--token-secret", ""),
+        a.opt("--rungs", "false").equals("true"), runId);
     Path out = Path.of(a.opt("--out", "steady.json"));
     if (port <= 0 || rate <= 0 || durationS <= 0) {
       throw new IllegalArgumentException("--port, --rate > 0 and --duration-s > 0 are required");
@@ -48,6 +56,7 @@ public final class SteadyLoad {
     }
     Zipf zipf = new Zipf(shopperCount, zipfS);
     LatencyRecorder recorder = LatencyRecorder.named("gateway");
+    LatencyRecorder posts = mix.posts() ? LatencyRecorder.named("posts") : null;
     LatencyRecorder warmRecorder = warmS > 0 ? LatencyRecorder.named("warmup") : null;
     BitSet seen = new BitSet(shopperCount);
     long warmRequests = Math.round(rate * warmS);
@@ -56,7 +65,7 @@ public final class SteadyLoad {
     int newShoppers = 0;
     JsonObject extra = new JsonObject().put("client", "SteadyLoad").put("params", new JsonObject()
         .put("shoppers", shopperCount).put("zipf", zipfS).put("rate", rate).put("duration_s", durationS)
-        .put("requests", requests).put("preload", preload).put("warm_s", warmS).put("run_id", runId).put("path", path));
+        .put("requests", requests).put("mix", mix.describe()).put("preload", preload).put("warm_s", warmS).put("run_id", runId).put("path", path));
     try (OpenLoop loop = new OpenLoop(connections, timeoutMs)) {
       if (preload > 0) {
         java.util.List<String[]> top = new java.util.ArrayList<>();
@@ -85,8 +94,15 @@ public final class SteadyLoad {
           newShoppers++;
         }
         OpenLoop.sleepUntil(at);
-        loop.send(at, port, path, cookies[shopper],
-            ans -> into.record(ans.startEpochMs(), ans.latencyNs(), ans.status(), ans.xcache(), ans.outcome()));
+        if (!mix.active()) {
+          loop.send(at, port, path, cookies[shopper],
+              ans -> into.record(ans.startEpochMs(), ans.latencyNs(), ans.status(), ans.xcache(), ans.outcome()));
+        } else {
+          Mix.Request r = mix.next(i, path, cookies[shopper]);
+          LatencyRecorder to = r.post() && i >= warmRequests ? posts : into;
+          loop.send(at, port, r.method(), r.path(), r.cookie(), r.body(), mix.rungs(),
+              ans -> to.record(ans.startEpochMs(), ans.latencyNs(), ans.status(), ans.xcache(), ans.outcome()));
+        }
       }
       int left = loop.drain(timeoutMs + 2_000);
       System.out.println("LOAD_END " + System.currentTimeMillis());
