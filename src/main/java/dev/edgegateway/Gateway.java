@@ -132,9 +132,7 @@ public final class Gateway {
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources, drain, open[0], open[1]),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(apiDeployments::add)
-        .compose(v -> vertx.deployVerticle(new OpsVerticle(List.of(
-                new OpsVerticle.ReadinessCheck("redis", () -> caches.isHealthy() ? null : "redis unreachable")),
-            drain::draining, opsPort::set, new RecsPurge(configStore, banners)), one))
+        .compose(v -> vertx.deployVerticle(new OpsVerticle(drain::draining, opsPort::set, new RecsPurge(configStore, banners)), one))
         .onSuccess(id -> opsDeployment = id)
         .onSuccess(v -> Metrics.gauge("edge_shutdown_phase", drain, Drain::phase).register(Metrics.of(vertx)))
         .onSuccess(v -> LOG.info("gateway up: api on {}:{}, ops on port {}, cache mode {}, load lease {}, {} http instances",

@@ -150,10 +150,16 @@ class RedisGatewayTest {
                 return gw;
               });
             })
-            .compose(v -> vertx.executeBlocking(() -> {
-              redis.start();
-              return null;
-            }))
+            // every pod shares this Redis: losing it must not take them all out of the load balancer
+            .compose(v -> Awaits.until(vertx, () -> !redisUp(gw), 15_000))
+            .compose(v -> gw.client.get(gw.gateway.opsPort(), "127.0.0.1", "/health/ready").send())
+            .compose(ready -> {
+              ctx.verify(() -> assertThat(ready.statusCode()).as("ready while Redis is down").isEqualTo(200));
+              return vertx.executeBlocking(() -> {
+                redis.start();
+                return null;
+              });
+            })
             .compose(v -> Awaits.until(vertx, () -> redisUp(gw), 15_000))
             .compose(v -> recs(gw, "after"))
             .compose(after -> {

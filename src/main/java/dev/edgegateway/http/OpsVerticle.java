@@ -19,28 +19,23 @@ import java.util.function.Supplier;
 
 /**
  * Liveness, readiness, Prometheus metrics and the cache purge on a port of their own, so probes and scrapes never
- * queue behind storefront traffic, and only who reaches the ops port may purge. Readiness fails while the gateway drains or when a check says so.
+ * queue behind storefront traffic, and only who reaches the ops port may purge. Readiness fails only while the gateway
+ * drains: not on Redis, which every pod shares and whose loss the cache survives (memory only), so a Redis outage must
+ * not take the whole fleet out of its load balancer at once ({@code edge_redis_up} and its alert say it instead).
  */
 public final class OpsVerticle extends VerticleBase {
-  /** A named readiness check: returns null when healthy, else the reason. */
-  public record ReadinessCheck(String name, Supplier<String> problem) {
-  }
-
-  private final Iterable<ReadinessCheck> checks;
   private final Supplier<Boolean> draining;
   private final Consumer<Integer> boundPort;
   /** Null: no purge route. */
   private final RecsPurge purge;
   private ConnectionGuard guard;
 
-  public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort) {
-    this(checks, draining, boundPort, null);
+  public OpsVerticle(Supplier<Boolean> draining, Consumer<Integer> boundPort) {
+    this(draining, boundPort, null);
   }
 
   /** @param purge what {@code POST /cache/purge/{recsKey}} drops a recommendation's entries with */
-  public OpsVerticle(Iterable<ReadinessCheck> checks, Supplier<Boolean> draining, Consumer<Integer> boundPort,
-      RecsPurge purge) {
-    this.checks = checks;
+  public OpsVerticle(Supplier<Boolean> draining, Consumer<Integer> boundPort, RecsPurge purge) {
     this.draining = draining;
     this.boundPort = boundPort;
     this.purge = purge;
@@ -61,12 +56,6 @@ public final class OpsVerticle extends VerticleBase {
     HealthChecks ready = HealthChecks.create(vertx);
     ready.register("drain", promise -> promise.complete(draining.get()
         ? Status.KO(new JsonObject().put("reason", "draining")) : Status.OK()));
-    for (ReadinessCheck check : checks) {
-      ready.register(check.name(), promise -> {
-        String problem = check.problem().get();
-        promise.complete(problem == null ? Status.OK() : Status.KO(new JsonObject().put("reason", problem)));
-      });
-    }
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
