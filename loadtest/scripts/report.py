@@ -134,7 +134,8 @@ COLUMNS = {
                 ("bare_p50_ms", "bare p50 (ms)", "{:.3f}"), ("delta_p50_ms", "Δ p50 (ms)", "{:+.3f}"),
                 ("gateway_p99_ms", "gateway p99 (ms)", "{:.2f}"), ("bare_p99_ms", "bare p99 (ms)", "{:.2f}"),
                 ("delta_p99_ms", "Δ p99 (ms)", "{:+.2f}"), ("gateway_errors", "gateway errors", "{:.0f}"),
-                ("access_log_cost_pct", "access log cost (vs memory-nolog)", "{:.1f}%")],
+                ("access_log_cost_pct", "access log cost (vs memory-nolog)", "{:.1f}%"),
+                ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.1f}")],
     "browser-flow": [("p50_ms", "page p50 (ms)", "{:.2f}"), ("p99_ms", "page p99 (ms)", "{:.2f}"),
                      ("max_ms", "page max (ms)", "{:.1f}"), ("speedup_p50", "SDK p50 / this p50", "{:.0f}×"),
                      ("speedup_p99", "SDK p99 / this p99", "{:.0f}×"),
@@ -169,7 +170,7 @@ COLUMNS = {
                    ("recovered", "recovered", "{:.0f}")],
 }
 
-MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "memory-nolog": "memory, access log off (EDGE_ACCESS_LOG=false)", "redis": "redis", "sdk-direct": "browser SDK, direct",
+MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "memory-nolog": "memory, access log off (EDGE_ACCESS_LOG=false)", "memory-anon": "memory, cookie-less anonymous visitor (no Cookie header)", "redis": "redis", "sdk-direct": "browser SDK, direct",
               # redis-down phases
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
@@ -435,7 +436,10 @@ def scenario_notes(sc, d):
                    "core and one event loop. " if pinned else "not pinned. ")
                 + "The order gateway/bare alternates between runs. Access log cost = 1 − (memory's ratio to bare) / "
                 "(memory-nolog's ratio to bare), per run: the same warm page with and without an access line per "
-                "request (`EDGE_ACCESS_LOG=false`), each against bare measured beside it."]
+                "request (`EDGE_ACCESS_LOG=false`), each against bare measured beside it. `memory-anon`: the same "
+                "page asked with no Cookie header at all (a first visit, a crawler): the shared banner answered from "
+                "memory with no Klevu session; Klevu calls per 1,000 pages from the simulator's counters around the "
+                "gateway's measured wrk. Bare answers the page captured for the run's first mode."]
     if sc == "browser-flow":
         return [f"{o['shoppers']} shoppers, {o['rate']} pages/s for {o['duration']} s per flow. "
                 "Browser SDK flow = 3 sequential calls straight to the simulator (no network between browser and "
