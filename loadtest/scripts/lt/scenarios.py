@@ -53,7 +53,8 @@ DEFAULTS = {
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
     # 20 s at 300/s: 1,500 identified pages over 10,000 shoppers (Zipf 0.7), so >= 1,000 distinct ones are audited
-    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 20, "shoppers": 10000, "zipf": 0.7},
+    # warmup: seconds of the mix through each path on every run's fresh gateway before anything is measured
+    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 20, "shoppers": 10000, "zipf": 0.7, "warmup": 5},
 }
 
 class Ctx:
