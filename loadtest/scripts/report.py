@@ -23,7 +23,9 @@ WHAT = {
            "scheduled send time; share of answers Varnish served from its cache; Klevu calls per 1,000 pages "
            "(simulator counters); leaks: an identified answer shared or carrying a segment not its shopper's "
            "(`GET /v1/segments` after the load), a private or cookie-setting answer served from Varnish's cache, a "
-           "personalised anonymous answer.",
+           "personalised anonymous answer. Service times are from each request's send to its answer (the Python "
+           "client's own backlog left out); *returning* identified pages are those of a shopper already seen in the "
+           "run, warm at the gateway, where what a Varnish pass adds is not hidden under first visits' upstream calls.",
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
              "fired at once on N pre-opened connections by `BurstClient` (plain NIO, every response timestamped on "
              "arrival), next to bare Vert.x releasing the same number of held requests at once. Counts the Klevu "
@@ -79,6 +81,9 @@ COLUMNS = {
             ("anon_cookies_p50_ms", "anon+cookies p50 (ms)", "{:.2f}"), ("anon_cookies_p99_ms", "anon+cookies p99 (ms)", "{:.2f}"),
             ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
             ("identified_p50_over_direct_ms", "identified p50 − direct (ms)", "{:+.2f}"),
+            ("identified_service_p50_over_direct_ms", "identified service p50 − direct (ms)", "{:+.2f}"),
+            ("identified_returning_service_p50_ms", "returning identified service p50 (ms)", "{:.2f}"),
+            ("identified_returning_service_p50_over_direct_ms", "returning identified service p50 − direct (ms)", "{:+.2f}"),
             ("anonymous_varnish_share", "anonymous served by Varnish", "{:.1%}"),
             ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.1f}"), ("identified_shoppers", "identified shoppers", "{:.0f}"),
             ("leaks", "leaks", "{:.0f}")],
