@@ -37,6 +37,8 @@ final class Catalog {
       "Tent", "Water Bottle", "Sunglasses", "Jeans", "Watch", "Sock Pack"};
   private static final String[] BRANDS = {"47", "Northwind", "Acme Outdoor", "Blue Fern", "Kite & Co", "Marlow", "Ostrava"};
 
+  /** Where the simulator serves the catalogue's images ({@link SimImages}). */
+  static final String IMAGES_PATH = "/__sim/images/";
   /** Where the simulator's own base URL goes in a record's image URL (split out once, at start). */
   private static final String BASE = "@@SIM_BASE@@";
   /** Pre-encoded JSON of every product record (values are strings, as Klevu returns them), around the image base. */
@@ -98,7 +100,7 @@ final class Catalog {
         .put("salePrice", money(saleCents))
         .put("currency", "USD")
         .put("url", "https://shop.example.test/products/" + slug + "-" + id)
-        .put("image", BASE + SimImages.PATH + id + ".svg")
+        .put("image", BASE + IMAGES_PATH + id + ".svg")
         .put("inStock", Det.pick(h >>> 40, 10) == 0 ? "no" : "yes")
         .put("brand", BRANDS[Det.pick(h >>> 48, BRANDS.length)])
         .put("typeOfRecord", "KLEVU_PRODUCT");

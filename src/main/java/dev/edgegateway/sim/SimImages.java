@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * internet. Not an upstream: nothing is counted.
  */
 final class SimImages {
-  static final String PATH = "/__sim/images/";
+  static final String PATH = Catalog.IMAGES_PATH;
   private static final Pattern PRODUCT = Pattern.compile("([0-9]{1,9})\\.svg");
   private static final Pattern BANNER = Pattern.compile("banner-([A-Za-z0-9_.-]{1,100})-(desktop|mobile)\\.svg");
 
