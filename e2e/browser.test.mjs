@@ -1,7 +1,9 @@
 // Headless Chromium (Debian's, through playwright-core: no browser is downloaded) loads the gateway's demo
 // storefront page as an identified shopper, sees the personalised banner, clicks a product, and the
-// impression and the click reach the simulated Klevu. Every request that would leave the loopback
-// interface is stopped (product images get a local placeholder, anything else is aborted and reported).
+// impression and the click reach the simulated Klevu. Then the page's shopper switch: an anonymous shopper (no
+// cookies: a shareable answer) and an identified one, with the page showing how each banner was answered. Product
+// images come from the simulator itself; every request that would leave the loopback interface is stopped and
+// reported, and every image on the page must have loaded (naturalWidth > 0).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -12,8 +14,6 @@ import {
 } from './lib/harness.mjs';
 
 const RECS_KEY = 'k-demo-home';
-const PLACEHOLDER = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300" fill="#e8eef3"/>'
-  + '<text x="150" y="160" font-family="sans-serif" font-size="22" text-anchor="middle" fill="#789">product image</text></svg>';
 
 const exchangeId = newExchangeId('E2eWeb');
 let browser;
@@ -23,6 +23,7 @@ const blocked = [];
 const pageErrors = [];
 const eventPosts = [];
 const recsAnswers = [];
+const recsHeaders = [];
 let statsAtStart;
 let clickedId;
 
@@ -39,9 +40,6 @@ describe('the demo storefront page in headless Chromium', { timeout: 90_000 }, (
       if (isLoopback(request.url())) {
         return route.continue();
       }
-      if (request.resourceType() === 'image') {
-        return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PLACEHOLDER });
-      }
       blocked.push(`${request.method()} ${request.url()}`);
       return route.abort('blockedbyclient');
     });
@@ -54,6 +52,7 @@ describe('the demo storefront page in headless Chromium', { timeout: 90_000 }, (
     });
     page.on('response', async (response) => {
       if (response.url().includes('/v1/recommendations/')) {
+        recsHeaders.push(await response.allHeaders().catch(() => ({})));
         recsAnswers.push(await response.json().catch(() => null));
       }
       if (response.url().endsWith('/v1/events') && response.request().method() === 'POST') {
@@ -133,6 +132,81 @@ describe('the demo storefront page in headless Chromium', { timeout: 90_000 }, (
     const d = delta(statsAtStart, await simStats());
     assert.equal(d.session, 1, `simulator session calls: ${d.session}`);
     assert.deepEqual(pageErrors, [], 'no script errors on the page');
-    assert.deepEqual(blocked, [], 'nothing but images tried to leave the machine');
+    assert.deepEqual(blocked, [], 'nothing tried to leave the machine (images included)');
+  });
+
+  it('shows how the banner was answered, and no image on the page is broken', async () => {
+    await page.waitForSelector('#edge-answer [data-field="identified"][data-identified]', { timeout: 15_000 });
+    assert.equal(await fieldText('identified'), 'identified');
+    assert.notEqual(await fieldText('segments'), '(none)', 'the identified shopper has segments');
+    assert.match(await fieldText('x-cache'), /^(hit|miss|stale)/);
+    assert.match(await fieldText('cache-control'), /private/);
+    assert.equal(await page.getAttribute('#edge-answer [data-field="cdn"]', 'data-shareable'), 'false');
+    assert.ok(await page.locator('#edge-answer [data-field="server-timing"] tr[data-phase]').count() > 0,
+      'the Server-Timing phases are listed');
+    await assertNoBrokenImage();
+  });
+
+  it('switches to an anonymous shopper: no cookie sent, a CDN may keep the answer, no Klevu session', async () => {
+    const before = await simStats();
+    const postsBefore = eventPosts.length;
+    await followSwitch('anonymous');
+    await page.waitForSelector('#edge-answer [data-field="identified"][data-identified]', { timeout: 15_000 });
+    assert.equal(await fieldText('identified'), 'anonymous');
+    assert.equal(await fieldText('segments'), '(none)');
+    assert.equal(await page.getAttribute('#edge-banner', 'data-personalized'), 'false');
+    assert.match(await fieldText('cache-control'), /^public, s-maxage=\d+/);
+    assert.equal(await page.getAttribute('#edge-answer [data-field="cdn"]', 'data-shareable'), 'true');
+    assert.match(await fieldText('x-cache'), /^(hit|miss)/);
+    assert.ok(await page.locator('#edge-answer [data-field="server-timing"] tr[data-phase]').count() > 0);
+    const answer = recsAnswers.at(-1);
+    assert.equal(answer?.personalized, false);
+    assert.equal(recsHeaders.at(-1)['set-cookie'], undefined, 'the shareable answer sets no cookie');
+    await page.waitForSelector('#edge-banner li.edge-recs-item', { timeout: 15_000 });
+    await assertNoBrokenImage();
+    await page.screenshot({ path: join(outDir, 'demo-page-anonymous.png'), fullPage: true });
+    // the banner costs no Klevu session; the page's impression, sent without cookies, names no visitor and gets one
+    await waitFor('the anonymous impression', () => eventPosts.slice(postsBefore).find((p) => p.body?.type === 'impression'));
+    const d = delta(before, await simStats());
+    assert.equal(d.session, eventPosts.length - postsBefore,
+      `Klevu sessions: ${d.session} for ${eventPosts.length - postsBefore} cookie-less event(s) and one banner`);
+  });
+
+  it('switches to the identified demo shopper and back to a personalised, private answer', async () => {
+    await followSwitch('identified');
+    await page.waitForSelector('#edge-answer [data-field="identified"][data-identified]', { timeout: 15_000 });
+    assert.equal(await fieldText('identified'), 'identified');
+    assert.notEqual(await fieldText('segments'), '(none)');
+    assert.match(await fieldText('cache-control'), /private/);
+    assert.equal(await page.getAttribute('#edge-answer [data-field="cdn"]', 'data-shareable'), 'false');
+    await page.waitForSelector('#edge-banner li.edge-recs-item', { timeout: 15_000 });
+    await assertNoBrokenImage();
+    assert.deepEqual(pageErrors, [], 'no script errors on the page');
+    assert.deepEqual(blocked, [], 'nothing tried to leave the machine');
   });
 });
+
+// the page's own switch link, followed (the init script keeps clicks on links from navigating)
+async function followSwitch(shopper) {
+  const href = await page.getAttribute(`#shopper-switch a[data-shopper="${shopper}"]`, 'href');
+  await page.goto(new URL(href, page.url()).href, { waitUntil: 'domcontentloaded', timeout: 15_000 });
+  assert.equal(await page.getAttribute(`#shopper-switch a[data-shopper="${shopper}"]`, 'aria-current'), 'page');
+}
+
+async function fieldText(name) {
+  return (await page.locator(`#edge-answer [data-field="${name}"]`).textContent()).trim();
+}
+
+// every image loaded (lazy ones scrolled into view first): none points at a host that does not exist
+async function assertNoBrokenImage() {
+  const images = page.locator('img');
+  const count = await images.count();
+  assert.ok(count > 0, 'the page shows images');
+  for (let i = 0; i < count; i++) {
+    await images.nth(i).scrollIntoViewIfNeeded();
+  }
+  await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete), null, { timeout: 15_000 });
+  const broken = await page.evaluate(() => Array.from(document.images)
+    .filter((img) => !(img.naturalWidth > 0)).map((img) => img.currentSrc || img.src));
+  assert.deepEqual(broken, [], 'no broken image');
+}

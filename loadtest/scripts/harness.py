@@ -180,8 +180,21 @@ def checks(scenario, summary, opts):
             add(mode, "access_log_cost_pct", "<= 5 % (issue 18: access lines on cost at most 5 % of the warm ceiling)",
                 lambda v: v <= 5.0)
             add(mode, "rps_ratio", ">= 0.6", lambda v: v >= 0.6)
+            if mode.startswith("memory-anon"):
+                add(mode, "klevu_per_1000", "= 0 in every run (issue 16: a cookie-less anonymous page costs no Klevu "
+                    "call)", lambda v: v == 0, "max")
             add(mode, "delta_p50_ms", "<= +0.2 ms", lambda v: v <= 0.2)
             add(mode, "delta_p99_ms", "<= +3 ms", lambda v: v <= 3.0)
+        if scenario == "cdn":
+            add(mode, "leaks", "= 0 in every run", lambda v: v == 0, "max")
+            add(mode, "identified_shoppers", ">= 1,000 distinct identified shoppers audited in every run",
+                lambda v: v >= 1000, "min")
+            if mode == "varnish":
+                add(mode, "anonymous_varnish_share", ">= 95 % (issue 16)", lambda v: v >= 0.95)
+                add(mode, "identified_p50_over_direct_ms", "<= +0.3 ms (issue 16: identified pages through Varnish "
+                    "within 0.3 ms of the same load without it)", lambda v: v <= 0.3)
+                add(mode, "identified_returning_service_p50_over_direct_ms", "<= +0.3 ms (the same for returning "
+                    "identified shoppers' warm pages, send to answer)", lambda v: v <= 0.3)
         if scenario == "browser-flow" and mode not in ("off", "sdk-direct"):
             add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
         if scenario == "startup":
@@ -263,8 +276,8 @@ def main():
     modes = [m.strip() for m in (a.modes or opts["modes"]).split(",") if m.strip()]
     for m in modes:
         plain, baseline = split_mode(m)
-        if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "redis",
-                         "unwarmed", "warmed", "varnish", "alone", "attacked"):
+        if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "memory-anon",
+                         "redis", "unwarmed", "warmed", "varnish", "alone", "attacked"):
             ap.error(f"unknown mode {m}")
         if baseline and not paths.baseline_jar:
             ap.error(f"mode {m} needs LT_BASELINE_JAR (the build to compare with)")

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-COLORS = {"off": "#d62728", "memory": "#1f77b4", "memory-bus": "#9467bd", "memory-colocated": "#8c564b", "memory-shared": "#e377c2", "memory-nolog": "#17becf", "redis": "#2ca02c", "sdk-direct": "#ff7f0e", "bare": "#7f7f7f"}
+COLORS = {"off": "#d62728", "memory": "#1f77b4", "memory-bus": "#9467bd", "memory-colocated": "#8c564b", "memory-shared": "#e377c2", "memory-nolog": "#17becf", "memory-anon": "#bcbd22", "redis": "#2ca02c", "sdk-direct": "#ff7f0e", "bare": "#7f7f7f"}
 TERM = 'set terminal svg size 900,480 dynamic enhanced font "sans,12" background "#ffffff"'
 
 

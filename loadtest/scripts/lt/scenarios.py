@@ -37,7 +37,7 @@ DEFAULTS = {
               "warm_min": 3, "warm_max": 15, "jit_quiet_ms": 150},
     "shoppers": {"modes": "off,memory", "rate": 300, "duration": 10, "shoppers": 5000, "zipf": 1.0},
     "ttl-expiry": {"modes": "memory,redis", "rate": 200, "duration": 12, "shoppers": 50, "ttl": 4},
-    "ceiling": {"modes": "memory,memory-nolog,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
+    "ceiling": {"modes": "memory,memory-anon,memory-nolog,memory-bus,redis", "duration": 6, "connections": 16, "warmup": 8},
     "browser-flow": {"modes": "off,memory", "rate": 20, "duration": 6, "shoppers": 50},
     # rate = measured pairs (one gateway page + the same three calls direct) per second, one at a time;
     # warm = pairs before that (JIT of gateway and client; as fast as they go, at most warm_rate);
@@ -55,7 +55,9 @@ DEFAULTS = {
                    "warm_s": 5},
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
-    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
+    # 20 s at 300/s: 1,500 identified pages over 10,000 shoppers (Zipf 0.7), so >= 1,000 distinct ones are audited
+    # warmup: seconds of the mix through each path on every run's fresh gateway before anything is measured
+    "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 20, "shoppers": 10000, "zipf": 0.7, "warmup": 5},
     # rate = legitimate pages/s (cdn's mix), open loop, once alone and once under attack, in one gateway (memory);
     # the attack: junk searches to random hosts under an allowed wildcard, foreign Klevu API keys (settings and
     # session), oversized events (100 KB bodies and 60 KB events), each at its rate a second, and slowloris sockets
@@ -571,8 +573,9 @@ def capture_page(ctx, gw, cookie):
     jar = {}
     last = None
     for _ in range(20):
-        sent = "; ".join([cookie] + [f"{k}={v}" for k, v in jar.items()])
-        last = procs.http("GET", url, headers={"Cookie": sent, "Accept": "application/json"})
+        sent = "; ".join([c for c in [cookie] if c] + [f"{k}={v}" for k, v in jar.items()])
+        # a cookie-less visitor sends no Cookie header at all
+        last = procs.http("GET", url, headers=dict({"Accept": "application/json"}, **({"Cookie": sent} if sent else {})))
         for line in last[1].get("set-cookie", "").splitlines():
             name, _, rest = line.partition("=")
             if name.strip():
@@ -580,7 +583,7 @@ def capture_page(ctx, gw, cookie):
         if last[0] == 200 and last[1].get("x-cache", "").upper().startswith("HIT") and "set-cookie" not in last[1]:
             return last, sent
         time.sleep(0.2)
-    return last, "; ".join([cookie] + [f"{k}={v}" for k, v in jar.items()])
+    return last, "; ".join([c for c in [cookie] if c] + [f"{k}={v}" for k, v in jar.items()])
 
 
 def run_ceiling(ctx, run, modes):
@@ -597,10 +600,12 @@ def run_ceiling(ctx, run, modes):
         shift = (run - 1) % len(modes)
         for idx, mode in enumerate(modes[shift:] + modes[:shift]):
             gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", cpus=srv_cpu)
+            # memory-anon: a cookie-less anonymous visitor (no Cookie header at all), the CDN-shareable page
+            anon = mode.startswith("memory-anon")
             try:
-                (status, headers, body), browser_cookie = capture_page(ctx, gw, shopper.cookie(0))
+                (status, headers, body), browser_cookie = capture_page(ctx, gw, "" if anon else shopper.cookie(0))
                 # each gateway seals its own edge_id; bare is driven with the same header (it ignores it)
-                cookie = browser_cookie
+                cookie = "" if anon else browser_cookie
                 if status != 200:
                     raise RuntimeError(f"gateway answered {status} to the ceiling page")
                 if bare is None:
@@ -617,10 +622,14 @@ def run_ceiling(ctx, run, modes):
                 pids = {"gateway": gw.proc.pid, "bare": bare[0].pid}
                 for who, url in targets:
                     before = proc_cpu_s(pids[who])
+                    sim_before = st.sim_stats() if who == "gateway" else None
                     res[who] = wrk(ctx, url, secs, conns, cookie, f"{who}-{mode}-r{run}", cpus=load_cpu)
                     after_cpu = proc_cpu_s(pids[who])
                     cpu_s[who] = after_cpu - before if before is not None and after_cpu is not None else None
-                after = procs.http("GET", gw.url + page, headers={"Cookie": cookie})
+                    if sim_before is not None:
+                        # what the measured pages cost upstream (simulator counters around the gateway's wrk)
+                        klevu = delta(st.sim_stats(), sim_before)
+                after = procs.http("GET", gw.url + page, headers={"Cookie": cookie} if cookie else {})
                 prom = save_metrics(ctx, gw, f"{mode}-r{run}")
             finally:
                 gw.stop()
@@ -635,6 +644,8 @@ def run_ceiling(ctx, run, modes):
                 "gateway_p999_ms": gl["p999"] / 1000.0, "gateway_max_ms": gl["max"] / 1000.0,
                 "gateway_errors": sum(g["errors"].values()), "bare_errors": sum(b["errors"].values()),
                 "body_bytes": len(body),
+                "klevu_per_1000": per_1000(klevu, g["requests"])["total"],
+                "klevu_session_per_1000": per_1000(klevu, g["requests"])["session"],
                 # CPU the server's process used per answer: steal and the neighbours' load barely move it
                 "gateway_cpu_us_per_req": per_req_us(cpu_s["gateway"], g["requests"]),
                 "bare_cpu_us_per_req": per_req_us(cpu_s["bare"], b["requests"]),
@@ -645,7 +656,9 @@ def run_ceiling(ctx, run, modes):
                         "info": {"wrk_gateway": g, "wrk_bare": b, "pinned": ctx.pin,
                                  "x_cache_after": after[1].get("x-cache"), "x_cache_captured": headers.get("x-cache"),
                                  "outcome_captured": headers.get("x-edge-outcome"), "prometheus": prom,
-                                 "order": [t[0] for t in targets]}})
+                                 "order": [t[0] for t in targets], "klevu_calls": klevu,
+                                 "cache_control_captured": headers.get("cache-control"),
+                                 "set_cookie_captured": "set-cookie" in headers}})
     finally:
         if bare:
             bare[0].stop()

@@ -264,6 +264,9 @@ class Stack:
             # the in-memory cache with every step over the event bus: what the fast path saves
             env["EDGE_CACHE_MODE"] = "memory"
             env["EDGE_HTTP_FAST_PATH"] = "false"
+        if mode == "memory-anon":
+            # the in-memory cache, measured with cookie-less anonymous visitors (the ceiling scenario sends no cookie)
+            env["EDGE_CACHE_MODE"] = "memory"
         if mode == "memory-nolog":
             # the in-memory cache without access lines: what they cost (next to `memory`, in the same run)
             env["EDGE_CACHE_MODE"] = "memory"

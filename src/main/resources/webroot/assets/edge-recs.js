@@ -3,6 +3,9 @@
  * Usage: <div data-edge-recs="RECS_KEY" data-pid="" data-gpid="" data-cp="" data-cart=""></div>
  *        (data-cart: the cart's product ids, comma-separated, on a checkout page)
  *        <script src="https://EDGE_HOST/assets/edge-recs.js" data-edge-base="https://EDGE_HOST" defer></script>
+ *        (data-edge-credentials="omit": send no cookies, as a cookie-less visitor whose banner a CDN may share)
+ * Each banner's element gets an 'edge-recs:answer' event ({status, headers: {x-cache, server-timing,
+ * cache-control, etag}, banner}) once the gateway answered, for pages that show how it was served.
  * It asks the gateway for the banner (one round trip: identity, segments, config and search happen there),
  * renders it with textContent only (remote data is never parsed as HTML), sends one impression when the
  * banner is shown and one click per product click.
@@ -11,6 +14,8 @@
   'use strict';
   var script = document.currentScript;
   var base = (script && script.getAttribute('data-edge-base')) || '';
+  var credentials = script && script.getAttribute('data-edge-credentials') === 'omit' ? 'omit' : 'include';
+  var SHOWN_HEADERS = ['x-cache', 'server-timing', 'cache-control', 'etag'];
 
   function safeUrl(value) {
     if (typeof value !== 'string') return null;
@@ -24,7 +29,7 @@
 
   function post(path, body) {
     return fetch(base + path, {
-      method: 'POST', credentials: 'include', keepalive: true,
+      method: 'POST', credentials: credentials, keepalive: true,
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
     }).catch(function () { /* analytics never break the page */ });
   }
@@ -125,8 +130,16 @@
     var kx = new URLSearchParams(window.location.search).get('_kx');
     if (kx) params.set('_kx', kx);
     var query = params.toString();
-    return fetch(base + '/v1/recommendations/' + encodeURIComponent(key) + (query ? '?' + query : ''), { credentials: 'include' })
-      .then(function (response) { return response.ok ? response.json() : null; })
+    return fetch(base + '/v1/recommendations/' + encodeURIComponent(key) + (query ? '?' + query : ''), { credentials: credentials })
+      .then(function (response) {
+        return (response.ok ? response.json() : Promise.resolve(null)).then(function (banner) {
+          var headers = {};
+          SHOWN_HEADERS.forEach(function (name) { headers[name] = response.headers.get(name); });
+          el.dispatchEvent(new CustomEvent('edge-recs:answer', { bubbles: true,
+            detail: { status: response.status, headers: headers, banner: banner } }));
+          return banner;
+        });
+      })
       .then(function (banner) { if (banner) render(el, banner); else el.hidden = true; })
       .catch(function () { el.hidden = true; });
   }

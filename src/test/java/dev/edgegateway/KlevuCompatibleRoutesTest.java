@@ -86,6 +86,46 @@ class KlevuCompatibleRoutesTest {
   }
 
   @Test
+  void anAnonymousVisitorsSessionIsSingleFlightedAndReusedForItsTtl(VertxTestContext ctx) {
+    // a Klaviyo cookie without an exchange id: anonymous, recognisable by its client id
+    String visitor = "__kla_id=" + TestGateway.klaCookie(null);
+    String route = "/klevu/visitor/public/1.0/" + API_KEY + "/session";
+    // every call is in the air before Klevu answers the first
+    env.sim.state().applyRuntimeConfig(new JsonObject().put("upstreams", new JsonObject()
+        .put("visitor", new JsonObject().put("latencyMs", 300))));
+    List<Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(env.client.post(route).putHeader("Cookie", visitor).sendJsonObject(sessionBody(null, null)));
+    }
+    Future.all(calls).compose(all -> {
+      ctx.verify(() -> {
+        java.util.Set<String> sessions = new java.util.HashSet<>();
+        for (var call : calls) {
+          assertThat(call.result().statusCode()).isEqualTo(200);
+          sessions.add(call.result().bodyAsJsonObject().getString("sessionId"));
+          assertThat(call.result().bodyAsJsonObject().getJsonObject("segmentInfo").getJsonArray("segments")).isEmpty();
+        }
+        assertThat(sessions).as("one session for the visitor").hasSize(1).doesNotContainNull();
+        assertThat(env.count(SimCounter.SESSION)).isEqualTo(1);
+      });
+      String first = calls.get(0).result().bodyAsJsonObject().getString("sessionId");
+      // later, within the TTL: the same visitor gets the same session; one holding edge_ks keeps its own
+      return env.client.post(route).putHeader("Cookie", visitor).sendJsonObject(sessionBody(null, null))
+          .compose(again -> env.client.post(route).putHeader("Cookie", "edge_ks=" + first)
+              .sendJsonObject(sessionBody(null, null)).map(held -> List.of(first, again, held)));
+    }).onComplete(ctx.succeeding(later -> ctx.verify(() -> {
+      String first = (String) later.get(0);
+      for (Object answer : later.subList(1, 3)) {
+        var response = (io.vertx.ext.web.client.HttpResponse<?>) answer;
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getString("sessionId")).isEqualTo(first);
+      }
+      assertThat(env.count(SimCounter.SESSION)).as("the session is reused for its TTL").isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void settingsRewriteBasePathAndTheRewrittenSearchWorksThroughTheGateway(VertxTestContext ctx) {
     // the SDK's own query grammar: a leading '&', unencoded ';' and spaces
     String uri = "/klevu/recommendations/" + API_KEY

@@ -119,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
     IdentityService identity = IdentityService.proxy(vertx);
     RecsService recs = RecsService.proxy(vertx);
     CdnAnswers cdn = new CdnAnswers(CdnOptions.from(config()), registry);
-    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments, cdn);
+    KlevuRoutes klevu = new KlevuRoutes(options, KlevuRoutesOptions.from(config()), identity, recs, segments, shoppers, cdn);
     EventRoutes events = new EventRoutes(options, EventsService.proxy(vertx), identity, segments, shoppers, cookies, recs);
 
     Router router = Router.router(vertx);

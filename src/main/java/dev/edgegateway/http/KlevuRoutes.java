@@ -13,6 +13,8 @@ import dev.edgegateway.recs.RecsRequest;
 import dev.edgegateway.recs.RecsService;
 import dev.edgegateway.recs.SearchBasePath;
 import dev.edgegateway.recs.SearchRequest;
+import dev.edgegateway.segments.SegmentResult;
+import dev.edgegateway.wire.CookieHeader;
 import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Klevu routes @klevu/core reaches when its base URLs point at the gateway: the visitor session (segment
@@ -34,17 +37,19 @@ final class KlevuRoutes {
   private final IdentityService identity;
   private final RecsService recs;
   private final ShopperSegments segments;
+  private final ShopperIdentity shoppers;
   private final PublicAuthority publicAuthority;
   private final CdnAnswers cdn;
 
   KlevuRoutes(HttpOptions options, KlevuRoutesOptions keys, IdentityService identity, RecsService recs,
-      ShopperSegments segments, CdnAnswers cdn) {
+      ShopperSegments segments, ShopperIdentity shoppers, CdnAnswers cdn) {
     this.options = options;
     this.publicAuthority = new PublicAuthority(options.publicBaseUrl(), options.publicHosts());
     this.keys = keys;
     this.identity = identity;
     this.recs = recs;
     this.segments = segments;
+    this.shoppers = shoppers;
     this.cdn = cdn;
   }
 
@@ -72,7 +77,8 @@ final class KlevuRoutes {
     // the identity service validates and hashes the exchange id, exactly as for a _kx link parameter
     Future<Identity> shopper = exchangeId == null ? Future.succeededFuture(Identity.ANONYMOUS)
         : identity.resolve(new IdentityRequest(null, null, exchangeId, null), deadline).otherwise(Identity.ANONYMOUS);
-    shopper.compose(id -> segments.klevuSession(apiKey, id, sessionId, deadline))
+    Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
+    shopper.compose(id -> sessionOf(apiKey, id, sessionId, sent, deadline))
         .onSuccess(seg -> {
           ctx.response().putHeader("X-Cache", seg.cacheStatus().header());
           Responses.json(ctx, 200, seg.degraded() ? Outcome.DEGRADED : Outcome.OK, new JsonObject()
@@ -84,6 +90,26 @@ final class KlevuRoutes {
                   .put("ttl", Math.max(seg.ttlSeconds(), 30))));
         })
         .onFailure(t -> Responses.error(ctx, t));
+  }
+
+  /**
+   * An anonymous visitor without a session id in the body keeps the one its {@code edge_ks} cookie holds, else gets
+   * the one kept under its Klaviyo client id (single-flighted, reused for its TTL): a burst of SDK calls from one
+   * browser makes one Klevu session. A visitor that names nothing gets its own.
+   */
+  private Future<SegmentResult> sessionOf(String apiKey, Identity shopper, String sessionId, Map<String, String> sent,
+      Deadline deadline) {
+    if (shopper.identified() || sessionId != null) {
+      return segments.klevuSession(apiKey, shopper, sessionId, deadline);
+    }
+    String held = RequestValues.validSession(sent.get(ShopperCookies.SESSION));
+    if (held != null) {
+      return segments.klevuSession(apiKey, shopper, held, deadline);
+    }
+    Identity visitor = shoppers.resolve(sent, QueryParams.parse(null));
+    String visitorHash = visitor.identified() ? null : shoppers.visitorHash(visitor);
+    return visitorHash == null ? segments.klevuSession(apiKey, shopper, null, deadline)
+        : segments.visitorSession(apiKey, visitorHash, deadline);
   }
 
   /** {@code GET /klevu/recommendations/{apiKey}/settings/{recsKey}}. */

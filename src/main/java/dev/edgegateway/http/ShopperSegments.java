@@ -63,7 +63,12 @@ final class ShopperSegments {
    * {@code visitorHash} names it, however many events arrive at once.
    */
   Future<SegmentResult> visitorSession(String visitorHash, Deadline deadline) {
-    return store.lookupRemote(new SegmentRequest(apiKey, null, null, null, visitorHash), deadline);
+    return visitorSession(apiKey, visitorHash, deadline);
+  }
+
+  /** As {@link #visitorSession(String, Deadline)}, for a store the SDK's route names. */
+  Future<SegmentResult> visitorSession(String storeKey, String visitorHash, Deadline deadline) {
+    return store.lookupRemote(new SegmentRequest(storeKey, null, null, null, visitorHash), deadline);
   }
 
   /** A Klevu session for the SDK's session route and the events route; degrades to the caller's own session id. */

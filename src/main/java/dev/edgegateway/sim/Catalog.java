@@ -37,20 +37,35 @@ final class Catalog {
       "Tent", "Water Bottle", "Sunglasses", "Jeans", "Watch", "Sock Pack"};
   private static final String[] BRANDS = {"47", "Northwind", "Acme Outdoor", "Blue Fern", "Kite & Co", "Marlow", "Ostrava"};
 
-  /** Pre-encoded JSON of every product record (values are strings, as Klevu returns them). */
-  private static final String[] RECORD_JSON = new String[PRODUCTS];
+  /** Where the simulator serves the catalogue's images ({@link SimImages}). */
+  static final String IMAGES_PATH = "/__sim/images/";
+  /** Where the simulator's own base URL goes in a record's image URL (split out once, at start). */
+  private static final String BASE = "@@SIM_BASE@@";
+  /** Pre-encoded JSON of every product record (values are strings, as Klevu returns them), around the image base. */
+  private static final String[] RECORD_HEAD = new String[PRODUCTS];
+  private static final String[] RECORD_TAIL = new String[PRODUCTS];
 
   static {
     for (int k = 0; k < PRODUCTS; k++) {
-      RECORD_JSON[k] = buildRecord(k).encode();
+      String json = buildRecord(k).encode();
+      int at = json.indexOf(BASE);
+      RECORD_HEAD[k] = json.substring(0, at);
+      RECORD_TAIL[k] = json.substring(at + BASE.length());
     }
   }
 
   private Catalog() {
   }
 
-  static String recordJson(int k) {
-    return RECORD_JSON[k];
+  /** A product record whose image is served by the simulator at {@code baseUrl} ({@link SimImages}). */
+  static StringBuilder appendRecord(StringBuilder sb, int k, String baseUrl) {
+    return sb.append(RECORD_HEAD[k]).append(baseUrl).append(RECORD_TAIL[k]);
+  }
+
+  /** The catalogue name of a product id, or null when the catalogue has no such product. */
+  static String nameOf(String id) {
+    Integer k = position(id);
+    return k == null ? null : buildRecord(k).getString("name");
   }
 
   static String productId(int k) {
@@ -85,7 +100,7 @@ final class Catalog {
         .put("salePrice", money(saleCents))
         .put("currency", "USD")
         .put("url", "https://shop.example.test/products/" + slug + "-" + id)
-        .put("image", "https://shop.example.test/images/" + id + ".jpg")
+        .put("image", BASE + IMAGES_PATH + id + ".svg")
         .put("inStock", Det.pick(h >>> 40, 10) == 0 ? "no" : "yes")
         .put("brand", BRANDS[Det.pick(h >>> 48, BRANDS.length)])
         .put("typeOfRecord", "KLEVU_PRODUCT");

@@ -160,7 +160,8 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
 
     String template = "STATIC_CONTENT".equals(action)
         ? "<div class=\"klevu-recs klevu-recs-static\" data-recs-key=\"" + html(recsKey) + "\"><a href=\"/sale\">"
-            + "<img src=\"https://shop.example.test/banners/" + html(recsKey) + ".jpg\" alt=\"" + html(title) + "\"></a></div>"
+            + "<img src=\"http://" + advertisedAddress.get() + SimImages.PATH + "banner-" + html(recsKey)
+            + "-desktop.svg\" alt=\"" + html(title) + "\"></a></div>"
         : "<div class=\"klevu-recs\" data-recs-key=\"" + html(recsKey) + "\"><h2 class=\"klevu-recs-title\">" + html(title)
             + "</h2><ul class=\"klevu-recs-list\"><% records.forEach(function(r){ %><li class=\"klevu-recs-item\">"
             + "<a href=\"<%= r.url %>\"><img src=\"<%= r.image %>\" alt=\"<%= r.name %>\"><span><%= r.name %></span>"
@@ -177,14 +178,14 @@ final class KlevuConfigHandler implements Handler<RoutingContext> {
                 + "gap:16px;list-style:none;padding:0}.klevu-recs-item img{width:100%;height:auto}"))
         .put("scripts", new JsonObject().put("recsObject", new JsonObject()));
     if ("STATIC_CONTENT".equals(action)) {
-      String image = "https://shop.example.test/banners/" + recsKey;
+      String image = "http://" + advertisedAddress.get() + SimImages.PATH + "banner-" + recsKey;
       config.put("staticContent", new JsonArray().add(new JsonObject()
           .put("targetUrl", "https://shop.example.test/sale")
           .put("contentType", "image")
           .put("image", new JsonArray()
-              .add(new JsonObject().put("resolution", "desktop").put("url", image + "-desktop.jpg")
+              .add(new JsonObject().put("resolution", "desktop").put("url", image + "-desktop.svg")
                   .put("altTag", title).put("maxWidth", 1920))
-              .add(new JsonObject().put("resolution", "mobile").put("url", image + "-mobile.jpg")
+              .add(new JsonObject().put("resolution", "mobile").put("url", image + "-mobile.svg")
                   .put("altTag", title).put("maxWidth", 768)))));
     }
     return config;

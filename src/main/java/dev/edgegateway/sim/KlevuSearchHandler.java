@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /cs/v2/search}: Klevu search (docs/upstream-apis.md §4).
@@ -30,10 +31,13 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
 
   private final SimulatorState state;
   private final int maxBodyBytes;
+  /** host:port the simulator is reached at: its product images are served there. */
+  private final Supplier<String> advertisedAddress;
 
-  KlevuSearchHandler(SimulatorState state, int maxBodyBytes) {
+  KlevuSearchHandler(SimulatorState state, int maxBodyBytes, Supplier<String> advertisedAddress) {
     this.state = state;
     this.maxBodyBytes = maxBodyBytes;
+    this.advertisedAddress = advertisedAddress;
   }
 
   @Override
@@ -84,6 +88,7 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
     }
 
     StringBuilder sb = new StringBuilder(512 + qs.size() * 4096);
+    String baseUrl = "http://" + advertisedAddress.get();
     long requestSeed = Det.hash(apiKey);
     sb.append("{\"meta\":{\"qTime\":").append(1 + Det.pick(requestSeed ^ qs.size(), 7))
         .append(",\"responseCode\":200},\"queryResults\":[");
@@ -124,7 +129,7 @@ final class KlevuSearchHandler implements Handler<RoutingContext> {
         if (i > 0) {
           sb.append(',');
         }
-        sb.append(Catalog.recordJson(k));
+        Catalog.appendRecord(sb, k, baseUrl);
       }
       sb.append("]}");
     }

@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code GET /api/profiles}, {@code POST /api/profile-import}, {@code GET /api/profiles/{id}/segments}: Klaviyo;</li>
  *   <li>control plane: {@code GET /__sim/stats}, {@code POST /__sim/reset}, {@code GET|PUT /__sim/config},
  *       {@code GET /__sim/events}, {@code GET /__sim/headers} (the latest {@code traceparent} per upstream),
- *       {@code GET /__sim/health}.</li>
+ *       {@code GET /__sim/health}; {@code GET /__sim/images/{id}.svg}, the catalogue's product images.</li>
  * </ul>
  *
  * <p>Several instances may be deployed on the same port; give them the same {@link SimulatorState} (constructor
@@ -161,7 +161,7 @@ public final class SimulatorVerticle extends VerticleBase {
     // strictly and answer 400 on a stray '%'); the handler splits the path itself
     router.get().pathRegex("/recommendations/[^/]+/settings/[^/]+/?").handler(upstream(Upstream.CONFIG, config));
     router.post("/cs/v2/search").handler(body)
-        .handler(upstream(Upstream.SEARCH, new KlevuSearchHandler(state, options.getSearchMaxBodyBytes())));
+        .handler(upstream(Upstream.SEARCH, new KlevuSearchHandler(state, options.getSearchMaxBodyBytes(), () -> advertised)));
     router.post("/analytics/collect").handler(body).handler(upstream(Upstream.STATS, new KlevuAnalyticsHandler(state)));
     router.get("/api/profiles/:id/segments").handler(upstream(Upstream.KLAVIYO, klaviyo::getSegments));
     router.get("/api/profiles").handler(upstream(Upstream.KLAVIYO, klaviyo::getProfiles));
@@ -178,6 +178,7 @@ public final class SimulatorVerticle extends VerticleBase {
         .putHeader("access-control-max-age", "600")
         .end());
 
+    router.get(SimImages.PATH + ":file").handler(SimImages::serve);
     router.get("/__sim/health").handler(ctx -> Replies.json(ctx, 200, "{\"status\":\"UP\"}"));
     router.get("/__sim/stats").handler(ctx -> Replies.json(ctx, 200, state.statsJson().encode()));
     router.get("/__sim/headers").handler(ctx -> Replies.json(ctx, 200, state.headersJson().encode()));

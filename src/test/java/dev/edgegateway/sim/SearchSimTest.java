@@ -63,6 +63,24 @@ class SearchSimTest extends SimTestBase {
   }
 
   @Test
+  void productImagesAreServedByTheSimulatorItself(VertxTestContext ctx) {
+    search(body(query("q", 3, null))).compose(r -> {
+      String image = res(r).getJsonArray("records").getJsonObject(0).getString("image");
+      ctx.verify(() -> assertThat(image).startsWith("http://" + sim.advertisedAddress() + "/__sim/images/").endsWith(".svg"));
+      return get(image.substring(image.indexOf("/__sim/"))).send()
+          .compose(svg -> get("/__sim/images/99.svg").send().compose(unknown -> get("/__sim/images/banner-k-home-desktop.svg")
+              .send().map(banner -> List.of(svg, unknown, banner))));
+    }).onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+      assertThat(answers.get(0).statusCode()).isEqualTo(200);
+      assertThat(answers.get(0).getHeader("content-type")).isEqualTo("image/svg+xml");
+      assertThat(answers.get(0).bodyAsString()).startsWith("<svg").contains("width=\"300\"");
+      assertThat(answers.get(1).statusCode()).as("no such product").isEqualTo(404);
+      assertThat(answers.get(2).statusCode()).isEqualTo(200);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void segmentMakesItPersonalisedAndChangesRecords(VertxTestContext ctx) {
     Future.all(
         search(body(query("q", 10, null))),
