@@ -30,6 +30,24 @@ def wait_until(fn, timeout, what, poll=0.05):
     raise RuntimeError(f"{what} not within {timeout} s (last: {last})")
 
 
+def cluster_port():
+    """A free port <= 55535 whose cluster bus port (+10000) is free too."""
+    import random
+    import socket
+    for _ in range(200):
+        port = random.randint(20000, 55000)
+        ok = True
+        for p in (port, port + 10000):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+        if ok:
+            return port
+    raise RuntimeError("no free port pair for a cluster node")
+
+
 def need_binaries():
     missing = [b for b in ("redis-server", "redis-cli") if not shutil.which(b)]
     if missing:
@@ -49,7 +67,7 @@ class Cluster:
     def __init__(self, stack):
         need_binaries()
         self.dir = tempfile.mkdtemp(prefix="lt-redis-cluster-", dir=stack.artifacts)
-        self.ports = [procs.free_port() for _ in range(3)]
+        self.ports = [cluster_port() for _ in range(3)]
         self.nodes = [_server(stack, f"redis-cluster-{p}", p, "--cluster-enabled", "yes", "--cluster-config-file",
                               os.path.join(self.dir, f"nodes-{p}.conf"), "--dir", self.dir,
                               "--cluster-node-timeout", "2000") for p in self.ports]

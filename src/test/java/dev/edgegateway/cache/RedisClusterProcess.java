@@ -46,7 +46,7 @@ public final class RedisClusterProcess {
     Path dir = Files.createTempDirectory("edge-redis-cluster");
     List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
     for (int i = 0; i < 3; i++) {
-      int port = RedisServerProcess.freePort();
+      int port = RedisServerProcess.freeClusterPort();
       RedisServerProcess node = RedisServerProcess.of(port, "--cluster-enabled", "yes",
           "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(), "--dir", dir.toString(),
           "--cluster-node-timeout", "2000");

@@ -56,6 +56,28 @@ public final class RedisServerProcess {
     }
   }
 
+  /**
+   * A free port for a cluster node: at most 55535 (its cluster bus listens 10000 higher), with the bus port free too.
+   */
+  public static int freeClusterPort() throws IOException {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(35_000);
+      if (isFree(port) && isFree(port + 10_000)) {
+        return port;
+      }
+    }
+    throw new IOException("no free port pair for a cluster node");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Whether {@code binary} (redis-server, redis-cli) is on the PATH. */
   public static boolean onPath(String binary) {
     String path = System.getenv().getOrDefault("PATH", "");
