@@ -251,12 +251,9 @@ public final class RedisBackend {
         });
   }
 
-  /**
-   * Deletes the keys matching {@code pattern} (SCAN and UNLINK, never KEYS), at most {@code max}: on every primary
-   * of a cluster, each UNLINK holding keys of one slot only. Succeeds with the count deleted.
-   */
-  public Future<Long> unlinkMatching(String pattern, long max) {
-    return RedisScan.unlinkMatching(this, vertx, pattern, max);
+  /** The Vert.x instance the client runs on (for helpers that open short-lived connections, e.g. a purge's). */
+  Vertx vertx() {
+    return vertx;
   }
 
   /** Stops probing and closes the pool. Commands sent afterwards fail at once. */

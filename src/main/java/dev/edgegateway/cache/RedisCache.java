@@ -107,11 +107,11 @@ public final class RedisCache<V> implements Cache<V> {
 
   /**
    * {@code SCAN MATCH <prefix>*} in pages, each page's keys dropped with UNLINK; at most {@link Cache#MAX_PURGED}
-   * keys. On a cluster, every primary is scanned ({@link RedisBackend#unlinkMatching}).
+   * keys. On a cluster, every primary is scanned ({@link RedisScan}).
    */
   @Override
   public Future<Long> removeByPrefix(String prefix) {
-    return backend.unlinkMatching(backend.key(prefix) + "*", MAX_PURGED);
+    return RedisScan.unlinkMatching(backend, backend.key(prefix) + "*", MAX_PURGED);
   }
 
   @Override

@@ -31,7 +31,12 @@ final class RedisScan {
   private RedisScan() {
   }
 
-  static Future<Long> unlinkMatching(RedisBackend backend, Vertx vertx, String pattern, long max) {
+  /**
+   * Deletes the keys matching {@code pattern} (SCAN and UNLINK, never KEYS), at most {@code max}: on every primary
+   * of a cluster, each UNLINK holding keys of one slot only. Succeeds with the count deleted.
+   */
+  static Future<Long> unlinkMatching(RedisBackend backend, String pattern, long max) {
+    Vertx vertx = backend.vertx();
     if (backend.options().type() != RedisClientType.CLUSTER) {
       return scan(request -> backend.send("scan", request), backend, pattern, "0", 0, max, false);
     }

@@ -65,7 +65,7 @@ final class RedisTestSupport {
 
   /** Deletes every key under {@code prefix} (SCAN + UNLINK, never KEYS; every primary of a cluster). */
   static Future<Void> deleteByPrefix(RedisBackend backend, String prefix) {
-    return backend.unlinkMatching(prefix + "*", Long.MAX_VALUE).mapEmpty();
+    return RedisScan.unlinkMatching(backend, prefix + "*", Long.MAX_VALUE).mapEmpty();
   }
 
   static Future<Long> pttl(RedisBackend backend, String fullKey) {
