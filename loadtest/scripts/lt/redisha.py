@@ -55,6 +55,8 @@ def need_binaries():
 
 
 def _server(stack, name, port, *extra):
+    # --dir: a replica's full sync writes an RDB file even with --save "": into the run's artifacts, not the cwd
+    extra = ("--dir", stack.artifacts) + tuple(extra) if "--dir" not in extra else tuple(extra)
     p = procs.Proc(name, ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                           *extra], log_path=stack.log(name))
     wait_until(lambda: cli(port, "ping") == "PONG", 10, f"{name} answering PING")

@@ -33,9 +33,10 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
   private void startAll() throws Exception {
     Path dir = Files.createTempDirectory("edge-redis-sentinel");
-    primary = RedisServerProcess.of(RedisServerProcess.freePort());
+    // --dir: a full sync writes an RDB file even with --save "": into the temporary directory, not the cwd
+    primary = RedisServerProcess.of(RedisServerProcess.freePort(), "--dir", dir.toString());
     primary.start();
-    replica = RedisServerProcess.of(RedisServerProcess.freePort(), "--replicaof", "127.0.0.1",
+    replica = RedisServerProcess.of(RedisServerProcess.freePort(), "--dir", dir.toString(), "--replicaof", "127.0.0.1",
         Integer.toString(primary.port()));
     replica.start();
     RedisCli.awaitAnswer(replica.port(), info -> info.contains("master_link_status:up"), 10_000, 50,
