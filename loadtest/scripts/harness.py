@@ -216,6 +216,14 @@ def checks(scenario, summary, opts):
                 add(mode, "p99_vs_alone", "<= 1.2 (issue 15: legitimate p99 under attack at most 1.2x the same load "
                     "alone)", lambda v: v <= 1.2)
                 add(mode, "attack_5xx", "= 0 in every run (the attack's own requests)", lambda v: v == 0, "max")
+        if scenario == "l2-hit" and mode == "redis-cluster":
+            add(mode, "l2_p50_over_standalone_ms", "<= +0.1 ms (issue 19: an L2 hit on a Redis Cluster within 0.1 ms "
+                "of standalone Redis, same run)", lambda v: v <= 0.1)
+        if scenario == "sentinel":
+            add(mode, "http_5xx", "= 0 in every run", lambda v: v == 0, "max")
+            if mode == "failover":
+                add(mode, "used_after_switch_s", "<= 5 s in every run (issue 19: the new primary used within 5 s of "
+                    "the failover)", lambda v: v <= 5.0, "max")
         if scenario == "redis-down":
             if mode in ("killed", "hung"):
                 t = (summary[mode].get("target_ms") or {}).get("median")
@@ -277,7 +285,7 @@ def main():
     for m in modes:
         plain, baseline = split_mode(m)
         if plain not in ("off", "memory", "memory-bus", "memory-colocated", "memory-shared", "memory-nolog", "memory-anon",
-                         "redis", "unwarmed", "warmed", "varnish", "alone", "attacked"):
+                         "redis", "redis-cluster", "redis-sentinel", "unwarmed", "warmed", "varnish", "alone", "attacked"):
             ap.error(f"unknown mode {m}")
         if baseline and not paths.baseline_jar:
             ap.error(f"mode {m} needs LT_BASELINE_JAR (the build to compare with)")
@@ -346,6 +354,12 @@ def main():
         if a.scenario == "ceiling" and xc is not None and not str(xc).lower().startswith("hit"):
             notes.append(f"run {s['run']} {s['mode']}: the measured page was not a cache hit (X-Cache {xc}, "
                          f"X-Edge-Outcome {s['info'].get('outcome_captured')})")
+    if a.scenario == "l2-hit":
+        # a Cluster's L2 hit against standalone Redis's in the same run
+        base = {s["run"]: s["metrics"].get("l2_p50_ms") for s in samples if s["mode"] == "redis"}
+        for s in samples:
+            if s["mode"] == "redis-cluster" and base.get(s["run"]) is not None:
+                s["metrics"]["l2_p50_over_standalone_ms"] = s["metrics"]["l2_p50_ms"] - base[s["run"]]
     summary = {}
     for s in samples:
         for k, v in s["metrics"].items():

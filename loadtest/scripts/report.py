@@ -13,8 +13,8 @@ import os
 import statistics
 import sys
 
-ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "startup", "cdn",
-         "hostile", "faults", "rolling"]
+ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "sentinel",
+         "startup", "cdn", "hostile", "faults", "rolling"]
 
 WHAT = {
     "hostile": "Issue 15: one gateway (`memory`), legitimate shoppers (the `cdn` mix: half cookie-less, a quarter "
@@ -105,6 +105,14 @@ WHAT = {
                   "hung (`SIGSTOP`: connections stay open, nothing answers, the case the command timeout is for); "
                   "Redis resumed (`SIGCONT`). Every request belongs to the phase its start falls in. `edge_redis_up` "
                   "is read from the ops port every 0.25 s.",
+    "sentinel": "One gateway configured for Redis Sentinel (`EDGE_REDIS_TYPE=SENTINEL`, the three sentinels in "
+                "`EDGE_REDIS_ENDPOINTS`) on a private Sentinel set-up started per run (one primary, one replica, three "
+                "sentinels, quorum 2, `down-after-milliseconds` 1000, all on loopback), under the same steady open-loop "
+                "Zipf load as `redis-down` (`SteadyLoad`). The primary is SIGKILLed after phase 1. Every 0.1 s the "
+                "harness reads the master the sentinels name, the GET calls on the replica (`INFO commandstats`; GETs "
+                "are not replicated, so they are the gateway's reads) and `edge_redis_up`. *switch* = kill → sentinels "
+                "name the replica; *new primary used* = kill → the gateway's GETs reach it; the target is *used after "
+                "switch* ≤ 5 s.",
 }
 
 # metric -> (label, format)
@@ -230,12 +238,22 @@ COLUMNS = {
                    ("redis_up_end", "edge_redis_up at phase end", "{:.0f}"),
                    ("redis_flip_s", "s until edge_redis_up flipped", "{:.2f}"),
                    ("recovered", "recovered", "{:.0f}")],
+    "sentinel": [("requests", "requests", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.2f}"), ("p99_ms", "p99 (ms)", "{:.1f}"),
+                 ("max_ms", "max (ms)", "{:.1f}"), ("http_5xx", "5xx", "{:.0f}"), ("errors", "non-200", "{:.0f}"),
+                 ("degraded_share", "degraded", "{:.1%}"), ("hit_ratio", "hit ratio", "{:.1%}"),
+                 ("hit_ratio_last_2s", "hit ratio, last 2 s of the phase", "{:.1%}"),
+                 ("switch_s", "s kill → sentinels switch", "{:.2f}"),
+                 ("new_primary_used_s", "s kill → gateway reads the new primary", "{:.2f}"),
+                 ("used_after_switch_s", "s switch → new primary used", "{:.2f}"),
+                 ("redis_up_again_s", "s kill → edge_redis_up 1 again", "{:.2f}")],
 }
 
-MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "memory-nolog": "memory, access log off (EDGE_ACCESS_LOG=false)", "memory-anon": "memory, cookie-less anonymous visitor (no Cookie header)", "redis": "redis", "sdk-direct": "browser SDK, direct",
+MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "memory, fast path off (every step over the bus)", "memory-colocated": "memory, segments and recs on every event loop (EDGE_HTTP_COLOCATE_CAPABILITIES)", "memory-shared": "memory, one segments and one recs instance (EDGE_HTTP_COLOCATE_CAPABILITIES=false)", "memory-nolog": "memory, access log off (EDGE_ACCESS_LOG=false)", "memory-anon": "memory, cookie-less anonymous visitor (no Cookie header)", "redis": "redis", "sdk-direct": "browser SDK, direct", "redis-cluster": "redis, Redis Cluster of 3 primaries (EDGE_REDIS_TYPE=CLUSTER)",
               # redis-down phases
               "warmup": "0. warm-up, Redis up (not judged)", "up": "1. Redis up", "killed": "2. Redis killed (SIGKILL)", "restarted": "3. Redis restarted (empty)",
               "hung": "4. Redis hung (SIGSTOP)", "resumed": "5. Redis resumed (SIGCONT)",
+              # sentinel phases
+              "failover": "2. primary killed (SIGKILL), Sentinel failover",
               # startup
               "unwarmed": "no warm-up (EDGE_WARMUP_PAGES=0)", "warmed": "warm-up (default)",
               # rolling
@@ -549,6 +567,10 @@ def scenario_notes(sc, d):
                 "baseline's share (at least 5 %) with no 5xx or unanswered request; a value equal to the recovery phase's "
                 "length means *not recovered within the phase*. `degraded` splits by the body's `degraded` list (a page "
                 "may count under several)."]
+    if sc == "sentinel":
+        return [f"{o['rate']} pages/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers; phase 1 {o['duration']} s, phase 2 "
+                f"(from the kill) {2 * float(o['duration']):.0f} s; before phase 1 the {o.get('preload')} most popular "
+                f"shoppers are loaded once and the load runs {o.get('warm_s')} s unjudged. Timings from 0.1 s polling."]
     if sc == "redis-down":
         first = next((s for s in d["samples"] if s["mode"] == "up"), None)
         m = first["metrics"] if first else {}

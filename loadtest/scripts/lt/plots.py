@@ -58,7 +58,7 @@ def make(scenario, doc, plots_dir, artifacts, root):
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
           "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down,
-          "hostile": hostile, "faults": faults, "rolling": rolling}.get(scenario)
+          "hostile": hostile, "faults": faults, "rolling": rolling, "sentinel": sentinel}.get(scenario)
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
@@ -209,11 +209,18 @@ plot $d using 2:xtic(1) lc rgb '#1f77b4' title 'p50', '' using 3 lc rgb '#d62728
 
 def l2_hit(doc, plots_dir, artifacts):
     run = _last_run(doc)
-    s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("percentiles")), None)
+    with_curves = [x for x in doc["samples"] if x["run"] == run and x["series"].get("percentiles")]
+    s = next((x for x in with_curves if x["mode"] == "redis"), with_curves[0] if with_curves else None)
     if not s:
         return []
+    # the Cluster's L2 curve of the same run, when measured (mode redis-cluster)
+    c = next((x for x in with_curves if x["mode"] == "redis-cluster" and x is not s), None)
+    cl2 = [a for _, a, _ in c["series"]["percentiles"]] if c else None
     # x = 1 / (1 - p): 50% at 2, 90% at 10, 99% at 100, 99.9% at 1000 (HdrHistogram's percentile plot)
-    rows = [[1.0 / (1.0 - p / 100.0), a, b] for p, a, b in s["series"]["percentiles"]]
+    rows = [[1.0 / (1.0 - p / 100.0), a, b] + ([cl2[i]] if cl2 else [])
+            for i, (p, a, b) in enumerate(s["series"]["percentiles"])]
+    cluster_curve = (", \\\n     $d using 1:4 with linespoints lw 2 pt 5 ps 0.6 lc rgb '#9467bd' title "
+                     "'L2 hit on a Redis Cluster (3 primaries)'") if cl2 else ""
     m = s["metrics"]
     o = doc["options"]
     script = _block("d", rows) + f"""
@@ -229,26 +236,30 @@ set key bottom right
 set style textbox opaque noborder
 set label 1 "p50: L2 {m['l2_p50_ms']:.3f} ms, L1 {m['l1_p50_ms']:.3f} ms (delta {m['delta_p50_ms']:+.3f} ms; target <= +0.3 ms)" at graph 0.02, graph 0.93 front boxed
 plot $d using 1:2 with linespoints lw 2 pt 7 ps 0.6 lc rgb '{COLORS['redis']}' title 'L2 hit (first request on B: segments from Redis)', \\
-     $d using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb '{COLORS['memory']}' title 'L1 hit (second request on B: all in memory)'
+     $d using 1:3 with linespoints lw 2 pt 7 ps 0.6 lc rgb '{COLORS['memory']}' title 'L1 hit (second request on B: all in memory)'{cluster_curve}
 """
     return [_render(script, os.path.join(plots_dir, "l2-hit-latency.svg"), artifacts)]
 
 
-def redis_down(doc, plots_dir, artifacts):
+def sentinel(doc, plots_dir, artifacts):
+    return redis_down(doc, plots_dir, artifacts, name="sentinel")
+
+
+def redis_down(doc, plots_dir, artifacts, name="redis-down"):
     run = _last_run(doc)
     s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("per_second")), None)
     if not s:
         return []
     ser = s["series"]
     names = {"warmup": "warm-up", "up": "up", "killed": "killed", "restarted": "restarted", "hung": "hung",
-             "resumed": "resumed"}
+             "resumed": "resumed", "switched": "sentinels switched"}
     marks = "\n".join(
         f"set arrow {i + 1} from {t}, graph 0 to {t}, graph 1 nohead dt 2 lc rgb '#555555'\n"
         f"set label {i + 10} '{names.get(p, p)}' at {t + 0.2}, graph 0.97 front"
         for i, (p, t) in enumerate(zip(ser["phases"], ser["phase_starts"])))
     o = doc["options"]
     script = _block("d", ser["per_second"]) + f"""
-set title "{_title(doc, f"redis-down: latency per second, {o['rate']} pages/s, run {run}")}"
+set title "{_title(doc, f"{name}: latency per second, {o['rate']} pages/s, run {run}")}"
 set xlabel "seconds since phase 1 (Redis up) started; < 0: warm-up"
 set ylabel "latency (ms, log)"
 set y2label "edge_redis_up" noenhanced
@@ -265,7 +276,7 @@ plot $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
      {ser['target_ms']} with lines dt 3 lc rgb '#d62728' title 'target p99 ({ser['target_ms']} ms)', \\
      $d using 1:5 axes x1y2 with steps lw 2 lc rgb '#2ca02c' title 'edge\\_redis\\_up (right axis)'
 """
-    return [_render(script, os.path.join(plots_dir, "redis-down-latency.svg"), artifacts)]
+    return [_render(script, os.path.join(plots_dir, f"{name}-latency.svg"), artifacts)]
 
 
 def hostile(doc, plots_dir, artifacts):
@@ -291,6 +302,8 @@ set key top left
 plot {', '.join(plots)}
 """
     return [_render(script, os.path.join(plots_dir, "hostile-latency.svg"), artifacts)]
+
+
 def faults(doc, plots_dir, artifacts):
     run = _last_run(doc)
     s = next((x for x in doc["samples"] if x["run"] == run and x["series"].get("per_second")), None)

@@ -53,6 +53,10 @@ DEFAULTS = {
     # (after the 1,000 most popular shoppers are loaded once and 5 s of the same load, not judged)
     "redis-down": {"modes": "redis", "rate": 300, "duration": 7, "shoppers": 5000, "zipf": 1.0, "preload": 1000,
                    "warm_s": 5},
+    # duration = seconds of the phase before the primary is killed; the failover phase lasts 2x that
+    # (a private Sentinel set-up per run: one primary, one replica, three sentinels, down after 1 s)
+    "sentinel": {"modes": "redis-sentinel", "rate": 300, "duration": 6, "shoppers": 5000, "zipf": 1.0, "preload": 1000,
+                 "warm_s": 4},
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
     # 20 s at 300/s: 1,500 identified pages over 10,000 shoppers (Zipf 0.7), so >= 1,000 distinct ones are audited
@@ -749,8 +753,9 @@ def run_l2_hit(ctx, run, mode):
     """Gateways A and B on one Redis. Every shopper loaded once through A; then on B, at a fixed open-loop rate,
     each shopper's first request (segments in Redis only: L2 hit) interleaved with another shopper's second
     request (segments in B's memory: L1 hit). See L2HitClient."""
-    if mode != "redis":
-        raise RuntimeError("l2-hit compares Redis (L2) hits with in-memory (L1) hits: it needs --modes redis")
+    if mode not in ("redis", "redis-cluster"):
+        raise RuntimeError("l2-hit compares Redis (L2) hits with in-memory (L1) hits: it needs --modes redis"
+                           " and/or redis-cluster")
     if ctx.stack.standin:
         raise RuntimeError("l2-hit has no stand-in (the StandIn has no Redis tier)")
     st, o = ctx.stack, ctx.opts
@@ -1129,7 +1134,9 @@ def run_startup(ctx, run, modes):
     return out
 
 
+from .sentinel import run_sentinel  # noqa: E402  (uses the helpers above)
+
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
-            "redis-down": run_redis_down, "faults": run_faults, "rolling": run_rolling}
+            "redis-down": run_redis_down, "sentinel": run_sentinel, "faults": run_faults, "rolling": run_rolling}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn,
            "hostile": run_hostile}

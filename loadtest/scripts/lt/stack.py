@@ -74,6 +74,8 @@ class Stack:
         self.redis_note = None
         self.redis_port = None
         self.redis_paused = False
+        self.cluster = None  # redisha.Cluster, started by the first redis-cluster gateway
+        self.sentinels = None  # redisha.Sentinels, owned by the sentinel scenario
         self.api_key = os.environ.get("LT_KLEVU_API_KEY", "klevu-170000000000000001")
         self.recs_key = os.environ.get("LT_RECS_KEY", "k-loadtest-home")
         self.latencies = {
@@ -285,6 +287,20 @@ class Stack:
                 raise RuntimeError("redis mode without a redis")
             self.flush_redis()
             env["EDGE_REDIS_URL"] = self.redis_url
+        if mode == "redis-cluster":
+            # the same Redis tier on a private three-primary Redis Cluster (lt/redisha.py)
+            if self.cluster is None:
+                from .redisha import Cluster
+                self.cluster = Cluster(self)
+            self.cluster.flush()
+            env.update({"EDGE_CACHE_MODE": "redis", "EDGE_REDIS_TYPE": "CLUSTER",
+                        "EDGE_REDIS_ENDPOINTS": self.cluster.endpoints})
+        if mode == "redis-sentinel":
+            # a private Sentinel set-up (the sentinel scenario starts a fresh one per run)
+            if self.sentinels is None:
+                raise RuntimeError("redis-sentinel mode without a Sentinel set-up")
+            env.update({"EDGE_CACHE_MODE": "redis", "EDGE_REDIS_TYPE": "SENTINEL",
+                        "EDGE_REDIS_ENDPOINTS": self.sentinels.endpoints, "EDGE_REDIS_MASTER_NAME": self.sentinels.MASTER})
         if extra_env:
             env.update(extra_env)
         # run where the jar's project is (its conf/config.yaml applies, as with `java -jar target/edge-gateway.jar`)
@@ -320,7 +336,7 @@ class Stack:
 
     def stop(self):
         self.resume_redis()  # a stopped redis-server would only act on SIGTERM once continued
-        for p in (self.sim, self.redis):
+        for p in (self.sim, self.redis, self.cluster, self.sentinels):
             if p is not None:
                 p.stop()
 

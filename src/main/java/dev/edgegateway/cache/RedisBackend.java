@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * up to {@code reconnectMaxBackoffMs}); the pool opens a fresh connection for it, and the first PONG puts
  * the backend back up. Only the probe brings it up, so there is exactly one probe loop per outage.
  *
+ * <p>Sentinel and Cluster: a killed primary closes its connections (down, then the probe's fresh connection asks
+ * the sentinels or the cluster for the current primary). A primary demoted but alive (a manual or network-split
+ * failover) keeps its connections open and answers writes with {@code READONLY}: that reply marks the backend down
+ * and replaces the client, so that no pooled connection to the demoted node is used again.
+ *
  * <p>Metrics: {@code edge_redis_commands_total{client,command,result}} (result: ok, error, timeout, down),
  * {@code edge_redis_command_seconds{client,command}}, {@code edge_redis_up{client}} (1 or 0) and
  * {@code edge_redis_state_changes_total{client,state}}.
@@ -47,7 +52,7 @@ public final class RedisBackend {
 
   private final Vertx vertx;
   private final RedisCacheOptions options;
-  private final Redis redis;
+  private volatile Redis redis;
   private final AtomicBoolean up = new AtomicBoolean(true);
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private volatile boolean closed;
@@ -140,6 +145,15 @@ public final class RedisBackend {
       return new OutcomeException(Outcome.TIMEOUT, "redis " + command + " timed out");
     }
     m.error.increment();
+    if (cause instanceof Response && isStaleTopology(cause)) {
+      // a connection to a node that is no longer the primary (Sentinel failover): start over on a fresh pool
+      markDown("READONLY reply: the primary moved", true);
+      return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " reached a replica");
+    }
+    if (isCrossSlot(cause)) {
+      // keys of several cluster slots in one command (refused by the client or the node): a bug, not an outage
+      return new OutcomeException(Outcome.UPSTREAM_ERROR, "redis " + command + " refused: CROSSSLOT");
+    }
     if (cause instanceof Response && !isConnectionLoss(cause)) {
       // Redis answered (an error reply such as WRONGTYPE or OOM): it is alive, so this is no outage
       return new OutcomeException(Outcome.UPSTREAM_ERROR, "redis " + command + " error reply");
@@ -150,6 +164,16 @@ public final class RedisBackend {
     }
     countFailure(isConnectionLoss(cause), cause.getClass().getSimpleName());
     return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " failed: " + cause.getClass().getSimpleName());
+  }
+
+  private static boolean isCrossSlot(Throwable cause) {
+    String message = cause.getMessage();
+    return message != null && message.contains("CROSSSLOT");
+  }
+
+  private static boolean isStaleTopology(Throwable cause) {
+    String message = cause.getMessage();
+    return message != null && message.startsWith("READONLY");
   }
 
   private static boolean isPoolSaturated(Throwable cause) {
@@ -172,13 +196,18 @@ public final class RedisBackend {
   private void countFailure(boolean connectionLoss, String reason) {
     int failures = consecutiveFailures.incrementAndGet();
     if (connectionLoss || failures >= options.failuresBeforeDown()) {
-      markDown(reason);
+      markDown(reason, false);
     }
   }
 
-  private void markDown(String reason) {
+  private void markDown(String reason, boolean renewClient) {
     if (closed || !up.compareAndSet(true, false)) {
       return;
+    }
+    if (renewClient) {
+      Redis stale = redis;
+      redis = Redis.createClient(vertx, options.toRedisOptions());
+      stale.close();
     }
     wentDown.increment();
     LOG.warn("redis cache tier down (client={}, {}): serving from memory and upstreams, probing every {}..{} ms",
@@ -220,6 +249,11 @@ public final class RedisBackend {
             scheduleProbe(Math.min(lastDelayMs * 2, options.reconnectMaxBackoffMs()));
           }
         });
+  }
+
+  /** The Vert.x instance the client runs on (for helpers that open short-lived connections, e.g. a purge's). */
+  Vertx vertx() {
+    return vertx;
   }
 
   /** Stops probing and closes the pool. Commands sent afterwards fail at once. */

@@ -106,36 +106,13 @@ public final class RedisCache<V> implements Cache<V> {
   }
 
   /**
-   * {@code SCAN MATCH <prefix>*} in pages of {@value #SCAN_COUNT}, each page's keys dropped with one
-   * {@code UNLINK}; at most {@link Cache#MAX_PURGED} keys. With a cluster, only the node the pool reaches.
+   * {@code SCAN MATCH <prefix>*} in pages, each page's keys dropped with UNLINK; at most {@link Cache#MAX_PURGED}
+   * keys. On a cluster, every primary is scanned ({@link RedisScan}).
    */
   @Override
   public Future<Long> removeByPrefix(String prefix) {
-    return scanAndUnlink(backend.key(prefix) + "*", "0", 0);
+    return RedisScan.unlinkMatching(backend, backend.key(prefix) + "*", MAX_PURGED);
   }
-
-  private Future<Long> scanAndUnlink(String pattern, String cursor, long removed) {
-    return backend.send("scan", Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern)
-        .arg("COUNT").arg(SCAN_COUNT)).compose(page -> {
-          String next = page.get(0).toString();
-          Response keys = page.get(1);
-          Future<Long> dropped = keys.size() == 0 ? Future.succeededFuture(0L) : unlink(keys);
-          return dropped.compose(n -> "0".equals(next) || removed + n >= MAX_PURGED
-              ? Future.succeededFuture(removed + n)
-              : scanAndUnlink(pattern, next, removed + n));
-        });
-  }
-
-  private Future<Long> unlink(Response keys) {
-    Request unlink = Request.cmd(Command.UNLINK);
-    for (Response key : keys) {
-      unlink.arg(key.toBuffer());
-    }
-    return backend.send("unlink", unlink).map(Response::toLong);
-  }
-
-  /** Keys one SCAN step looks at. */
-  static final int SCAN_COUNT = 1_000;
 
   @Override
   public String name() {

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link LoadLease} in Redis, on the shared {@link RedisBackend}: the lease on cache key {@code k} is the
- * string {@code <prefix>lease:<k>} holding a random token, taken with {@code SET ... NX PX <ttlMs>}, checked
+ * string {@code <prefix>lease:{<prefix><k>}} (same cluster slot as the entry) holding a random token, taken with {@code SET ... NX PX <ttlMs>}, checked
  * with {@code EXISTS} and released with a Lua script that deletes it only while it still holds our token
  * (a plain GET then DEL could delete a lease another gateway took after ours expired). Every command is
  * bounded by the backend's command timeout and fails at once while Redis is down, so a sick Redis means no
@@ -30,9 +30,12 @@ public final class RedisLoadLease implements LoadLease {
     this.options = options;
   }
 
-  /** The full Redis key of the lease on a cache key. */
+  /**
+   * The full Redis key of the lease on a cache key: {@code <prefix>lease:{<prefix><key>}}, whose hash tag is the
+   * entry's own key, so that on a cluster the lease lives in the entry's slot (one node answers both).
+   */
   public String leaseKey(String key) {
-    return backend.key(LEASE_NAMESPACE + key);
+    return RedisSlots.companion(backend.key(LEASE_NAMESPACE), backend.key(key));
   }
 
   @Override

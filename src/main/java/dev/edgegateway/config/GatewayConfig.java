@@ -73,7 +73,7 @@ public final class GatewayConfig {
 
   /**
    * The cache mode in force: {@code cache.mode} when set ({@code off}, {@code memory}, {@code redis}),
-   * else {@code redis} when a Redis URL is configured, else {@code memory}. A {@code redis} mode without a
+   * else {@code redis} when a Redis URL or Redis endpoints (sentinels, cluster nodes) are configured, else {@code memory}. A {@code redis} mode without a
    * URL still has no Redis to talk to; the cache factory then keeps memory only.
    */
   public static String cacheMode(JsonObject config) {
@@ -82,7 +82,10 @@ public final class GatewayConfig {
       return mode.toLowerCase(java.util.Locale.ROOT);
     }
     Object url = get(config, "cache.redis.connectionString");
-    return url instanceof String s && !s.isBlank() ? CACHE_REDIS : CACHE_MEMORY;
+    Object endpoints = get(config, "cache.redis.endpoints");
+    boolean listed = endpoints instanceof JsonArray list && !list.isEmpty()
+        || endpoints instanceof List<?> plain && !plain.isEmpty();
+    return url instanceof String s && !s.isBlank() || listed ? CACHE_REDIS : CACHE_MEMORY;
   }
 
   /** Reads a dotted path, or null. */

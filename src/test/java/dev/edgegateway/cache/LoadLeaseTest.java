@@ -46,11 +46,16 @@ class LoadLeaseTest {
   private final List<Promise<CacheEntry<String>>> pendingA = new CopyOnWriteArrayList<>();
   private final List<Promise<CacheEntry<String>>> pendingB = new CopyOnWriteArrayList<>();
 
+  /** The Redis under test: the local server here, a cluster in {@link RedisClusterLoadLeaseTest}. */
+  protected RedisBackend newBackend(Vertx vertx, String prefix) throws Exception {
+    return RedisTestSupport.backendOrSkip(vertx, prefix);
+  }
+
   @BeforeEach
-  void setUp(Vertx vertx) {
+  void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.prefix = RedisTestSupport.uniquePrefix();
-    this.backend = RedisTestSupport.backendOrSkip(vertx, prefix);
+    this.backend = newBackend(vertx, prefix);
     this.lease = new RedisLoadLease(backend, LeaseOptions.from(ConfigReader.defaults()
         .with(Settings.CACHE_LEASE_TTL_MS, 5_000).with(Settings.CACHE_LEASE_WAIT_MS, WAIT_MS)
         .with(Settings.CACHE_LEASE_POLL_MS, POLL_MS)));
@@ -99,7 +104,9 @@ class LoadLeaseTest {
   @Test
   void theLeaseIsExclusiveExpiresAndIsReleasedOnlyByItsHolder(VertxTestContext ctx) {
     String leaseKey = lease.leaseKey("seg:k");
-    assertThat(leaseKey).isEqualTo(prefix + "lease:seg:k");
+    // hash-tagged with the entry's key: on a cluster, the lease and the entry live in one slot
+    assertThat(leaseKey).isEqualTo(prefix + "lease:{" + prefix + "seg:k}");
+    assertThat(RedisSlots.slot(leaseKey)).isEqualTo(RedisSlots.slot(backend.key("seg:k")));
     lease.tryAcquire("seg:k", 5_000).compose(first -> {
       ctx.verify(() -> assertThat(first).isPresent());
       return lease.tryAcquire("seg:k", 5_000).compose(second -> {

@@ -18,9 +18,14 @@ class RedisCacheContractTest extends CacheContractTest {
   private final String prefix = RedisTestSupport.uniquePrefix();
   private RedisBackend backend;
 
+  /** The Redis under test: the local server here, a cluster in {@link RedisClusterCacheContractTest}. */
+  protected RedisBackend newBackend(Vertx vertx, String prefix) throws Exception {
+    return RedisTestSupport.backendOrSkip(vertx, prefix);
+  }
+
   @Override
-  protected Cache<String> createCache(Vertx vertx) {
-    backend = RedisTestSupport.backendOrSkip(vertx, prefix);
+  protected Cache<String> createCache(Vertx vertx) throws Exception {
+    backend = newBackend(vertx, prefix);
     return new RedisCache<>(vertx, "contract", backend, ValueCodecs.string());
   }
 

@@ -42,26 +42,30 @@ final class RedisTestSupport {
     return backend;
   }
 
-  /** Deletes every key under {@code prefix} (SCAN + DEL, never KEYS). */
-  static Future<Void> deleteByPrefix(RedisBackend backend, String prefix) {
-    return scanAndDelete(backend, prefix + "*", "0");
+  /**
+   * A backend on the JVM's throw-away Redis Cluster ({@link RedisClusterProcess}), same generous bounds as
+   * {@link #backendOrSkip}. Skips without the Redis binaries unless {@code REQUIRE_REDIS_CLUSTER=1}.
+   */
+  static RedisBackend clusterBackend(Vertx vertx, String prefix) throws Exception {
+    return clusterBackend(vertx, prefix, "default");
   }
 
-  private static Future<Void> scanAndDelete(RedisBackend backend, String pattern, String cursor) {
-    return backend.send("scan", Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1_000))
-        .compose(reply -> {
-          String next = reply.get(0).toString();
-          Response keys = reply.get(1);
-          Future<Void> deleted = Future.succeededFuture();
-          if (keys.size() > 0) {
-            Request del = Request.cmd(Command.DEL);
-            for (Response key : keys) {
-              del.arg(key.toBuffer());
-            }
-            deleted = backend.send("del", del).mapEmpty();
-          }
-          return deleted.compose(v -> "0".equals(next) ? Future.succeededFuture() : scanAndDelete(backend, pattern, next));
-        });
+  static RedisBackend clusterBackend(Vertx vertx, String prefix, String clientName) throws Exception {
+    RedisClusterProcess cluster = RedisClusterProcess.shared();
+    RedisBackend backend = RedisBackend.create(vertx, RedisCacheOptions.from(ConfigReader.defaults()
+        .with(Settings.REDIS_TYPE, "CLUSTER")
+        .with(Settings.REDIS_ENDPOINTS, cluster.endpoints())
+        .with(Settings.REDIS_KEY_PREFIX, prefix)
+        .with(Settings.REDIS_CLIENT_NAME, clientName)
+        .with(Settings.REDIS_COMMAND_TIMEOUT_MS, 3_000)
+        .with(Settings.REDIS_FAILURES_BEFORE_DOWN, 1_000)));
+    backend.send("ping", Request.cmd(Command.PING)).await(10, TimeUnit.SECONDS);
+    return backend;
+  }
+
+  /** Deletes every key under {@code prefix} (SCAN + UNLINK, never KEYS; every primary of a cluster). */
+  static Future<Void> deleteByPrefix(RedisBackend backend, String prefix) {
+    return RedisScan.unlinkMatching(backend, prefix + "*", Long.MAX_VALUE).mapEmpty();
   }
 
   static Future<Long> pttl(RedisBackend backend, String fullKey) {
