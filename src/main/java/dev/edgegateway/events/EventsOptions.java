@@ -43,7 +43,7 @@ public record EventsOptions(int outboxCapacity, int batchSize, long flushInterva
         config.httpUrl(Settings.KLEVU_STATS_URL),
         UpstreamOptions.forUpstream(config, "stats"),
         config.positiveInt(Settings.EVENTS_MAX_EVENT_BYTES),
-        config.positiveLong(Settings.OUTBOX_MAX_BYTES),
+        config.positiveLong(Settings.EVENTS_OUTBOX_MAX_BYTES),
         config.positiveInt(Settings.EVENTS_BATCH_MAX_BYTES),
         config.positiveLong(Settings.EVENTS_CLAIM_IDLE_MS),
         config.string(Settings.EVENTS_CONSUMER));

@@ -74,6 +74,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   private Counter rejectedSize;
   private Counter deadTooLarge;
   private Counter batchesSplit;
+  private Counter takeFailures;
   private Optional<RedisBackend> redis = Optional.empty();
   private Counter delivered;
   private Counter dead;
@@ -115,6 +116,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     rejectedSize = eventCounter(registry, "rejected_size");
     deadTooLarge = eventCounter(registry, "dead_too_large");
     batchesSplit = batchCounter(registry, "split");
+    takeFailures = batchCounter(registry, "take_failed");
     delivered = eventCounter(registry, "delivered");
     dead = eventCounter(registry, "dead");
     batchesDelivered = batchCounter(registry, "delivered");
@@ -227,13 +229,16 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       return;
     }
     int threshold = flush || stopping ? 1 : options.batchSize();
-    while (inFlight < options.maxInFlightBatches() && pausedRemainingMs() == 0 && outbox.queued() >= threshold) {
+    // at most maxInFlight takes per call: a take that fails at once (its store is down) must not spin here
+    for (int started = 0; started < options.maxInFlightBatches() && inFlight < options.maxInFlightBatches()
+        && pausedRemainingMs() == 0 && outbox.queued() >= threshold; started++) {
       inFlight++;
       outbox.take(options.batchSize(), options.batchMaxBytes()).onComplete(ar -> {
         if (ar.failed()) {
           inFlight--;
           // the store is out of reach (Redis down): the next tick tries again; the Redis meters show the outage
           LOG.debug("events: outbox take failed: {}", ar.cause().toString());
+          takeFailures.increment();
           return;
         }
         OutboxBatch batch = ar.result();
