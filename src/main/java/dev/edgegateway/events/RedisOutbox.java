@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,32 +42,6 @@ public final class RedisOutbox implements Outbox {
   /** One slot for the stream and its byte counter. */
   static final String STREAM = "{edge-events}:outbox";
   static final String BYTES = "{edge-events}:bytes";
-
-  // Lua: one round trip each, atomic, and array replies whatever protocol the client speaks
-  private static final String ENSURE_GROUP = "redis.pcall('XGROUP','CREATE',KEYS[1],ARGV[1],'0','MKSTREAM') ";
-  private static final String OFFER = "local len = redis.call('XLEN', KEYS[1]) "
-      + "local held = tonumber(redis.call('GET', KEYS[2]) or '0') "
-      + "if len + #ARGV - 3 > tonumber(ARGV[1]) or held + tonumber(ARGV[3]) > tonumber(ARGV[2]) then return 0 end "
-      + "for i = 4, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i]) end "
-      + "redis.call('INCRBY', KEYS[2], ARGV[3]) return 1";
-  private static final String READ = ENSURE_GROUP
-      + "local r = redis.call('XREADGROUP','GROUP',ARGV[1],ARGV[2],'COUNT',ARGV[3],'STREAMS',KEYS[1],'>') "
-      + "if not r then return {} end return r[1][2]";
-  private static final String CLAIM = ENSURE_GROUP
-      + "local r = redis.call('XAUTOCLAIM',KEYS[1],ARGV[1],ARGV[2],ARGV[3],'0-0','COUNT',ARGV[4]) "
-      + "for _, id in ipairs(r[3] or {}) do redis.call('XACK', KEYS[1], ARGV[1], id) end return r[2]";
-  private static final String OWN = "local out = {} for i = 3, #ARGV do "
-      + "local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1) "
-      + "if p[1] and p[1][2] == ARGV[2] then "
-      + "redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID') out[#out + 1] = ARGV[i] end end "
-      + "return out";
-  private static final String ACK = "local freed = 0 for i = 2, #ARGV, 2 do "
-      + "if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then redis.call('XDEL', KEYS[1], ARGV[i]) "
-      + "freed = freed + tonumber(ARGV[i + 1]) end end "
-      + "if freed > 0 then redis.call('DECRBY', KEYS[2], freed) end return freed";
-  private static final String STATS = "local p = redis.pcall('XPENDING', KEYS[1], ARGV[1]) "
-      + "local pending = 0 if type(p) == 'table' and p[1] then pending = p[1] end "
-      + "return {redis.call('XLEN', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0'), pending}";
 
   private final RedisBackend redis;
   private final String stream;
@@ -154,7 +127,7 @@ public final class RedisOutbox implements Outbox {
     }
     args.set(2, total);
     long bytes = total;
-    return eval("xadd", OFFER, List.of(stream, bytesKey), args).map(reply -> {
+    return eval("xadd", OutboxScripts.OFFER, List.of(stream, bytesKey), args).map(reply -> {
       boolean ok = reply != null && reply.toLong() == 1;
       synchronized (this) {
         if (ok) {
@@ -177,9 +150,9 @@ public final class RedisOutbox implements Outbox {
       }
     }
     if (first == null) {
-      return eval("xreadgroup", READ, List.of(stream), List.of(GROUP, consumer, maxN))
+      return eval("xreadgroup", OutboxScripts.READ, List.of(stream), List.of(GROUP, consumer, maxN))
           .map(reply -> {
-            List<OutboxEvent> read = entries(reply);
+            List<OutboxEvent> read = OutboxScripts.entries(reply);
             synchronized (this) {
               pending += read.size();
             }
@@ -191,7 +164,7 @@ public final class RedisOutbox implements Outbox {
     args.add(GROUP);
     args.add(consumer);
     first.events().forEach(e -> args.add(e.id()));
-    return eval("xclaim", OWN, List.of(stream), args).map(reply -> {
+    return eval("xclaim", OutboxScripts.OWN, List.of(stream), args).map(reply -> {
       Set<String> owned = new HashSet<>();
       reply.forEach(id -> owned.add(id.toString()));
       List<OutboxEvent> still = first.events().stream().filter(e -> owned.contains(e.id())).toList();
@@ -234,26 +207,6 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
-  /** The {@code [id, [field, value, ...]]} entries of a Lua array reply (entries whose payload is gone are skipped). */
-  private static List<OutboxEvent> entries(Response reply) {
-    List<OutboxEvent> out = new ArrayList<>();
-    if (reply == null) {
-      return out;
-    }
-    for (Response entry : reply) {
-      Response fields = entry.size() > 1 ? entry.get(1) : null;
-      if (fields == null || fields.size() < 2) {
-        continue;
-      }
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        if ("e".equals(fields.get(i).toString())) {
-          out.add(new OutboxEvent(entry.get(0).toString(), fields.get(i + 1).toBuffer()));
-        }
-      }
-    }
-    return out;
-  }
-
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
     if (!leases.remove(batch.id()) && !batch.isEmpty()) {
@@ -294,7 +247,7 @@ public final class RedisOutbox implements Outbox {
       args.add(e.id());
       args.add(e.bytes());
     }
-    return eval("xack", ACK, List.of(stream, bytesKey), args).<Void>map(freed -> {
+    return eval("xack", OutboxScripts.ACK, List.of(stream, bytesKey), args).<Void>map(freed -> {
       synchronized (this) {
         batch.events().forEach(e -> held.remove(e.id()));
         streamLength = Math.max(0, streamLength - batch.size());
@@ -329,7 +282,7 @@ public final class RedisOutbox implements Outbox {
   }
 
   private Future<Void> refresh() {
-    return eval("xlen", STATS, List.of(stream, bytesKey), List.of(GROUP)).map(reply -> {
+    return eval("xlen", OutboxScripts.STATS, List.of(stream, bytesKey), List.of(GROUP)).map(reply -> {
       synchronized (this) {
         streamLength = reply.get(0).toLong();
         streamBytes = reply.get(1).toLong();
@@ -351,14 +304,15 @@ public final class RedisOutbox implements Outbox {
       args.add(consumer);
       ready.forEach(b -> b.events().forEach(e -> args.add(e.id())));
     }
-    return eval("xclaim", OWN, List.of(stream), args).mapEmpty();
+    return eval("xclaim", OutboxScripts.OWN, List.of(stream), args).mapEmpty();
   }
 
   private Future<Void> claim() {
-    return eval("xautoclaim", CLAIM, List.of(stream), List.of(GROUP, consumer, claimIdleMs, 100)).map(reply -> {
+    List<Object> args = List.of(GROUP, consumer, claimIdleMs, 100);
+    return eval("xautoclaim", OutboxScripts.CLAIM, List.of(stream), args).map(reply -> {
       List<OutboxEvent> mine = new ArrayList<>();
       synchronized (this) {
-        for (OutboxEvent e : entries(reply)) {
+        for (OutboxEvent e : OutboxScripts.entries(reply)) {
           if (held.add(e.id())) {
             mine.add(e);
           }
