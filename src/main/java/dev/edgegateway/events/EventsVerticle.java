@@ -334,7 +334,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private void checkDrained() {
-    if (drained != null && outbox.size() == 0) {
+    if (drained != null && outbox.heldHere() == 0) {
       drained.tryComplete();
     }
   }
@@ -348,7 +348,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       if (tickTimer >= 0) {
         vertx.cancelTimer(tickTimer);
       }
-      long remaining = outbox == null ? 0 : outbox.size();
+      long remaining = outbox == null ? 0 : outbox.heldHere();
       if (remaining > 0) {
         LOG.warn("events: stopped with {} accepted events not delivered (queued or in flight)", remaining);
       } else {
@@ -360,7 +360,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private Future<Void> drain() {
-    if (outbox == null || outbox.size() == 0 || options.shutdownDrainMs() == 0) {
+    if (outbox == null || outbox.heldHere() == 0 || options.shutdownDrainMs() == 0) {
       return Future.succeededFuture();
     }
     drained = Promise.promise();

@@ -44,6 +44,14 @@ public interface Outbox {
   /** Events held: queued plus leased. Cheap and synchronous (gauges read it); a remote outbox approximates. */
   long size();
 
+  /**
+   * Events this process holds and would lose or resend if it stopped now: for the memory outbox all of them; for a
+   * durable one only those it took and has not settled (the rest wait in the store for any gateway).
+   */
+  default long heldHere() {
+    return size();
+  }
+
   /** Encoded bytes held: queued plus leased. Cheap and synchronous; a remote outbox approximates. */
   long bytes();
 

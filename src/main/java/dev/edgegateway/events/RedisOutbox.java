@@ -55,13 +55,14 @@ public final class RedisOutbox implements Outbox {
 
   /** Batches read or claimed and not yet leased, and batches given back: all pending to this consumer. */
   private final ArrayDeque<OutboxBatch> ready = new ArrayDeque<>();
-  private final Set<Long> leases = new HashSet<>();
+  private final Map<Long, Integer> leases = new HashMap<>();
   /** Entry ids this consumer holds (ready or leased): a claim must not hand them to it twice. */
   private final Set<String> held = new HashSet<>();
   /** Settled batches whose XACK failed: retried on the next tick, so that they are not sent again. */
   private final List<OutboxBatch> unacked = new ArrayList<>();
   private long nextLease;
   private long readyEvents;
+  private long leasedEvents;
   private long streamLength;
   private long streamBytes;
   private long pending;
@@ -195,7 +196,8 @@ public final class RedisOutbox implements Outbox {
       batch = batch.head(n);
     }
     if (!batch.isEmpty()) {
-      leases.add(batch.id());
+      leases.put(batch.id(), batch.size());
+      leasedEvents += batch.size();
     }
     return batch;
   }
@@ -207,9 +209,21 @@ public final class RedisOutbox implements Outbox {
     }
   }
 
+  private boolean release(OutboxBatch batch) {
+    if (batch.isEmpty()) {
+      return true;
+    }
+    Integer size = leases.remove(batch.id());
+    if (size == null) {
+      return false;
+    }
+    leasedEvents -= size;
+    return true;
+  }
+
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
-    if (!leases.remove(batch.id()) && !batch.isEmpty()) {
+    if (!release(batch)) {
       return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
     }
     putFront(new OutboxBatch(batch.id(), batch.events(), batch.attempts() + 1));
@@ -218,7 +232,7 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public synchronized Future<Void> split(OutboxBatch batch) {
-    if (batch.size() < 2 || !leases.remove(batch.id())) {
+    if (batch.size() < 2 || !release(batch)) {
       return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " cannot be split"));
     }
     int half = batch.size() / 2;
@@ -230,7 +244,7 @@ public final class RedisOutbox implements Outbox {
   @Override
   public Future<Void> ack(OutboxBatch batch) {
     synchronized (this) {
-      if (!leases.remove(batch.id()) && !batch.isEmpty()) {
+      if (!release(batch)) {
         return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
       }
     }
@@ -328,6 +342,11 @@ public final class RedisOutbox implements Outbox {
       }
       return null;
     });
+  }
+
+  @Override
+  public synchronized long heldHere() {
+    return readyEvents + leasedEvents;
   }
 
   @Override
