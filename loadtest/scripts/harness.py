@@ -194,6 +194,9 @@ def checks(scenario, summary, opts):
                 lambda v: v <= 0.3)
             add(mode, "xcache_mismatches", "= 0 in every run (X-Cache hit-l2 resp. hit-l1 as planned)", lambda v: v == 0, "max")
             add(mode, "errors", "= 0 in every run", lambda v: v == 0, "max")
+        if scenario == "crash" and mode == "redis":
+            add(mode, "lost", "= 0 in every run (issue 19: no accepted event lost with Redis)", lambda v: v == 0, "max")
+            add(mode, "duplicate_share", "<= 0.1 % in every run", lambda v: v <= 0.001, "max")
         if scenario == "redis-down":
             if mode in ("killed", "hung"):
                 t = (summary[mode].get("target_ms") or {}).get("median")

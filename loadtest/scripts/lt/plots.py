@@ -57,7 +57,8 @@ def make(scenario, doc, plots_dir, artifacts, root):
     if not doc["samples"]:
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
-          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down}.get(scenario)
+          "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down,
+          "crash": crash}.get(scenario)
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
@@ -265,3 +266,35 @@ plot $d using 1:4 with linespoints pt 7 ps 0.4 lc rgb '#7f7f7f' title 'max', \\
      $d using 1:5 axes x1y2 with steps lw 2 lc rgb '#2ca02c' title 'edge\\_redis\\_up (right axis)'
 """
     return [_render(script, os.path.join(plots_dir, "redis-down-latency.svg"), artifacts)]
+
+
+def crash(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    parts, plots, marks = [], [], None
+    for s in doc["samples"]:
+        if s["run"] != run or not s["series"].get("cumulative"):
+            continue
+        m = s["mode"]
+        parts.append(_block(f"d_{m}", s["series"]["cumulative"]))
+        c = COLORS.get(m, "#333333")
+        plots.append(f"$d_{m} using 1:2 with lines lw 2 dt 2 lc rgb '{c}' title '{m}: accepted'")
+        plots.append(f"$d_{m} using 1:3 with lines lw 2 lc rgb '{c}' title '{m}: delivered (unique)'")
+        marks = marks or s["series"].get("marks")
+    if not plots:
+        return []
+    names = [("collector_down", "collector down"), ("killed", "A killed"), ("restarted_ready", "A ready again"),
+             ("collector_up", "collector up"), ("load_end", "load ends")]
+    arrows = "\n".join(f"set arrow {i + 1} from {marks[k]}, graph 0 to {marks[k]}, graph 1 nohead dt 3 lc rgb '#555555'\n"
+                       f"set label {i + 10} '{label}' at {marks[k] + 0.2}, graph {0.97 - 0.05 * i} front"
+                       for i, (k, label) in enumerate(names) if marks and marks.get(k) is not None)
+    o = doc["options"]
+    script = "\n".join(parts) + f"""
+set title "{_title(doc, f"crash: events accepted and delivered, {o['rate']} events/s, run {run}")}"
+set xlabel "seconds since the load started"
+set ylabel "events (cumulative)"
+set grid
+set key outside bottom center horizontal
+{arrows}
+plot {", ".join(plots)}
+"""
+    return [_render(script, os.path.join(plots_dir, "crash-events.svg"), artifacts)]

@@ -11,6 +11,7 @@ import time
 
 from . import procs
 from .cdn import run_cdn
+from .crash import run_crash
 from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
@@ -53,6 +54,9 @@ DEFAULTS = {
     # rate = pages/s of the mix (half cookie-less, a quarter anonymous with cookies, a quarter identified of
     # `shoppers`, Zipf), open loop, once through Varnish and once straight at the gateway (mode memory)
     "cdn": {"modes": "varnish,memory", "rate": 300, "duration": 8, "shoppers": 3000, "zipf": 1.0},
+    # rate = analytics events/s (one per request) over two gateways; duration = seconds of each quarter: collector
+    # up, down (one gateway SIGKILLed halfway and started again a phase later), up again, then until all settled
+    "crash": {"modes": "redis,memory", "rate": 150, "duration": 5},
 }
 
 class Ctx:
@@ -1096,5 +1100,5 @@ def run_startup(ctx, run, modes):
 
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
-            "redis-down": run_redis_down}
+            "redis-down": run_redis_down, "crash": run_crash}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn}

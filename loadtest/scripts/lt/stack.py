@@ -230,7 +230,7 @@ class Stack:
         subprocess.run(args, capture_output=True)
 
     # ---------------------------------------------------------------- gateway
-    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True):
+    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True, flush=True):
         """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
         so both JVMs start at the same time."""
         port, ops = procs.free_port(), procs.free_port()
@@ -274,7 +274,8 @@ class Stack:
         if mode == "redis":
             if not self.redis_url:
                 raise RuntimeError("redis mode without a redis")
-            self.flush_redis()
+            if flush:  # a second gateway on the same Redis (crash) keeps what the first one put there
+                self.flush_redis()
             env["EDGE_REDIS_URL"] = self.redis_url
         if extra_env:
             env.update(extra_env)
