@@ -87,6 +87,7 @@ COLUMNS = {
     "crash": [("sent", "events sent", "{:.0f}"), ("accepted", "accepted (2xx)", "{:.0f}"),
               ("not_accepted", "not accepted", "{:.0f}"), ("delivered", "delivered", "{:.0f}"),
               ("duplicates", "duplicates", "{:.0f}"), ("duplicate_share", "duplicates / accepted", "{:.3%}"),
+              ("delivered_not_accepted", "delivered, answered 503", "{:.0f}"),
               ("lost", "lost (accepted, never delivered)", "{:.0f}"), ("lost_share", "lost / accepted", "{:.2%}"),
               ("claimed", "claimed from the dead gateway", "{:.0f}"), ("settle_s", "s to settle after the load", "{:.1f}")],
     "cdn": [("cookieless_p50_ms", "cookie-less p50 (ms)", "{:.2f}"), ("cookieless_p99_ms", "cookie-less p99 (ms)", "{:.2f}"),
@@ -472,7 +473,10 @@ def scenario_notes(sc, d):
     if sc == "crash":
         return [f"{o['rate']:.0f} events/s, {o['duration']} s per quarter; per run, both modes one after the other. "
                 "`not accepted`: requests that reached the killed gateway, or were refused (503) while a bound or "
-                "Redis stood in the way; the client does not resend them, so they are not counted as lost."]
+                "Redis stood in the way; the client does not resend them, so they are not counted as lost. `delivered, "
+                "answered 503`: an `XADD` that timed out at the gateway after Redis took the event (at least once). "
+                "Both gateways run with `EDGE_REDIS_COMMAND_TIMEOUT_MS=250` (two JVMs start next to the load on 2 "
+                "cores). Lost = accepted − (delivered − duplicates), by counts."]
     if sc == "redis-down":
         first = next((s for s in d["samples"] if s["mode"] == "up"), None)
         m = first["metrics"] if first else {}
