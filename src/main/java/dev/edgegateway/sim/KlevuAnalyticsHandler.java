@@ -41,9 +41,10 @@ final class KlevuAnalyticsHandler implements Handler<RoutingContext> {
       Replies.klevuError(ctx, state, 400, "not an event @klevu/core sends: " + wrong);
       return;
     }
-    state.add(SimCounter.EVENTS, events.size());
+    // counted last: a reader that sees the count sees the events
     state.countDuplicates(events);
     state.storeEvents(events);
+    state.add(SimCounter.EVENTS, events.size());
     if (!Replies.gone(ctx)) {
       ctx.response().setStatusCode(200).end();
     }
