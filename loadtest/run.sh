@@ -6,7 +6,7 @@
 #   loadtest/run.sh SCENARIO --standin   # self-test of the harness against its StandIn (not the gateway)
 #
 # SCENARIO: burst | cold | shoppers | ttl-expiry | ceiling | browser-flow | l2-hit | redis-down | sentinel | startup |
-#           cdn | hostile | faults | rolling | all
+#           cdn | hostile | faults | rolling | crash | all
 # Builds what it needs (gateway jar when missing or older than src/ or pom.xml; the loadtest module),
 # then loadtest/scripts/harness.py starts the simulator, gateway(s) and load tools, measures, stops them,
 # writes loadtest/results/<scenario>/<timestamp>.json, plots to loadtest/plots/, and BENCHMARKS.md.
@@ -15,7 +15,7 @@ set -euo pipefail
 
 LT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$LT_DIR/.." && pwd)"
-SCENARIOS=(burst cold shoppers ttl-expiry ceiling browser-flow l2-hit redis-down sentinel startup cdn hostile faults rolling)
+SCENARIOS=(burst cold shoppers ttl-expiry ceiling browser-flow l2-hit redis-down sentinel startup cdn hostile faults rolling crash)
 
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 [[ $# -ge 1 ]] || usage 2

@@ -224,6 +224,9 @@ def checks(scenario, summary, opts):
             if mode == "failover":
                 add(mode, "used_after_switch_s", "<= 5 s in every run (issue 19: the new primary used within 5 s of "
                     "the failover)", lambda v: v <= 5.0, "max")
+        if scenario == "crash" and mode == "redis":
+            add(mode, "lost", "= 0 in every run (issue 19: no accepted event lost with Redis)", lambda v: v == 0, "max")
+            add(mode, "duplicate_share", "<= 0.1 % in every run", lambda v: v <= 0.001, "max")
         if scenario == "redis-down":
             if mode in ("killed", "hung"):
                 t = (summary[mode].get("target_ms") or {}).get("median")

@@ -14,7 +14,7 @@ import statistics
 import sys
 
 ORDER = ["burst", "cold", "shoppers", "ttl-expiry", "ceiling", "browser-flow", "l2-hit", "redis-down", "sentinel",
-         "startup", "cdn", "hostile", "faults", "rolling"]
+         "startup", "cdn", "hostile", "faults", "rolling", "crash"]
 
 WHAT = {
     "hostile": "Issue 15: one gateway (`memory`), legitimate shoppers (the `cdn` mix: half cookie-less, a quarter "
@@ -45,6 +45,15 @@ WHAT = {
               "cut-off JSON body), `wrongshape` (200 with JSON of the wrong shape). Every request belongs to the phase "
               "its intended start falls in; the breakers (`edge_upstream_circuit_open{upstream}`) and the simulator's "
               "counters are polled every 0.25 s.",
+    "crash": "Two gateways and the simulator's collector; an open loop of analytics events (one `view_recs_list` per "
+             "`POST /klevu/analytics/collect`, each with its own `list_id`, round robin over the gateways). Quarter 1: "
+             "collector up; quarter 2: collector down (`PUT /__sim/config` stats fault `down`), gateway A SIGKILLed "
+             "halfway through it; quarter 3: A started again (a new process, a new consumer name), collector still "
+             "down until its end; quarter 4: collector up; then until the simulator's count stops moving. Accepted = "
+             "2xx answers counted by the client; delivered = the simulator's `events` counter; duplicates = its "
+             "`duplicate_events` (an event whose exact payload it took before: Klevu's collector takes no event id). "
+             "Mode `redis`: the durable outbox (a Redis Stream on the harness's private `redis-server`, "
+             "`EDGE_EVENTS_CLAIM_IDLE_MS=3000`); mode `memory`: each gateway's in-memory outbox, side by side.",
     "cdn": "Varnish 7 (Debian's) with the shipped `conf/cdn/varnish.vcl` in front of one gateway (`memory`), and in the "
            "same run the same load straight at the gateway (mode `memory`): an open-loop mix of cookie-less anonymous "
            "visitors (half; a new one per request, some with `utm_*`/`gclid`), anonymous visitors with a Klaviyo client "
@@ -140,6 +149,12 @@ COLUMNS = {
                ("breaker_opened", "breaker opened", "{:.0f}"), ("breaker_open_end", "open at phase end", "{:.0f}"),
                ("calls_while_open", "calls while open", "{:.0f}"), ("calls_beyond_trials", "beyond trials", "{:.0f}"),
                ("recover_s", "s to recover", "{:.2f}")],
+    "crash": [("sent", "events sent", "{:.0f}"), ("accepted", "accepted (2xx)", "{:.0f}"),
+              ("not_accepted", "not accepted", "{:.0f}"), ("delivered", "delivered", "{:.0f}"),
+              ("duplicates", "duplicates", "{:.0f}"), ("duplicate_share", "duplicates / accepted", "{:.3%}"),
+              ("delivered_not_accepted", "delivered, answered 503", "{:.0f}"),
+              ("lost", "lost (accepted, never delivered)", "{:.0f}"), ("lost_share", "lost / accepted", "{:.2%}"),
+              ("claimed", "claimed from the dead gateway", "{:.0f}"), ("settle_s", "s to settle after the load", "{:.1f}")],
     "cdn": [("cookieless_p50_ms", "cookie-less p50 (ms)", "{:.2f}"), ("cookieless_p99_ms", "cookie-less p99 (ms)", "{:.2f}"),
             ("anon_cookies_p50_ms", "anon+cookies p50 (ms)", "{:.2f}"), ("anon_cookies_p99_ms", "anon+cookies p99 (ms)", "{:.2f}"),
             ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
@@ -571,6 +586,13 @@ def scenario_notes(sc, d):
         return [f"{o['rate']} pages/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers; phase 1 {o['duration']} s, phase 2 "
                 f"(from the kill) {2 * float(o['duration']):.0f} s; before phase 1 the {o.get('preload')} most popular "
                 f"shoppers are loaded once and the load runs {o.get('warm_s')} s unjudged. Timings from 0.1 s polling."]
+    if sc == "crash":
+        return [f"{o['rate']:.0f} events/s, {o['duration']} s per quarter; per run, both modes one after the other. "
+                "`not accepted`: requests that reached the killed gateway, or were refused (503) while a bound or "
+                "Redis stood in the way; the client does not resend them, so they are not counted as lost. `delivered, "
+                "answered 503`: an `XADD` that timed out at the gateway after Redis took the event (at least once). "
+                "Both gateways run with `EDGE_REDIS_COMMAND_TIMEOUT_MS=250` (two JVMs start next to the load on 2 "
+                "cores). Lost = accepted − (delivered − duplicates), by counts."]
     if sc == "redis-down":
         first = next((s for s in d["samples"] if s["mode"] == "up"), None)
         m = first["metrics"] if first else {}

@@ -58,7 +58,7 @@ def make(scenario, doc, plots_dir, artifacts, root):
         return []
     fn = {"burst": burst, "shoppers": shoppers, "ttl-expiry": ttl_expiry, "ceiling": ceiling,
           "browser-flow": browser_flow, "l2-hit": l2_hit, "redis-down": redis_down,
-          "hostile": hostile, "faults": faults, "rolling": rolling, "sentinel": sentinel}.get(scenario)
+          "hostile": hostile, "faults": faults, "rolling": rolling, "sentinel": sentinel, "crash": crash}.get(scenario)
     if fn is None:  # a table-only scenario (cold)
         return []
     made = fn(doc, plots_dir, artifacts)
@@ -365,3 +365,35 @@ plot $d using 1:3 with linespoints lw 2 pt 7 ps 0.4 lc rgb '#d62728' title 'p99'
      $d using 1:4 axes x1y2 with impulses lw 3 lc rgb '#000000' title 'failed (right axis)'
 """
     return [_render(script, os.path.join(plots_dir, "rolling-latency.svg"), artifacts)]
+
+
+def crash(doc, plots_dir, artifacts):
+    run = _last_run(doc)
+    parts, plots, marks = [], [], None
+    for s in doc["samples"]:
+        if s["run"] != run or not s["series"].get("cumulative"):
+            continue
+        m = s["mode"]
+        parts.append(_block(f"d_{m}", s["series"]["cumulative"]))
+        c = COLORS.get(m, "#333333")
+        plots.append(f"$d_{m} using 1:2 with lines lw 2 dt 2 lc rgb '{c}' title '{m}: accepted'")
+        plots.append(f"$d_{m} using 1:3 with lines lw 2 lc rgb '{c}' title '{m}: delivered (unique)'")
+        marks = marks or s["series"].get("marks")
+    if not plots:
+        return []
+    names = [("collector_down", "collector down"), ("killed", "A killed"), ("restarted_ready", "A ready again"),
+             ("collector_up", "collector up"), ("load_end", "load ends")]
+    arrows = "\n".join(f"set arrow {i + 1} from {marks[k]}, graph 0 to {marks[k]}, graph 1 nohead dt 3 lc rgb '#555555'\n"
+                       f"set label {i + 10} '{label}' at {marks[k] + 0.2}, graph {0.97 - 0.05 * i} front"
+                       for i, (k, label) in enumerate(names) if marks and marks.get(k) is not None)
+    o = doc["options"]
+    script = "\n".join(parts) + f"""
+set title "{_title(doc, f"crash: events accepted and delivered, {o['rate']} events/s, run {run}")}"
+set xlabel "seconds since the load started"
+set ylabel "events (cumulative)"
+set grid
+set key outside bottom center horizontal
+{arrows}
+plot {", ".join(plots)}
+"""
+    return [_render(script, os.path.join(plots_dir, "crash-events.svg"), artifacts)]

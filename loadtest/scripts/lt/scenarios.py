@@ -14,6 +14,7 @@ from .cdn import run_cdn
 from .hostile import run_hostile
 from .faults import run_faults
 from .rolling import run_rolling
+from .crash import run_crash
 from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
@@ -80,6 +81,9 @@ DEFAULTS = {
     # then after_s seconds; drain_ms = EDGE_SHUTDOWN_DRAIN_MS of the gateways
     "rolling": {"modes": "redis", "rate": 100, "shoppers": 5000, "zipf": 1.0, "preload": 500, "warm_s": 5,
                 "steady_s": 10, "slot_s": 40, "after_s": 10, "drain_ms": 5000},
+    # rate = analytics events/s (one per request) over two gateways; duration = seconds of each quarter: collector
+    # up, down (one gateway SIGKILLed halfway and started again a phase later), up again, then until all settled
+    "crash": {"modes": "redis,memory", "rate": 150, "duration": 5},
 }
 
 class Ctx:
@@ -1137,6 +1141,7 @@ def run_startup(ctx, run, modes):
 from .sentinel import run_sentinel  # noqa: E402  (uses the helpers above)
 
 PER_MODE = {"burst": run_burst, "cold": run_cold, "shoppers": run_shoppers, "ttl-expiry": run_ttl_expiry, "l2-hit": run_l2_hit,
-            "redis-down": run_redis_down, "sentinel": run_sentinel, "faults": run_faults, "rolling": run_rolling}
+            "redis-down": run_redis_down, "sentinel": run_sentinel, "faults": run_faults, "rolling": run_rolling,
+            "crash": run_crash}
 PER_RUN = {"ceiling": run_ceiling, "browser-flow": run_browser_flow, "startup": run_startup, "cdn": run_cdn,
            "hostile": run_hostile}

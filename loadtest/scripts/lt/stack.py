@@ -122,7 +122,7 @@ class Stack:
             "klaviyo": {"latencyMs": lat["klaviyo"], "fault": "none"},
             "sessionTtlSeconds": session_ttl_s if session_ttl_s is not None else self.session_ttl_s,
         }
-        if self.baseline_jar:
+        if self.paths.baseline_jar:
             # an older build beside this one may send shapes the strict simulator refuses: answer both alike
             body["strictShapes"] = False
         if overrides:
@@ -235,7 +235,7 @@ class Stack:
         subprocess.run(args, capture_output=True)
 
     # ---------------------------------------------------------------- gateway
-    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True, ports=None):
+    def start_gateway(self, mode, name, extra_env=None, cpus=None, wait=True, ports=None, flush=True):
         """Starts a gateway; with wait=False the caller (a Gatling run given lt.readyUrl) waits for readiness,
         so both JVMs start at the same time. ports = (api, ops) to reuse (a restart behind a load balancer)."""
         port, ops = ports or (procs.free_port(), procs.free_port())
@@ -285,7 +285,8 @@ class Stack:
         if mode == "redis":
             if not self.redis_url:
                 raise RuntimeError("redis mode without a redis")
-            self.flush_redis()
+            if flush:  # a second gateway on the same Redis (crash) keeps what the first one put there
+                self.flush_redis()
             env["EDGE_REDIS_URL"] = self.redis_url
         if mode == "redis-cluster":
             # the same Redis tier on a private three-primary Redis Cluster (lt/redisha.py)

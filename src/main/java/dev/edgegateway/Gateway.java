@@ -128,7 +128,7 @@ public final class Gateway {
         .compose(v -> Future.all(
             vertx.deployVerticle(new IdentityVerticle(linkStore, caches.redis()).withSettings(config), bare)
                 .onSuccess(capabilityDeployments::add),
-            vertx.deployVerticle(new EventsVerticle().withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
+            vertx.deployVerticle(new EventsVerticle(caches.redis()).withSettings(config), bare).onSuccess(id -> eventsDeployment = id)))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(httpPort::set, pageSources, drain, open[0], open[1]),
             new DeploymentOptions().setConfig(config).setInstances(httpInstances)))
         .onSuccess(apiDeployments::add)

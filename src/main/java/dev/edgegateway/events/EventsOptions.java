@@ -18,10 +18,16 @@ import io.vertx.core.json.JsonObject;
  * @param shutdownDrainMs on undeploy, how long the sender keeps delivering; 0 = do not wait, just log what remains
  * @param fullRetryAfterSeconds {@code Retry-After} given when the outbox is full (raised to the sender's backoff when
  *     it is backing off)
+ * @param maxEventBytes largest encoded event accepted; a larger one is refused alone, its neighbours accepted
+ * @param outboxMaxBytes encoded bytes the outbox holds, a bound next to {@code outboxCapacity}
+ * @param batchMaxBytes largest POST body to the collector (an event larger than it goes alone)
+ * @param claimIdleMs with Redis, how long an unsettled event of a (dead) gateway waits before another claims it
+ * @param consumer with Redis, this gateway's consumer name; empty = host name and process id
  */
 public record EventsOptions(int outboxCapacity, int batchSize, long flushIntervalMs, int maxAttempts,
     long retryBackoffMs, long retryBackoffMaxMs, int maxInFlightBatches, long shutdownDrainMs,
-    long fullRetryAfterSeconds, String statsUrl, UpstreamOptions stats) {
+    long fullRetryAfterSeconds, String statsUrl, UpstreamOptions stats, int maxEventBytes, long outboxMaxBytes,
+    int batchMaxBytes, long claimIdleMs, String consumer) {
 
   public static EventsOptions from(ConfigReader config) {
     return new EventsOptions(
@@ -35,7 +41,12 @@ public record EventsOptions(int outboxCapacity, int batchSize, long flushInterva
         config.nonNegativeLong(Settings.EVENTS_DRAIN_MS),
         config.positiveLong(Settings.EVENTS_FULL_RETRY_AFTER_S),
         config.httpUrl(Settings.KLEVU_STATS_URL),
-        UpstreamOptions.forUpstream(config, "stats"));
+        UpstreamOptions.forUpstream(config, "stats"),
+        config.positiveInt(Settings.EVENTS_MAX_EVENT_BYTES),
+        config.positiveLong(Settings.EVENTS_OUTBOX_MAX_BYTES),
+        config.positiveInt(Settings.EVENTS_BATCH_MAX_BYTES),
+        config.positiveLong(Settings.EVENTS_CLAIM_IDLE_MS),
+        config.string(Settings.EVENTS_CONSUMER));
   }
 
   /** From the gateway's whole config (or part of it, over the defaults). */

@@ -1,6 +1,7 @@
 package dev.edgegateway.events;
 
 import dev.edgegateway.bus.Bus;
+import dev.edgegateway.cache.RedisBackend;
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
@@ -15,9 +16,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,11 @@ import org.slf4j.LoggerFactory;
  * process (the depth gauge follows the first instance's outbox).
  *
  * <p>Metrics: {@code edge_events_total{result=accepted|rejected_full|delivered|dead}} (events),
- * {@code edge_events_batches_total{result=delivered|retried|dead}} (POSTs), {@code edge_outbox_depth} (events
- * held, queued plus in flight), and the {@code upstream="stats"} meters of {@link UpstreamClient}.
+ * {@code edge_events_batches_total{result=delivered|retried|split|dead}} (POSTs), {@code edge_outbox_depth} and
+ * {@code edge_outbox_bytes} (events and bytes held, queued plus in flight), and the {@code upstream="stats"} meters of
+ * {@link UpstreamClient}. An event over {@code maxEventBytes} is refused alone ({@code result=rejected_size}); a batch
+ * the collector answers 413 is split in halves until the event it refuses is alone, and only that one is
+ * dead-lettered ({@code result=dead_too_large}).
  */
 public final class EventsVerticle extends ConfiguredVerticle implements EventsService {
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
@@ -66,6 +71,11 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   private Counter accepted;
   private Counter rejectedFull;
+  private Counter rejectedSize;
+  private Counter deadTooLarge;
+  private Counter batchesSplit;
+  private Counter takeFailures;
+  private Optional<RedisBackend> redis = Optional.empty();
   private Counter delivered;
   private Counter dead;
   private Counter batchesDelivered;
@@ -74,6 +84,11 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   /** Reads {@link EventsOptions} from the deployment config (the gateway's whole config). */
   public EventsVerticle() {
+  }
+
+  /** @param redis the shared Redis client: when present the outbox is a Redis Stream ({@link Outboxes#create}) */
+  public EventsVerticle(Optional<RedisBackend> redis) {
+    this.redis = redis;
   }
 
   public EventsVerticle(EventsOptions options) {
@@ -92,18 +107,25 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       options = EventsOptions.from(config());
     }
     if (outbox == null) {
-      outbox = new MemoryOutbox(options.outboxCapacity());
+      outbox = Outboxes.create(vertx, options, redis);
     }
     Bus.install(vertx);
     MeterRegistry registry = Metrics.of(vertx);
     accepted = eventCounter(registry, "accepted");
     rejectedFull = eventCounter(registry, "rejected_full");
+    rejectedSize = eventCounter(registry, "rejected_size");
+    deadTooLarge = eventCounter(registry, "dead_too_large");
+    batchesSplit = batchCounter(registry, "split");
+    takeFailures = batchCounter(registry, "take_failed");
     delivered = eventCounter(registry, "delivered");
     dead = eventCounter(registry, "dead");
     batchesDelivered = batchCounter(registry, "delivered");
     batchesRetried = batchCounter(registry, "retried");
     batchesDead = batchCounter(registry, "dead");
     Metrics.gauge("edge_outbox_depth", outbox, Outbox::size)
+        .strongReference(false)
+        .register(registry);
+    Metrics.gauge("edge_outbox_bytes", outbox, Outbox::bytes)
         .strongReference(false)
         .register(registry);
     stats = new UpstreamClient(vertx, "stats", options.stats());
@@ -133,25 +155,43 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     if (n == 0) {
       return Future.succeededFuture(new EventsReceipt(0));
     }
-    for (JsonObject event : events) {
+    List<Buffer> encoded = new ArrayList<>(n);
+    List<Integer> tooLarge = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject event = events.get(i);
       if (event == null) {
         return Future.failedFuture(new OutcomeException(Outcome.BAD_REQUEST, "null event"));
       }
+      Buffer json = event.toBuffer();
+      if (json.length() > options.maxEventBytes()) {
+        tooLarge.add(i); // refused alone: its neighbours are someone's real impressions
+      } else {
+        encoded.add(json);
+      }
     }
-    return outbox.offer(events).transform(ar -> {
+    rejectedSize.increment(tooLarge.size());
+    if (encoded.isEmpty()) {
+      return Future.failedFuture(new OutcomeException(Outcome.PAYLOAD_TOO_LARGE,
+          "every event is over the " + options.maxEventBytes() + "-byte limit of one event"));
+    }
+    int m = encoded.size();
+    return outbox.offer(encoded).transform(ar -> {
       if (ar.failed()) {
-        LOG.error("events: outbox refused {} events: {}", n, ar.cause().toString());
-        return Future.failedFuture(new OutcomeException(Outcome.INTERNAL, "outbox unavailable"));
+        // the durable store is out of reach: refuse (the caller may retry) rather than keep what a crash would lose
+        LOG.warn("events: outbox refused {} events: {}", m, ar.cause().toString());
+        rejectedFull.increment(m);
+        return Future.failedFuture(new OutcomeException(Outcome.UNAVAILABLE, "outbox unavailable",
+            fullRetryAfterSeconds()));
       }
       if (!ar.result()) {
-        rejectedFull.increment(n);
+        rejectedFull.increment(m);
         return Future.failedFuture(new OutcomeException(Outcome.OVERLOADED, "outbox full", fullRetryAfterSeconds()));
       }
-      accepted.increment(n);
+      accepted.increment(m);
       if (outbox.queued() >= options.batchSize()) {
         onContext(() -> pump(false));
       }
-      return Future.succeededFuture(new EventsReceipt(n));
+      return Future.succeededFuture(new EventsReceipt(m, tooLarge));
     });
   }
 
@@ -189,12 +229,16 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       return;
     }
     int threshold = flush || stopping ? 1 : options.batchSize();
-    while (inFlight < options.maxInFlightBatches() && pausedRemainingMs() == 0 && outbox.queued() >= threshold) {
+    // at most maxInFlight takes per call: a take that fails at once (its store is down) must not spin here
+    for (int started = 0; started < options.maxInFlightBatches() && inFlight < options.maxInFlightBatches()
+        && pausedRemainingMs() == 0 && outbox.queued() >= threshold; started++) {
       inFlight++;
-      outbox.take(options.batchSize()).onComplete(ar -> {
+      outbox.take(options.batchSize(), options.batchMaxBytes()).onComplete(ar -> {
         if (ar.failed()) {
           inFlight--;
-          LOG.error("events: outbox take failed: {}", ar.cause().toString());
+          // the store is out of reach (Redis down): the next tick tries again; the Redis meters show the outage
+          LOG.debug("events: outbox take failed: {}", ar.cause().toString());
+          takeFailures.increment();
           return;
         }
         OutboxBatch batch = ar.result();
@@ -208,7 +252,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private void send(OutboxBatch batch) {
-    Buffer body = new JsonArray(batch.events()).toBuffer();
+    Buffer body = batch.body();
     long budget = options.stats().timeoutMs() * (options.stats().maxRetries() + 1L);
     stats.send(UpstreamRequest.postJson(options.statsUrl(), body), Deadline.in(budget))
         .onComplete(ar -> {
@@ -235,6 +279,19 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private void failed(OutboxBatch batch, OutcomeException failure) {
+    if (tooLarge(failure)) {
+      if (batch.size() > 1) {
+        // halve until the event the collector refuses is alone: its neighbours are delivered, not dead-lettered
+        batchesSplit.increment();
+        outbox.split(batch).onFailure(t -> LOG.error("events: split of batch failed: {}", t.toString()));
+        return;
+      }
+      LOG.warn("events: dead-lettered one event of {} bytes that the collector refuses as too large",
+          batch.bytes());
+      deadTooLarge.increment();
+      settle(batch, false);
+      return;
+    }
     int attempts = batch.attempts() + 1;
     if (failure.outcome() == Outcome.UPSTREAM_REJECTED || attempts >= options.maxAttempts()) {
       // size and reason only: the payload carries shopper session ids
@@ -249,6 +306,12 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     LOG.debug("events: batch of {} events failed ({}), attempt {}, retry in {} ms",
         batch.size(), failure.outcome().tag(), attempts, delay);
     pause(delay);
+  }
+
+  /** The collector's 413: the upstream client words every other 4xx the same way, with its own status. */
+  static boolean tooLarge(OutcomeException failure) {
+    return failure.outcome() == Outcome.UPSTREAM_REJECTED && failure.getMessage() != null
+        && failure.getMessage().endsWith(" answered 413");
   }
 
   /** Exponential with jitter from {@code retryBackoffMs}; at least the upstream's Retry-After; capped. */
@@ -271,7 +334,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   }
 
   private void checkDrained() {
-    if (drained != null && outbox.size() == 0) {
+    if (drained != null && outbox.heldHere() == 0) {
       drained.tryComplete();
     }
   }
@@ -285,18 +348,19 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       if (tickTimer >= 0) {
         vertx.cancelTimer(tickTimer);
       }
-      long remaining = outbox == null ? 0 : outbox.size();
+      long remaining = outbox == null ? 0 : outbox.heldHere();
       if (remaining > 0) {
         LOG.warn("events: stopped with {} accepted events not delivered (queued or in flight)", remaining);
       } else {
         LOG.info("events: stopped with the outbox drained");
       }
-      return stats == null ? Future.succeededFuture() : stats.close();
+      Future<Void> closedOutbox = outbox == null ? Future.succeededFuture() : outbox.close();
+      return closedOutbox.transform(v -> stats == null ? Future.succeededFuture() : stats.close());
     });
   }
 
   private Future<Void> drain() {
-    if (outbox == null || outbox.size() == 0 || options.shutdownDrainMs() == 0) {
+    if (outbox == null || outbox.heldHere() == 0 || options.shutdownDrainMs() == 0) {
       return Future.succeededFuture();
     }
     drained = Promise.promise();

@@ -1,6 +1,7 @@
 package dev.edgegateway.http;
 
 import dev.edgegateway.events.EventBatch;
+import dev.edgegateway.events.EventsReceipt;
 import dev.edgegateway.events.EventsService;
 import dev.edgegateway.events.KlevuCollect;
 import dev.edgegateway.events.PageEvents;
@@ -18,6 +19,7 @@ import dev.edgegateway.wire.CookieHeader;
 import dev.edgegateway.wire.QueryParams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.Map;
  * (the Klevu SDK's own events): validated on the event loop, then handed to the outbox. An accepted event
  * is the outbox's to deliver; a full outbox answers 503 with {@code Retry-After}. The products clicked through
  * {@code /v1/events} also go to the shopper's last clicked list (as the SDK's clicks go to its localStorage) before
- * the answer, so the shopper's next page sees them; a list that cannot be written costs the page nothing.
+ * the answer, so the shopper's next page sees them; a list that cannot be written costs the page nothing. An event
+ * over the size limit of one event is refused alone: the answer lists it under {@code rejected} and the request's
+ * other events are accepted (413 when none is left).
  */
 final class EventRoutes {
   private final HttpOptions options;
@@ -67,7 +71,7 @@ final class EventRoutes {
             .compose(shopper -> sessionFor(shopper, lookup))
             .otherwise((String) null);
     sessionId.compose(id -> {
-      Future<Integer> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);
+      Future<EventsReceipt> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);
       Future<?> remembered = clicks == null ? Future.succeededFuture()
           : recs.clicked(new ClicksRequest(clicks, clicked), deadline).otherwise((ClicksRecorded) null);
       return Future.join(queued, remembered).transform(done -> queued).map(accepted -> {
@@ -75,7 +79,7 @@ final class EventRoutes {
         return accepted;
       });
     })
-        .onSuccess(accepted -> Responses.json(ctx, 202, Outcome.OK, new JsonObject().put("accepted", accepted)))
+        .onSuccess(receipt -> Responses.json(ctx, 202, Outcome.OK, answer(receipt)))
         .onFailure(t -> Responses.error(ctx, t));
   }
 
@@ -98,11 +102,23 @@ final class EventRoutes {
     List<JsonObject> parsed = KlevuCollect.parse(ctx.request().getHeader("Content-Type"), body, options.apiKey(),
         RequestValues.validSession(sent.get(ShopperCookies.SESSION)));
     enqueue(parsed, RequestIds.of(ctx).deadline(options.requestTimeoutMs()))
-        .onSuccess(accepted -> Responses.json(ctx, 200, Outcome.OK, new JsonObject().put("accepted", accepted)))
+        .onSuccess(receipt -> Responses.json(ctx, 200, Outcome.OK, answer(receipt)))
         .onFailure(t -> Responses.error(ctx, t));
   }
 
-  private Future<Integer> enqueue(List<JsonObject> klevuEvents, Deadline deadline) {
-    return events.enqueue(new EventBatch(klevuEvents), deadline).map(receipt -> receipt.accepted());
+  private Future<EventsReceipt> enqueue(List<JsonObject> klevuEvents, Deadline deadline) {
+    return events.enqueue(new EventBatch(klevuEvents), deadline);
+  }
+
+  /** {@code {"accepted":n}}, plus {@code rejected} (position and reason of each event refused alone) when any. */
+  private static JsonObject answer(EventsReceipt receipt) {
+    JsonObject body = new JsonObject().put("accepted", receipt.accepted());
+    if (!receipt.tooLarge().isEmpty()) {
+      JsonArray rejected = new JsonArray();
+      receipt.tooLarge().forEach(i -> rejected.add(new JsonObject().put("index", i)
+          .put("error", Outcome.PAYLOAD_TOO_LARGE.tag()).put("message", "event over the size limit of one event")));
+      body.put("rejected", rejected);
+    }
+    return body;
   }
 }

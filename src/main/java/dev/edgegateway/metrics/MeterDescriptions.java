@@ -94,7 +94,10 @@ final class MeterDescriptions {
           "Sampled spans sent to the OTLP receiver (exported) or lost on the way (failed), with EDGE_OTEL_ENDPOINT set"),
       entry("edge_events_total", "Analytics events, by what became of them"),
       entry("edge_events_batches_total", "POSTs of analytics batches to Klevu's stats endpoint, by result"),
-      entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"));
+      entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"),
+      entry("edge_outbox_bytes", "Encoded bytes of the analytics events held by the outbox: queued plus being sent"),
+      entry("edge_outbox_pending", "Events of the Redis outbox stream taken by a gateway and not yet settled"),
+      entry("edge_outbox_stream_total", "Redis outbox stream entries, by what this gateway did with them"));
 
   private MeterDescriptions() {
   }

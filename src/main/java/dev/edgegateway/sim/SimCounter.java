@@ -12,6 +12,11 @@ public enum SimCounter {
   COLLECT("collect"),
   /** Analytics events accepted (elements of valid collect arrays). */
   EVENTS("events"),
+  /**
+   * Accepted analytics events whose exact payload was accepted before (since start or the last reset): resends.
+   * Klevu's collector takes no event id, so a resend is recognised by its bytes (among the last million).
+   */
+  DUPLICATE_EVENTS("duplicate_events"),
   /** Requests that reached any Klaviyo handler (profile lookups, imports, segments). */
   PROFILES("profiles"),
   /** Requests answered (or left unanswered) by an injected fault: down, refuse, hang, error, flaky 503, throttle 429, malformed, wrongshape. */

@@ -174,6 +174,9 @@ public final class SimulatorState {
       java.util.Arrays.fill(eventRing, null);
       eventsWritten = 0;
     }
+    synchronized (seenEvents) {
+      seenEvents.clear();
+    }
     requests.clear();
   }
 
@@ -400,6 +403,29 @@ public final class SimulatorState {
   }
 
   // ---------------------------------------------------------------- analytics events
+
+  /** 64-bit digests of the events accepted, oldest first, to count resends; bounded. */
+  private final java.util.LinkedHashSet<Long> seenEvents = new java.util.LinkedHashSet<>();
+  private static final int MAX_SEEN_EVENTS = 1_000_000;
+
+  /** Counts the events of {@code events} whose payload was accepted before ({@link SimCounter#DUPLICATE_EVENTS}). */
+  void countDuplicates(JsonArray events) {
+    int duplicates = 0;
+    synchronized (seenEvents) {
+      for (int i = 0; i < events.size(); i++) {
+        byte[] bytes = events.getJsonObject(i).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        long digest = (crc.getValue() << 32) ^ java.util.Arrays.hashCode(bytes);
+        if (!seenEvents.add(digest)) {
+          duplicates++;
+        } else if (seenEvents.size() > MAX_SEEN_EVENTS) {
+          seenEvents.remove(seenEvents.iterator().next());
+        }
+      }
+    }
+    add(SimCounter.DUPLICATE_EVENTS, duplicates);
+  }
 
   void storeEvents(JsonArray events) {
     if (maxStoredEvents == 0) {

@@ -211,6 +211,11 @@ class SettingsOwnershipTest {
     own(Settings.EVENTS_DRAIN_MS, events("shutdownDrainMs", EventsOptions::shutdownDrainMs),
         shutdown("eventsDrainMs", ShutdownOptions::eventsDrainMs));
     own(Settings.EVENTS_FULL_RETRY_AFTER_S, events("fullRetryAfterSeconds", EventsOptions::fullRetryAfterSeconds));
+    own(Settings.EVENTS_MAX_EVENT_BYTES, events("maxEventBytes", EventsOptions::maxEventBytes));
+    own(Settings.EVENTS_OUTBOX_MAX_BYTES, events("outboxMaxBytes", EventsOptions::outboxMaxBytes));
+    own(Settings.EVENTS_BATCH_MAX_BYTES, events("batchMaxBytes", EventsOptions::batchMaxBytes));
+    own(Settings.EVENTS_CLAIM_IDLE_MS, events("claimIdleMs", EventsOptions::claimIdleMs));
+    own(Settings.EVENTS_CONSUMER, "gw-probe", "gw-probe", events("consumer", EventsOptions::consumer));
 
     own(Settings.UPSTREAM_TIMEOUT_MS, upstreams(UpstreamOptions::timeoutMs));
     own(Settings.UPSTREAM_MAX_RETRIES, upstreams(UpstreamOptions::maxRetries));
