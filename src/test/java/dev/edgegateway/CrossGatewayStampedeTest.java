@@ -243,10 +243,10 @@ class CrossGatewayStampedeTest {
     String shopper = shopper();
     Redis client = Redis.createClient(vertx, SHARED_REDIS);
     withBurst(vertx, 2, env(SHARED_REDIS, prefix, true), shopper, gws -> {
-      // the segments key as SegmentVerticle builds it; leased by hand with a token no gateway has, for 30 s
+      // the segments key as SegmentVerticle builds it, its lease in the same cluster slot; leased by hand, 30 s
       String apiKey = (String) dev.edgegateway.config.GatewayConfig.get(gws.get(0).config, "klevu.apiKey");
       String key = "seg:" + apiKey + ":" + ShopperHash.defaultInstance().exchangeId(TestGateway.exchangeId(shopper));
-      return client.send(Request.cmd(Command.SET).arg(prefix + "lease:" + key).arg("foreign-token")
+      return client.send(Request.cmd(Command.SET).arg(dev.edgegateway.cache.RedisSlots.companion(prefix + "lease:", prefix + key)).arg("foreign-token")
           .arg("NX").arg("PX").arg(30_000)).mapEmpty();
     }, burst -> {
       return verified(() -> {
