@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 
 /** What the routes accept from a request: keys, page-context values, session ids, sids and JSON bodies. */
 final class RequestValues {
+  /** What {@link #isKey} accepts, for error messages; checked by table, as every page checks one. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
+  private static final boolean[] KEY_CHARS = chars("_.:-");
+  private static final boolean[] SESSION_CHARS = chars("-");
   private static final int MAX_CONTEXT_CHARS = 512;
 
   private RequestValues() {
@@ -21,7 +23,7 @@ final class RequestValues {
 
   /** An api key or recsKey we are willing to put in an upstream URL. */
   static boolean isKey(String value) {
-    return value != null && KEY.matcher(value).matches();
+    return matches(value, KEY_CHARS, 1, 128);
   }
 
   /** A page-context value ({@code pid}, {@code gpid}, {@code cp}) cut to a bounded length. */
@@ -52,7 +54,29 @@ final class RequestValues {
 
   /** A session id we are willing to send upstream: Klevu mints UUIDs. */
   static String validSession(String value) {
-    return value != null && SESSION_ID.matcher(value).matches() ? value : null;
+    return matches(value, SESSION_CHARS, 8, 64) ? value : null;
+  }
+
+  /** ASCII letters and digits, and {@code extra}. */
+  private static boolean[] chars(String extra) {
+    boolean[] allowed = new boolean[128];
+    for (int c = 0; c < 128; c++) {
+      allowed[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra.indexOf(c) >= 0;
+    }
+    return allowed;
+  }
+
+  private static boolean matches(String value, boolean[] allowed, int min, int max) {
+    if (value == null || value.length() < min || value.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= 128 || !allowed[c]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code sids} sorted, de-duplicated and bounded, as the config cache keys them. */

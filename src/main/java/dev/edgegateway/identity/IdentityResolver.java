@@ -56,6 +56,30 @@ public final class IdentityResolver {
 
   private record IssuedCookie(String value, Opened opened) {
   }
+
+  /** Bound of the decoded-cookie memo per resolver, in characters of the raw values and what they decode to. */
+  static final long KLA_IDS_MAX_CHARS = 2L * 1024 * 1024;
+  /**
+   * {@code __kla_id} values that decoded, by their raw value, with the hash of the email inside: a returning
+   * shopper's browser sends the same value on every page, and decoding it (base64, then JSON) and hashing the email
+   * cost more than the rest of a warm page's identity. Junk is not kept: it is refused cheaply and counted each time.
+   */
+  private final Cache<String, KlaId> klaIds = Caffeine.newBuilder()
+      .executor(LoopUpkeep.INSTANCE)
+      .maximumWeight(KLA_IDS_MAX_CHARS).weigher((String raw, KlaId id) -> raw.length() + id.chars())
+      .expireAfterAccess(Duration.ofMinutes(10)).build();
+
+  private record KlaId(KlaviyoCookie.Decoded cookie, String emailHash) {
+    static final KlaId NONE = new KlaId(KlaviyoCookie.Decoded.EMPTY, null);
+
+    int chars() {
+      return length(cookie.exchangeId()) + length(cookie.clientId()) + length(cookie.email()) + length(emailHash);
+    }
+
+    private static int length(String value) {
+      return value == null ? 0 : value.length();
+    }
+  }
   private final Map<IdentitySource, Counter> resolutions = new EnumMap<>(IdentitySource.class);
   private final Map<String, Counter> decodeFailures = new HashMap<>();
 
@@ -142,10 +166,8 @@ public final class IdentityResolver {
         decodeFailures.get(BAD_KX).increment();
       }
     }
-    KlaviyoCookie.Decoded cookie = KlaviyoCookie.decode(request.klaIdCookie());
-    if (cookie.failure() != null) {
-      decodeFailures.get(cookie.failure().tag()).increment();
-    }
+    KlaId klaId = klaId(request.klaIdCookie());
+    KlaviyoCookie.Decoded cookie = klaId.cookie();
     Opened gateway = null;
     if (request.gatewayIdCookie() != null && !request.gatewayIdCookie().isEmpty()) {
       gateway = open(request.gatewayIdCookie());
@@ -153,7 +175,7 @@ public final class IdentityResolver {
         decodeFailures.get(BAD_GATEWAY_COOKIE).increment();
       }
     }
-    String emailHash = hash.email(cookie.email());
+    String emailHash = klaId.emailHash();
     if (kx != null) {
       return identified(kx, IdentitySource.KX_PARAM, cookie.clientId(), emailHash, gateway);
     }
@@ -168,6 +190,25 @@ public final class IdentityResolver {
       return new Unsealed(Identity.ANONYMOUS, false);
     }
     return new Unsealed(new Identity(null, null, cookie.clientId(), emailHash, IdentitySource.ANONYMOUS, null), false);
+  }
+
+  /** The {@code __kla_id} value decoded, from the memo when it decoded before; a failure is counted each time. */
+  private KlaId klaId(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return KlaId.NONE;
+    }
+    KlaId known = klaIds.getIfPresent(raw);
+    if (known != null) {
+      return known;
+    }
+    KlaviyoCookie.Decoded cookie = KlaviyoCookie.decode(raw);
+    KlaId decoded = new KlaId(cookie, hash.email(cookie.email()));
+    if (cookie.failure() != null) {
+      decodeFailures.get(cookie.failure().tag()).increment();
+    } else if (!cookie.isEmpty()) {
+      klaIds.put(raw, decoded);
+    }
+    return decoded;
   }
 
   /** An identified shopper, due a fresh gateway cookie unless the one it sent holds the same id and is current. */

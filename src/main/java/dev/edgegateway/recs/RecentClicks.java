@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>One entry per shopper: a JSON array of product ids, latest first, each at most once (a click again moves it to
  * the front, as the SDK does), at most {@code maxProducts} of them and {@code maxBytes} encoded, kept for
- * {@code ttlSeconds} after the latest click. Keys are digests ({@link #shopperKey}); ids are never logged. Two
+ * {@code ttlSeconds} after the latest click. Keys are digests ({@link #storeKey}); ids are never logged. Two
  * clicks of one shopper recorded at the same moment on two gateways may keep only one of them (last write wins).
  *
  * <p>Metric: {@code edge_recs_recent_clicks_total{op=record|read,result=ok|error}}.
@@ -66,14 +66,20 @@ public final class RecentClicks {
   }
 
   /**
-   * The key of a shopper's list: by the exchange id's keyed hash once identified (so it follows the shopper to every
-   * device), else by its Klevu session; null for a shopper with neither. A digest either way.
+   * Who a shopper's list belongs to: by the exchange id's keyed hash once identified (so it follows the shopper to
+   * every device), else by its Klevu session; null for a shopper with neither. Every page names its shopper, so this
+   * is only a concatenation; the store key ({@link #storeKey}) is a digest of it, made when the store is used.
    */
   public static String shopperKey(String exchangeIdHash, String klevuSessionId) {
     if (exchangeIdHash != null) {
-      return CacheKeys.digest("clicks", "x", exchangeIdHash);
+      return "x\u0000" + exchangeIdHash;
     }
-    return klevuSessionId == null ? null : CacheKeys.digest("clicks", "s", klevuSessionId);
+    return klevuSessionId == null ? null : "s\u0000" + klevuSessionId;
+  }
+
+  /** The cache key of a shopper's list: a digest, never the shopper in clear. */
+  static String storeKey(String shopper) {
+    return CacheKeys.digest("clicks", shopper);
   }
 
   /** The shopper's last clicked product ids, latest first; empty when none or when the store fails. */
@@ -81,7 +87,7 @@ public final class RecentClicks {
     if (shopper == null) {
       return Future.succeededFuture(List.of());
     }
-    return store.get(shopper).transform(ar -> {
+    return store.get(storeKey(shopper)).transform(ar -> {
       if (ar.failed()) {
         readFailed.increment();
         return Future.succeededFuture(List.of());
@@ -120,7 +126,7 @@ public final class RecentClicks {
       JsonArray bounded = bound(next);
       long ttlMs = options.ttlSeconds() * 1000;
       readEmpty.invalidate(shopper);
-      return store.put(shopper, CacheEntry.of(bounded, ttlMs, 0, 0)).map(v -> bounded.size());
+      return store.put(storeKey(shopper), CacheEntry.of(bounded, ttlMs, 0, 0)).map(v -> bounded.size());
     }).onComplete(ar -> {
       readEmpty.invalidate(shopper);
       (ar.succeeded() ? recorded : recordFailed).increment();

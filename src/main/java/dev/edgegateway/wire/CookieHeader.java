@@ -20,20 +20,28 @@ public final class CookieHeader {
       if (header == null || header.length() > MAX_HEADER_CHARS) {
         continue;
       }
-      for (String part : header.split(";")) {
+      int start = 0;
+      while (start < header.length()) {
         if (cookies.size() >= MAX_COOKIES) {
           return cookies;
         }
-        int eq = part.indexOf('=');
-        if (eq <= 0) {
-          continue;
+        int end = header.indexOf(';', start);
+        if (end < 0) {
+          end = header.length();
         }
-        String name = part.substring(0, eq).trim();
-        String value = part.substring(eq + 1).trim();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value = value.substring(1, value.length() - 1);
+        int eq = start;
+        while (eq < end && header.charAt(eq) != '=') {
+          eq++; // within this pair only: a header of many ';' and one late '=' stays linear
         }
-        cookies.putIfAbsent(name, value);
+        if (eq > start && eq < end) {
+          String name = header.substring(start, eq).trim();
+          String value = header.substring(eq + 1, end).trim();
+          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+          }
+          cookies.putIfAbsent(name, value);
+        }
+        start = end + 1;
       }
     }
     return cookies;

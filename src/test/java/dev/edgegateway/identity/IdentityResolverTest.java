@@ -71,4 +71,26 @@ class IdentityResolverTest {
     assertThat(resolver.sealDue(returning).gatewayCookie()).isNull();
     assertThat(resolver.resolveUnsealed(kx(null, null)).cookieDue()).as("anonymous").isFalse();
   }
+
+  @Test
+  void aCookieDecodedBeforeResolvesAlikeAndJunkIsCountedEveryTime() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    IdentityResolver counting = new IdentityResolver(new ShopperHash("pepper"), cookies, registry);
+    String kla = java.util.Base64.getEncoder().encodeToString(
+        ("{\"$exchange_id\":\"" + ALICE + "\",\"cid\":\"Y2lk\",\"$email\":\" Alice@Example.com\"}").getBytes());
+    Identity first = counting.resolve(new IdentityRequest(kla, null, null, null));
+    Identity again = counting.resolve(new IdentityRequest(kla, null, null, null));
+    Identity fresh = resolver.resolve(new IdentityRequest(kla, null, null, null));
+
+    assertThat(again.exchangeId()).isEqualTo(ALICE).isEqualTo(first.exchangeId());
+    assertThat(again.emailHash()).isNotNull().isEqualTo(first.emailHash()).isEqualTo(fresh.emailHash());
+    assertThat(again.clientId()).isEqualTo("Y2lk");
+
+    String junk = java.util.Base64.getEncoder().encodeToString("[1,2]".getBytes());
+    for (int i = 0; i < 3; i++) {
+      assertThat(counting.resolve(new IdentityRequest(junk, null, null, null)).identified()).isFalse();
+    }
+    assertThat(registry.get("edge_identity_cookie_decode_failures_total").tag("reason", "not_object").counter()
+        .count()).isEqualTo(3.0);
+  }
 }

@@ -59,16 +59,26 @@ class RecentClicksTest {
     String shopper = RecentClicks.shopperKey(null, "615e65c3-bc3b-4bec-9259-d368115b07ad");
     long before = System.currentTimeMillis();
     await(clicks.record(shopper, List.of("a")));
-    CacheEntry<JsonArray> entry = store.getNow(shopper).entry();
+    CacheEntry<JsonArray> entry = store.getNow(RecentClicks.storeKey(shopper)).entry();
     assertThat(entry.keepUntil()).isBetween(before + 7_200_000, System.currentTimeMillis() + 7_200_000);
   }
 
   @Test
   void keysAreDigestsNeverTheShopperInClear() {
-    String byExchange = RecentClicks.shopperKey("ExchangeHashValue", "615e65c3-bc3b-4bec-9259-d368115b07ad");
-    String bySession = RecentClicks.shopperKey(null, "615e65c3-bc3b-4bec-9259-d368115b07ad");
+    String byExchange = RecentClicks.storeKey(
+        RecentClicks.shopperKey("ExchangeHashValue", "615e65c3-bc3b-4bec-9259-d368115b07ad"));
+    String bySession = RecentClicks.storeKey(RecentClicks.shopperKey(null, "615e65c3-bc3b-4bec-9259-d368115b07ad"));
     assertThat(byExchange).startsWith("clicks:").doesNotContain("ExchangeHashValue");
     assertThat(bySession).startsWith("clicks:").doesNotContain("615e65c3").isNotEqualTo(byExchange);
     assertThat(RecentClicks.shopperKey(null, null)).isNull();
+  }
+
+  @Test
+  void storeKeysAreThoseOfListsKeptByTheReleaseBefore() {
+    // the previous release digested (kind, id) on every page; lists it kept in Redis must still be found
+    assertThat(RecentClicks.storeKey(RecentClicks.shopperKey("ExchangeHashValue", null)))
+        .isEqualTo(dev.edgegateway.cache.CacheKeys.digest("clicks", "x", "ExchangeHashValue"));
+    assertThat(RecentClicks.storeKey(RecentClicks.shopperKey(null, "615e65c3-bc3b-4bec-9259-d368115b07ad")))
+        .isEqualTo(dev.edgegateway.cache.CacheKeys.digest("clicks", "s", "615e65c3-bc3b-4bec-9259-d368115b07ad"));
   }
 }
