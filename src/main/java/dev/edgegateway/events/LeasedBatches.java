@@ -1,5 +1,6 @@
 package dev.edgegateway.events;
 
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,24 +102,31 @@ final class LeasedBatches {
     return true;
   }
 
-  /** Releases and gives back a leased batch with one more attempt; false when it was not leased. */
-  boolean requeue(OutboxBatch batch) {
+  /** Releases and gives back a leased batch with one more attempt; fails when it was not leased. */
+  Future<Void> requeue(OutboxBatch batch) {
     if (!release(batch)) {
-      return false;
+      return notLeased(batch);
     }
     putBack(new OutboxBatch(batch.id(), batch.events(), batch.attempts() + 1));
-    return true;
+    return Future.succeededFuture();
   }
 
-  /** Releases a leased batch of two or more and gives back its halves, the head first; false when it cannot. */
-  boolean split(OutboxBatch batch) {
-    if (batch.size() < 2 || !release(batch)) {
-      return false;
+  /** Releases a leased batch of two or more and gives back its halves, the head first; fails when it cannot. */
+  Future<Void> split(OutboxBatch batch) {
+    if (batch.size() < 2) {
+      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " cannot be split"));
+    }
+    if (!release(batch)) {
+      return notLeased(batch);
     }
     int half = batch.size() / 2;
     putBack(batch.tail(half));
     putBack(batch.head(half)); // in front of its tail in either order: a lower id
-    return true;
+    return Future.succeededFuture();
+  }
+
+  static <T> Future<T> notLeased(OutboxBatch batch) {
+    return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
   }
 
   void forEachReady(Consumer<OutboxBatch> action) {

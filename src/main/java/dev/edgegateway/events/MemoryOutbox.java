@@ -76,10 +76,7 @@ public final class MemoryOutbox implements Outbox {
 
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
-    if (!batches.requeue(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    return Future.succeededFuture();
+    return batches.requeue(batch);
   }
 
   @Override
@@ -87,16 +84,13 @@ public final class MemoryOutbox implements Outbox {
     if (batch.size() < 2) {
       return Future.failedFuture(new IllegalArgumentException("a batch of one event cannot be split"));
     }
-    if (!batches.split(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    return Future.succeededFuture();
+    return batches.split(batch);
   }
 
   @Override
   public synchronized Future<Void> ack(OutboxBatch batch) {
     if (!batches.release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
+      return LeasedBatches.notLeased(batch);
     }
     heldBytes -= batch.bytes();
     return Future.succeededFuture();

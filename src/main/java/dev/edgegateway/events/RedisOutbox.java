@@ -205,25 +205,19 @@ public final class RedisOutbox implements Outbox {
 
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
-    if (!batches.requeue(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    return Future.succeededFuture();
+    return batches.requeue(batch);
   }
 
   @Override
   public synchronized Future<Void> split(OutboxBatch batch) {
-    if (!batches.split(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " cannot be split"));
-    }
-    return Future.succeededFuture();
+    return batches.split(batch);
   }
 
   @Override
   public Future<Void> ack(OutboxBatch batch) {
     synchronized (this) {
       if (!batches.release(batch)) {
-        return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
+        return LeasedBatches.notLeased(batch);
       }
     }
     return sendAck(batch);
