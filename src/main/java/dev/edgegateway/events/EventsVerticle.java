@@ -319,10 +319,9 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     pause(delay);
   }
 
-  /** The collector's 413: the upstream client words every other 4xx the same way, with its own status. */
+  /** The collector's 413 (the status the upstream client keeps with its failure). */
   static boolean tooLarge(OutcomeException failure) {
-    return failure.outcome() == Outcome.UPSTREAM_REJECTED && failure.getMessage() != null
-        && failure.getMessage().endsWith(" answered 413");
+    return failure.outcome() == Outcome.UPSTREAM_REJECTED && failure.upstreamStatus() == 413;
   }
 
   /** Exponential with jitter from {@code retryBackoffMs}; at least the upstream's Retry-After; capped. */
