@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * {@code edge_events_batches_total{result=delivered|retried|split|dead}} (POSTs), {@code edge_outbox_depth} and
  * {@code edge_outbox_bytes} (events and bytes held, queued plus in flight), and the {@code upstream="stats"} meters of
  * {@link UpstreamClient}. {@code result=append_unknown}: refused (503) because the append to the outbox timed out,
- * though the store may have taken them (they may be delivered). An event over {@code maxEventBytes} is refused alone ({@code result=rejected_size}); a batch
- * the collector answers 413 is split in halves until the event it refuses is alone, and only that one is
- * dead-lettered ({@code result=dead_too_large}).
+ * though the store may have taken them (they may be delivered). An event over {@code maxEventBytes} is refused alone
+ * ({@code result=rejected_size}); a batch the collector answers 413 is split in halves until the event it refuses is
+ * alone, and only that one is dead-lettered ({@code result=dead_too_large}).
  */
 public final class EventsVerticle extends ConfiguredVerticle implements EventsService {
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
