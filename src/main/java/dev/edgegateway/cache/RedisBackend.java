@@ -55,6 +55,8 @@ public final class RedisBackend {
   private volatile Redis redis;
   private final AtomicBoolean up = new AtomicBoolean(true);
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  /** Down because a connection was lost or refused (or reached a replica), not merely because commands were slow. */
+  private volatile boolean lost;
   private volatile boolean closed;
   private volatile long probeTimer = -1;
 
@@ -97,6 +99,15 @@ public final class RedisBackend {
     return up.get() && !closed;
   }
 
+  /**
+   * Whether a command sent with {@link #sendPatient} would go out: up, or down only because commands were slow
+   * (timeouts and failures in a row, which a cache read treats as down to fail fast). False once a connection was
+   * refused or lost, until the probe brings the backend up.
+   */
+  public boolean isReachable() {
+    return !closed && (up.get() || !lost);
+  }
+
   /** The full Redis key of a cache key: {@code <prefix><key>}. */
   public String key(String key) {
     return options.keyPrefix() + key;
@@ -109,6 +120,25 @@ public final class RedisBackend {
    *
    * @param command lower-case command name for the metric tag (bounded set: get, set, del, ping, ...)
    */
+  /**
+   * Sends one command for a writer that may wait longer than a cache read (the events outbox): bounded by
+   * {@code timeoutMs}, not by the command timeout, and sent while the backend is down only because commands were
+   * slow (see {@link #isReachable}). Its timeouts do not count towards the down verdict of the reads; a lost
+   * connection does, as for {@link #send}. A TIMEOUT failure means the command may have run.
+   */
+  public Future<Response> sendPatient(String command, Request request, long timeoutMs) {
+    CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
+    if (closed) {
+      m.down.increment();
+      return Future.failedFuture(CLOSED);
+    }
+    if (!isReachable()) {
+      m.down.increment();
+      return Future.failedFuture(DOWN);
+    }
+    return timed(command, m, request, timeoutMs, false);
+  }
+
   public Future<Response> send(String command, Request request) {
     CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
     if (closed) {
@@ -119,6 +149,11 @@ public final class RedisBackend {
       m.down.increment();
       return Future.failedFuture(DOWN);
     }
+    return timed(command, m, request, options.commandTimeoutMs(), true);
+  }
+
+  private Future<Response> timed(String command, CommandMeters m, Request request, long timeoutMs,
+      boolean countsSlowness) {
     long started = System.nanoTime();
     // not Futures.attempt: every Redis command passes here, and its lambda would capture request and this
     Future<Response> sent;
@@ -127,27 +162,31 @@ public final class RedisBackend {
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
-    return sent.timeout(options.commandTimeoutMs(), TimeUnit.MILLISECONDS).transform(ar -> {
+    return sent.timeout(timeoutMs, TimeUnit.MILLISECONDS).transform(ar -> {
       m.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         m.ok.increment();
-        consecutiveFailures.set(0);
+        if (countsSlowness) {
+          consecutiveFailures.set(0);
+        }
         return Future.succeededFuture(ar.result());
       }
-      return Future.failedFuture(onFailure(command, m, ar.cause()));
+      return Future.failedFuture(onFailure(command, m, ar.cause(), countsSlowness));
     });
   }
 
-  private OutcomeException onFailure(String command, CommandMeters m, Throwable cause) {
+  private OutcomeException onFailure(String command, CommandMeters m, Throwable cause, boolean countsSlowness) {
     if (cause instanceof TimeoutException) {
       m.timeout.increment();
-      countFailure(false, "timeout");
+      if (countsSlowness) {
+        countFailure(false, "timeout");
+      }
       return new OutcomeException(Outcome.TIMEOUT, "redis " + command + " timed out");
     }
     m.error.increment();
     if (cause instanceof Response && isStaleTopology(cause)) {
       // a connection to a node that is no longer the primary (Sentinel failover): start over on a fresh pool
-      markDown("READONLY reply: the primary moved", true);
+      markDown("READONLY reply: the primary moved", true, true);
       return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " reached a replica");
     }
     if (isCrossSlot(cause)) {
@@ -162,7 +201,9 @@ public final class RedisBackend {
       // our own pool is busy, Redis is not at fault: shed this command without counting an outage
       return new OutcomeException(Outcome.OVERLOADED, "redis " + command + " rejected: connection pool queue full");
     }
-    countFailure(isConnectionLoss(cause), cause.getClass().getSimpleName());
+    if (countsSlowness || isConnectionLoss(cause)) {
+      countFailure(isConnectionLoss(cause), cause.getClass().getSimpleName());
+    }
     return new OutcomeException(Outcome.UNAVAILABLE, "redis " + command + " failed: " + cause.getClass().getSimpleName());
   }
 
@@ -196,11 +237,14 @@ public final class RedisBackend {
   private void countFailure(boolean connectionLoss, String reason) {
     int failures = consecutiveFailures.incrementAndGet();
     if (connectionLoss || failures >= options.failuresBeforeDown()) {
-      markDown(reason, false);
+      markDown(reason, false, connectionLoss);
     }
   }
 
-  private void markDown(String reason, boolean renewClient) {
+  private void markDown(String reason, boolean renewClient, boolean connectionLost) {
+    if (connectionLost) {
+      lost = true; // also when already down for slowness: the patient writers stop too
+    }
     if (closed || !up.compareAndSet(true, false)) {
       return;
     }
@@ -240,6 +284,7 @@ public final class RedisBackend {
           if (ar.succeeded()) {
             m.ok.increment();
             consecutiveFailures.set(0);
+            lost = false;
             if (!closed && up.compareAndSet(false, true)) {
               cameUp.increment();
               LOG.info("redis cache tier back up (client={})", clientTag);

@@ -23,11 +23,13 @@ import io.vertx.core.json.JsonObject;
  * @param batchMaxBytes largest POST body to the collector (an event larger than it goes alone)
  * @param claimIdleMs with Redis, how long an unsettled event of a (dead) gateway waits before another claims it
  * @param consumer with Redis, this gateway's consumer name; empty = host name and process id
+ * @param appendTimeoutMs with Redis, bound on each outbox command (the append above all), apart from the cache's
+ *     fail-fast command timeout
  */
 public record EventsOptions(int outboxCapacity, int batchSize, long flushIntervalMs, int maxAttempts,
     long retryBackoffMs, long retryBackoffMaxMs, int maxInFlightBatches, long shutdownDrainMs,
     long fullRetryAfterSeconds, String statsUrl, UpstreamOptions stats, int maxEventBytes, long outboxMaxBytes,
-    int batchMaxBytes, long claimIdleMs, String consumer) {
+    int batchMaxBytes, long claimIdleMs, String consumer, long appendTimeoutMs) {
 
   public static EventsOptions from(ConfigReader config) {
     return new EventsOptions(
@@ -46,7 +48,8 @@ public record EventsOptions(int outboxCapacity, int batchSize, long flushInterva
         config.positiveLong(Settings.EVENTS_OUTBOX_MAX_BYTES),
         config.positiveInt(Settings.EVENTS_BATCH_MAX_BYTES),
         config.positiveLong(Settings.EVENTS_CLAIM_IDLE_MS),
-        config.string(Settings.EVENTS_CONSUMER));
+        config.string(Settings.EVENTS_CONSUMER),
+        config.positiveLong(Settings.EVENTS_APPEND_TIMEOUT_MS));
   }
 
   /** From the gateway's whole config (or part of it, over the defaults). */

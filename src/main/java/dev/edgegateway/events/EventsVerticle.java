@@ -44,15 +44,17 @@ import org.slf4j.LoggerFactory;
  * Every failed POST counts as an attempt, including one refused at once by the open circuit breaker (whose
  * {@code Retry-After} then paces the sender). Every accepted event ends counted as delivered or dead, or is
  * still in the outbox:
- * {@code accepted = delivered + dead + edge_outbox_depth}. Delivery is at least once. Deploy one instance per
- * process (the depth gauge follows the first instance's outbox).
+ * {@code accepted = delivered + dead + edge_outbox_depth}, where delivered may also hold some of the events refused
+ * as {@code append_unknown}. Delivery is at least once. Deploy one instance per process (the depth gauge follows the
+ * first instance's outbox).
  *
  * <p>Metrics: {@code edge_events_total{result=accepted|rejected_full|delivered|dead}} (events),
  * {@code edge_events_batches_total{result=delivered|retried|split|dead}} (POSTs), {@code edge_outbox_depth} and
  * {@code edge_outbox_bytes} (events and bytes held, queued plus in flight), and the {@code upstream="stats"} meters of
- * {@link UpstreamClient}. An event over {@code maxEventBytes} is refused alone ({@code result=rejected_size}); a batch
- * the collector answers 413 is split in halves until the event it refuses is alone, and only that one is
- * dead-lettered ({@code result=dead_too_large}).
+ * {@link UpstreamClient}. {@code result=append_unknown}: refused (503) because the append to the outbox timed out,
+ * though the store may have taken them (they may be delivered). An event over {@code maxEventBytes} is refused alone
+ * ({@code result=rejected_size}); a batch the collector answers 413 is split in halves until the event it refuses is
+ * alone, and only that one is dead-lettered ({@code result=dead_too_large}).
  */
 public final class EventsVerticle extends ConfiguredVerticle implements EventsService {
   private static final Logger LOG = LoggerFactory.getLogger(EventsVerticle.class);
@@ -72,6 +74,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
   private Counter accepted;
   private Counter rejectedFull;
   private Counter rejectedSize;
+  private Counter appendUnknown;
   private Counter deadTooLarge;
   private Counter batchesSplit;
   private Counter takeFailures;
@@ -114,6 +117,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     accepted = eventCounter(registry, "accepted");
     rejectedFull = eventCounter(registry, "rejected_full");
     rejectedSize = eventCounter(registry, "rejected_size");
+    appendUnknown = eventCounter(registry, "append_unknown");
     deadTooLarge = eventCounter(registry, "dead_too_large");
     batchesSplit = batchCounter(registry, "split");
     takeFailures = batchCounter(registry, "take_failed");
@@ -176,6 +180,13 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     }
     int m = encoded.size();
     return outbox.offer(encoded).transform(ar -> {
+      if (ar.failed() && OutcomeException.outcomeOf(ar.cause()) == Outcome.TIMEOUT) {
+        // the store may have taken them: refused, yet they may be delivered, and a retry may send them twice
+        LOG.warn("events: outbox append of {} events timed out; answered 503, though they may be delivered", m);
+        appendUnknown.increment(m);
+        return Future.failedFuture(new OutcomeException(Outcome.UNAVAILABLE, "outbox append timed out",
+            fullRetryAfterSeconds()));
+      }
       if (ar.failed()) {
         // the durable store is out of reach: refuse (the caller may retry) rather than keep what a crash would lose
         LOG.warn("events: outbox refused {} events: {}", m, ar.cause().toString());
@@ -308,10 +319,9 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     pause(delay);
   }
 
-  /** The collector's 413: the upstream client words every other 4xx the same way, with its own status. */
+  /** The collector's 413 (the status the upstream client keeps with its failure). */
   static boolean tooLarge(OutcomeException failure) {
-    return failure.outcome() == Outcome.UPSTREAM_REJECTED && failure.getMessage() != null
-        && failure.getMessage().endsWith(" answered 413");
+    return failure.outcome() == Outcome.UPSTREAM_REJECTED && failure.upstreamStatus() == 413;
   }
 
   /** Exponential with jitter from {@code retryBackoffMs}; at least the upstream's Retry-After; capped. */

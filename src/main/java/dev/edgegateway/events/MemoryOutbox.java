@@ -4,10 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The embedded outbox: a queue in this process bounded in events and bytes, lost with the process (what it held when
@@ -19,13 +16,9 @@ public final class MemoryOutbox implements Outbox {
   private final long maxBytes;
   /** Fresh events, oldest first; the head has sequence number {@code nextSeq - fresh.size()}. */
   private final ArrayDeque<OutboxEvent> fresh = new ArrayDeque<>();
-  /** Batches given back for a retry, by id (= sequence number of their first event): oldest first. */
-  private final TreeMap<Long, OutboxBatch> retries = new TreeMap<>();
-  /** Leased batches: id to size. */
-  private final Map<Long, Integer> leases = new HashMap<>();
+  /** Batches given back for a retry, by id (= sequence number of their first event): oldest first; and leases. */
+  private final LeasedBatches batches = new LeasedBatches(LeasedBatches.Order.BY_ID);
   private long nextSeq;
-  private long retryEvents;
-  private long leasedEvents;
   private long heldBytes;
 
   public MemoryOutbox(long capacity) {
@@ -64,21 +57,8 @@ public final class MemoryOutbox implements Outbox {
     if (maxN < 1 || maxBytesPerBatch < 1) {
       return Future.failedFuture(new IllegalArgumentException("maxN and maxBytes must be positive"));
     }
-    OutboxBatch batch;
-    Map.Entry<Long, OutboxBatch> retry = retries.pollFirstEntry();
-    if (retry != null) {
-      OutboxBatch held = retry.getValue();
-      retryEvents -= held.size();
-      int n = fitting(held.events(), maxN, maxBytesPerBatch);
-      if (n < held.size()) {
-        OutboxBatch remainder = held.tail(n);
-        retries.put(remainder.id(), remainder);
-        retryEvents += remainder.size();
-        batch = held.head(n);
-      } else {
-        batch = held;
-      }
-    } else {
+    OutboxBatch batch = batches.pollFirst();
+    if (batch == null) {
       long firstSeq = nextSeq - fresh.size();
       List<OutboxEvent> events = new ArrayList<>();
       long bytes = 0;
@@ -90,31 +70,13 @@ public final class MemoryOutbox implements Outbox {
       }
       batch = new OutboxBatch(firstSeq, events, 0);
     }
-    if (!batch.isEmpty()) {
-      leases.put(batch.id(), batch.size());
-      leasedEvents += batch.size();
-    }
+    batch = batches.lease(batch, maxN, maxBytesPerBatch);
     return Future.succeededFuture(batch);
-  }
-
-  /** How many events from the front fit in {@code maxN} and {@code maxBytes} (at least one). */
-  static int fitting(List<OutboxEvent> events, int maxN, long maxBytes) {
-    int n = 0;
-    long bytes = 0;
-    while (n < events.size() && n < maxN && (n == 0 || bytes + events.get(n).bytes() <= maxBytes)) {
-      bytes += events.get(n).bytes();
-      n++;
-    }
-    return n;
   }
 
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
-    if (!release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    putBack(new OutboxBatch(batch.id(), batch.events(), batch.attempts() + 1));
-    return Future.succeededFuture();
+    return batches.requeue(batch);
   }
 
   @Override
@@ -122,47 +84,21 @@ public final class MemoryOutbox implements Outbox {
     if (batch.size() < 2) {
       return Future.failedFuture(new IllegalArgumentException("a batch of one event cannot be split"));
     }
-    if (!release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    int half = batch.size() / 2;
-    putBack(batch.head(half));
-    putBack(batch.tail(half));
-    return Future.succeededFuture();
-  }
-
-  private void putBack(OutboxBatch batch) {
-    if (!batch.isEmpty()) {
-      retries.put(batch.id(), batch);
-      retryEvents += batch.size();
-    }
+    return batches.split(batch);
   }
 
   @Override
   public synchronized Future<Void> ack(OutboxBatch batch) {
-    if (!release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
+    if (!batches.release(batch)) {
+      return LeasedBatches.notLeased(batch);
     }
     heldBytes -= batch.bytes();
     return Future.succeededFuture();
   }
 
-  private boolean release(OutboxBatch batch) {
-    if (batch.isEmpty()) {
-      return true;
-    }
-    Integer size = leases.get(batch.id());
-    if (size == null || size != batch.size()) {
-      return false;
-    }
-    leases.remove(batch.id());
-    leasedEvents -= size;
-    return true;
-  }
-
   @Override
   public synchronized long size() {
-    return fresh.size() + retryEvents + leasedEvents;
+    return fresh.size() + batches.readyEvents() + batches.leasedEvents();
   }
 
   @Override
@@ -172,7 +108,7 @@ public final class MemoryOutbox implements Outbox {
 
   @Override
   public synchronized long queued() {
-    return fresh.size() + retryEvents;
+    return fresh.size() + batches.readyEvents();
   }
 
   @Override

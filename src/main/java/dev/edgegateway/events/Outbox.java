@@ -14,7 +14,9 @@ import java.util.List;
 public interface Outbox {
   /**
    * All or nothing: true when every event was queued, false (and nothing queued) when they would not fit in the
-   * count or the byte bound. Fails when the store cannot be reached (nothing queued).
+   * count or the byte bound. Fails when the store cannot be reached (nothing queued), or with
+   * {@link dev.edgegateway.flow.Outcome#TIMEOUT} when a remote store did not answer in time: the events may then have
+   * been queued, and may be delivered although refused (at least once).
    */
   Future<Boolean> offer(List<Buffer> events);
 

@@ -31,6 +31,13 @@ final class OutboxScripts {
       + "if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then redis.call('XDEL', KEYS[1], ARGV[i]) "
       + "freed = freed + tonumber(ARGV[i + 1]) end end "
       + "if freed > 0 then redis.call('DECRBY', KEYS[2], freed) end return freed";
+  /** Removes the consumers but ARGV[2] with no pending entry and idle over ARGV[3] ms; XINFO's replies are flat. */
+  static final String PRUNE = "local cs = redis.pcall('XINFO','CONSUMERS',KEYS[1],ARGV[1]) "
+      + "if type(cs) ~= 'table' or cs.err then return 0 end local removed = 0 "
+      + "for _, c in ipairs(cs) do local f = {} for i = 1, #c, 2 do f[c[i]] = c[i + 1] end "
+      + "if f['name'] ~= ARGV[2] and f['pending'] == 0 and f['idle'] > tonumber(ARGV[3]) then "
+      + "redis.call('XGROUP','DELCONSUMER',KEYS[1],ARGV[1],f['name']) removed = removed + 1 end end "
+      + "return removed";
   static final String STATS = "local p = redis.pcall('XPENDING', KEYS[1], ARGV[1]) "
       + "local pending = 0 if type(p) == 'table' and p[1] then pending = p[1] end "
       + "return {redis.call('XLEN', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0'), pending}";

@@ -131,6 +131,18 @@ public final class PageEvents {
     return out;
   }
 
+  /**
+   * Puts {@code sessionId} in the {@code user_profile} of events mapped without one; null leaves them without.
+   *
+   * @return {@code klevuEvents}, changed in place
+   */
+  public static List<JsonObject> withSession(List<JsonObject> klevuEvents, String sessionId) {
+    if (sessionId != null) {
+      klevuEvents.forEach(event -> event.getJsonObject("user_profile").put("sessionId", sessionId));
+    }
+    return klevuEvents;
+  }
+
   /** The product ids of the clicks among mapped events, latest last (what feeds the shopper's recently viewed). */
   public static List<String> clickedIds(List<JsonObject> klevuEvents) {
     List<String> ids = new ArrayList<>();

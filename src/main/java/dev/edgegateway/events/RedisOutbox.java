@@ -1,6 +1,8 @@
 package dev.edgegateway.events;
 
 import dev.edgegateway.cache.RedisBackend;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,12 +12,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: adding checks {@code XLEN} and the byte counter first, in one script, so a full stream refuses the whole
  * request (503) rather than trim accepted events; {@code XADD MAXLEN ~ capacity} only backs that up. Every command
- * goes through the shared {@link RedisBackend}; while Redis is down {@link #offer} fails (the request answers 503) and
- * the sender waits. Metrics: {@code edge_outbox_stream_total{result=added|claimed|acked|dropped_claimed|ack_retried}},
+ * goes through the shared {@link RedisBackend} with its own bound ({@code appendTimeoutMs}, not the cache's fail-fast
+ * command timeout) and goes on while the backend is down only for slowness ({@link RedisBackend#isReachable}); once a
+ * connection to Redis is lost {@link #offer} fails (the request answers 503) and the sender waits. An append that
+ * times out may have landed: it fails with TIMEOUT and counts {@code result=append_unknown}; its events may still be
+ * delivered (at least once). Consumers of gone gateways (none pending, idle past {@code claimIdleMs}) are removed from
+ * the group ({@code edge_outbox_consumers_removed_total}). Metrics:
+ * {@code edge_outbox_stream_total{result=added|claimed|acked|dropped_claimed|ack_retried|append_unknown}},
  * {@code edge_outbox_pending} (entries taken by some gateway and not settled).
  */
 public final class RedisOutbox implements Outbox {
@@ -51,19 +55,17 @@ public final class RedisOutbox implements Outbox {
   private final long capacity;
   private final long maxBytes;
   private final long claimIdleMs;
+  private final long timeoutMs;
   private final Vertx vertx;
   private final long timer;
 
-  /** Batches read or claimed and not yet leased, and batches given back: all pending to this consumer. */
-  private final ArrayDeque<OutboxBatch> ready = new ArrayDeque<>();
-  private final Map<Long, Integer> leases = new HashMap<>();
+  /** Batches read or claimed and not yet leased, batches given back (in front), and leases: all pending here. */
+  private final LeasedBatches batches = new LeasedBatches(LeasedBatches.Order.FRONT);
   /** Entry ids this consumer holds (ready or leased): a claim must not hand them to it twice. */
   private final Set<String> held = new HashSet<>();
   /** Settled batches whose XACK failed: retried on the next tick, so that they are not sent again. */
   private final List<OutboxBatch> unacked = new ArrayList<>();
   private long nextLease;
-  private long readyEvents;
-  private long leasedEvents;
   private long streamLength;
   private long streamBytes;
   private long pending;
@@ -76,6 +78,8 @@ public final class RedisOutbox implements Outbox {
   private final Counter acked;
   private final Counter droppedClaimed;
   private final Counter ackRetried;
+  private final Counter appendUnknown;
+  private final Counter consumersRemoved;
 
   /** Starts the upkeep timer (claims, touches, counts); runs on the calling context. */
   public RedisOutbox(Vertx vertx, RedisBackend redis, EventsOptions options, String consumer, MeterRegistry registry) {
@@ -87,11 +91,14 @@ public final class RedisOutbox implements Outbox {
     this.capacity = options.outboxCapacity();
     this.maxBytes = options.outboxMaxBytes();
     this.claimIdleMs = options.claimIdleMs();
+    this.timeoutMs = options.appendTimeoutMs();
     added = counter(registry, "added");
     claimed = counter(registry, "claimed");
     acked = counter(registry, "acked");
     droppedClaimed = counter(registry, "dropped_claimed");
     ackRetried = counter(registry, "ack_retried");
+    appendUnknown = counter(registry, "append_unknown");
+    consumersRemoved = Metrics.counter(registry, "edge_outbox_consumers_removed_total");
     Metrics.gauge("edge_outbox_pending", this, o -> o.pending).strongReference(false).register(registry);
     long period = Math.max(50, Math.min(1_000, claimIdleMs / 4));
     timer = vertx.setPeriodic(period, id -> tick());
@@ -113,7 +120,7 @@ public final class RedisOutbox implements Outbox {
         request.arg(String.valueOf(arg));
       }
     }
-    return redis.send(tag, request);
+    return redis.sendPatient(tag, request, timeoutMs);
   }
 
   @Override
@@ -139,6 +146,12 @@ public final class RedisOutbox implements Outbox {
         }
       }
       return ok;
+    }).recover(t -> {
+      if (OutcomeException.outcomeOf(t) == Outcome.TIMEOUT) {
+        // Redis may have run the script: the events may be in the stream and be delivered though refused
+        appendUnknown.increment(events.size());
+      }
+      return Future.failedFuture(t);
     });
   }
 
@@ -146,10 +159,7 @@ public final class RedisOutbox implements Outbox {
   public Future<OutboxBatch> take(int maxN, long maxBytesPerBatch) {
     OutboxBatch first;
     synchronized (this) {
-      first = ready.pollFirst();
-      if (first != null) {
-        readyEvents -= first.size();
-      }
+      first = batches.pollFirst();
     }
     if (first == null) {
       return eval("xreadgroup", OutboxScripts.READ, List.of(stream), List.of(GROUP, consumer, maxN))
@@ -177,8 +187,7 @@ public final class RedisOutbox implements Outbox {
       return lease(new OutboxBatch(first.id(), still, first.attempts()), maxN, maxBytesPerBatch);
     }).recover(t -> {
       synchronized (this) {
-        ready.addFirst(first);
-        readyEvents += first.size();
+        batches.putBack(first);
       }
       return Future.failedFuture(t);
     });
@@ -191,62 +200,24 @@ public final class RedisOutbox implements Outbox {
   /** Leases the part of {@code batch} within the bounds; the rest waits in front. */
   private synchronized OutboxBatch lease(OutboxBatch batch, int maxN, long maxBytesPerBatch) {
     batch.events().forEach(e -> held.add(e.id()));
-    int n = MemoryOutbox.fitting(batch.events(), maxN, maxBytesPerBatch);
-    if (n < batch.size()) {
-      putFront(batch.tail(n));
-      batch = batch.head(n);
-    }
-    if (!batch.isEmpty()) {
-      leases.put(batch.id(), batch.size());
-      leasedEvents += batch.size();
-    }
-    return batch;
-  }
-
-  private void putFront(OutboxBatch batch) {
-    if (!batch.isEmpty()) {
-      ready.addFirst(batch);
-      readyEvents += batch.size();
-    }
-  }
-
-  private boolean release(OutboxBatch batch) {
-    if (batch.isEmpty()) {
-      return true;
-    }
-    Integer size = leases.remove(batch.id());
-    if (size == null) {
-      return false;
-    }
-    leasedEvents -= size;
-    return true;
+    return batches.lease(batch, maxN, maxBytesPerBatch);
   }
 
   @Override
   public synchronized Future<Void> requeueFront(OutboxBatch batch) {
-    if (!release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
-    }
-    putFront(new OutboxBatch(batch.id(), batch.events(), batch.attempts() + 1));
-    return Future.succeededFuture();
+    return batches.requeue(batch);
   }
 
   @Override
   public synchronized Future<Void> split(OutboxBatch batch) {
-    if (batch.size() < 2 || !release(batch)) {
-      return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " cannot be split"));
-    }
-    int half = batch.size() / 2;
-    putFront(batch.tail(half));
-    putFront(batch.head(half));
-    return Future.succeededFuture();
+    return batches.split(batch);
   }
 
   @Override
   public Future<Void> ack(OutboxBatch batch) {
     synchronized (this) {
-      if (!release(batch)) {
-        return Future.failedFuture(new IllegalStateException("batch " + batch.id() + " is not leased"));
+      if (!batches.release(batch)) {
+        return LeasedBatches.notLeased(batch);
       }
     }
     return sendAck(batch);
@@ -281,7 +252,7 @@ public final class RedisOutbox implements Outbox {
 
   /** Upkeep: retried acks, counts, touches of the batches held for a retry, claims of idle entries. */
   private void tick() {
-    if (closed || ticking || !redis.isHealthy()) {
+    if (closed || ticking || !redis.isReachable()) {
       return;
     }
     ticking = true;
@@ -292,7 +263,7 @@ public final class RedisOutbox implements Outbox {
     }
     ackRetried.increment(retryAcks.size());
     Future<?> acks = Future.join(retryAcks.stream().map(b -> sendAck(b).otherwiseEmpty()).toList());
-    acks.transform(v -> refresh()).transform(v -> touch()).transform(v -> claim())
+    acks.transform(v -> refresh()).transform(v -> touch()).transform(v -> claim()).transform(v -> prune())
         .onComplete(ar -> ticking = false);
   }
 
@@ -311,13 +282,13 @@ public final class RedisOutbox implements Outbox {
   private Future<Void> touch() {
     List<Object> args = new ArrayList<>();
     synchronized (this) {
-      if (ready.isEmpty() || System.nanoTime() - lastTouchNanos < claimIdleMs * 1_000_000L / 3) {
+      if (!batches.hasReady() || System.nanoTime() - lastTouchNanos < claimIdleMs * 1_000_000L / 3) {
         return Future.succeededFuture();
       }
       lastTouchNanos = System.nanoTime();
       args.add(GROUP);
       args.add(consumer);
-      ready.forEach(b -> b.events().forEach(e -> args.add(e.id())));
+      batches.forEachReady(b -> b.events().forEach(e -> args.add(e.id())));
     }
     return eval("xclaim", OutboxScripts.OWN, List.of(stream), args).mapEmpty();
   }
@@ -333,8 +304,7 @@ public final class RedisOutbox implements Outbox {
           }
         }
         if (!mine.isEmpty()) {
-          ready.addLast(new OutboxBatch(nextId(), mine, 0));
-          readyEvents += mine.size();
+          batches.putLast(new OutboxBatch(nextId(), mine, 0));
         }
       }
       if (!mine.isEmpty()) {
@@ -345,9 +315,24 @@ public final class RedisOutbox implements Outbox {
     });
   }
 
+  /**
+   * Removes from the group the consumers of gone gateways: none pending (their entries were claimed and settled) and
+   * idle past the claim timeout. One that is in fact alive but had nothing to do is created again by its next read.
+   */
+  private Future<Void> prune() {
+    return eval("xgroup", OutboxScripts.PRUNE, List.of(stream), List.of(GROUP, consumer, claimIdleMs)).map(reply -> {
+      long removed = reply == null ? 0 : reply.toLong();
+      if (removed > 0) {
+        consumersRemoved.increment(removed);
+        LOG.info("events: removed {} idle consumers without pending events from the outbox group", removed);
+      }
+      return null;
+    });
+  }
+
   @Override
   public synchronized long heldHere() {
-    return readyEvents + leasedEvents;
+    return batches.readyEvents() + batches.leasedEvents();
   }
 
   @Override
@@ -363,7 +348,7 @@ public final class RedisOutbox implements Outbox {
   /** Held back here, plus what the stream holds beyond what any gateway took: a hint for the sender. */
   @Override
   public synchronized long queued() {
-    return readyEvents + Math.max(0, streamLength - pending);
+    return batches.readyEvents() + Math.max(0, streamLength - pending);
   }
 
   @Override

@@ -8,6 +8,7 @@ public final class OutcomeException extends RuntimeException {
   private final Outcome outcome;
   private final FailureClass failureClass;
   private final long retryAfterSeconds;
+  private final int upstreamStatus;
 
   public OutcomeException(Outcome outcome, String message) {
     this(outcome, message, 0);
@@ -22,10 +23,22 @@ public final class OutcomeException extends RuntimeException {
   }
 
   public OutcomeException(Outcome outcome, FailureClass failureClass, String message, long retryAfterSeconds) {
+    this(outcome, failureClass, message, retryAfterSeconds, 0);
+  }
+
+  /** @param upstreamStatus the HTTP status an upstream answered with, which this failure stands for */
+  public OutcomeException(Outcome outcome, FailureClass failureClass, String message, long retryAfterSeconds,
+      int upstreamStatus) {
     super(message, null, false, false);
     this.outcome = outcome;
     this.failureClass = failureClass;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.upstreamStatus = upstreamStatus;
+  }
+
+  /** The HTTP status of the upstream's answer this failure stands for; 0 when none (not kept across the bus). */
+  public int upstreamStatus() {
+    return upstreamStatus;
   }
 
   public Outcome outcome() {

@@ -59,8 +59,9 @@ final class EventRoutes {
     Deadline deadline = RequestIds.of(ctx).deadline(options.requestTimeoutMs());
     Map<String, String> sent = CookieHeader.parse(ctx.request().headers().getAll("Cookie"));
     String session = RequestValues.validSession(sent.get(ShopperCookies.SESSION));
-    // validate before any lookup: a bad body costs nothing upstream
-    List<String> clicked = PageEvents.clickedIds(PageEvents.toKlevu(body, options.apiKey(), null));
+    // validate and map before any lookup: a bad body costs nothing upstream; the session is filled in once known
+    List<JsonObject> mapped = PageEvents.toKlevu(body, options.apiKey(), null);
+    List<String> clicked = PageEvents.clickedIds(mapped);
     String clicks = clicked.isEmpty() ? null : RecentClicks.shopperKey(shoppers.resolveUnsealed(sent,
         QueryParams.parse(ctx.request().query())).identity().exchangeIdHash(), session);
     // the first event of a shopper without a session is what makes one (a page never does for an anonymous one);
@@ -71,7 +72,7 @@ final class EventRoutes {
             .compose(shopper -> sessionFor(shopper, lookup))
             .otherwise((String) null);
     sessionId.compose(id -> {
-      Future<EventsReceipt> queued = enqueue(PageEvents.toKlevu(body, options.apiKey(), id), deadline);
+      Future<EventsReceipt> queued = enqueue(PageEvents.withSession(mapped, id), deadline);
       Future<?> remembered = clicks == null ? Future.succeededFuture()
           : recs.clicked(new ClicksRequest(clicks, clicked), deadline).otherwise((ClicksRecorded) null);
       return Future.join(queued, remembered).transform(done -> queued).map(accepted -> {

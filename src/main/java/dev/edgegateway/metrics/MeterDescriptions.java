@@ -97,7 +97,9 @@ final class MeterDescriptions {
       entry("edge_outbox_depth", "Analytics events held by the outbox: queued plus being sent"),
       entry("edge_outbox_bytes", "Encoded bytes of the analytics events held by the outbox: queued plus being sent"),
       entry("edge_outbox_pending", "Events of the Redis outbox stream taken by a gateway and not yet settled"),
-      entry("edge_outbox_stream_total", "Redis outbox stream entries, by what this gateway did with them"));
+      entry("edge_outbox_stream_total", "Redis outbox stream entries, by what this gateway did with them"),
+      entry("edge_outbox_consumers_removed_total",
+          "Consumers of gone gateways (none pending, idle past the claim timeout) removed from the outbox group"));
 
   private MeterDescriptions() {
   }

@@ -335,14 +335,14 @@ public final class UpstreamClient {
     long retryAfter = parseRetryAfter(response.header("Retry-After"));
     if (status == 429) {
       return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, FailureClass.UPSTREAM_STATUS,
-          name + " throttled", retryAfter));
+          name + " throttled", retryAfter, status));
     }
     if (status >= 500 || status == 408) {
       return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_STATUS,
-          name + " answered " + status, retryAfter));
+          name + " answered " + status, retryAfter, status));
     }
     return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_REJECTED, FailureClass.UPSTREAM_STATUS,
-        name + " answered " + status));
+        name + " answered " + status, 0, status));
   }
 
   /** The exception's name stays in the message, for the logs; the class is what an answer's body may say. */

@@ -215,6 +215,7 @@ class SettingsOwnershipTest {
     own(Settings.EVENTS_OUTBOX_MAX_BYTES, events("outboxMaxBytes", EventsOptions::outboxMaxBytes));
     own(Settings.EVENTS_BATCH_MAX_BYTES, events("batchMaxBytes", EventsOptions::batchMaxBytes));
     own(Settings.EVENTS_CLAIM_IDLE_MS, events("claimIdleMs", EventsOptions::claimIdleMs));
+    own(Settings.EVENTS_APPEND_TIMEOUT_MS, events("appendTimeoutMs", EventsOptions::appendTimeoutMs));
     own(Settings.EVENTS_CONSUMER, "gw-probe", "gw-probe", events("consumer", EventsOptions::consumer));
 
     own(Settings.UPSTREAM_TIMEOUT_MS, upstreams(UpstreamOptions::timeoutMs));

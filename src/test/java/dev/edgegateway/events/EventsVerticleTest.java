@@ -367,4 +367,16 @@ class EventsVerticleTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void onlyTheCollectorsOwnFourThirteenCountsAsTooLargeWhateverAMessageSays() {
+    OutcomeException status413 = new OutcomeException(Outcome.UPSTREAM_REJECTED,
+        dev.edgegateway.flow.FailureClass.UPSTREAM_STATUS, "stats refused the body", 0, 413);
+    OutcomeException text413 = new OutcomeException(Outcome.UPSTREAM_REJECTED, "stats answered 413");
+    OutcomeException status400 = new OutcomeException(Outcome.UPSTREAM_REJECTED,
+        dev.edgegateway.flow.FailureClass.UPSTREAM_STATUS, "stats answered 413", 0, 400);
+    assertThat(EventsVerticle.tooLarge(status413)).isTrue();
+    assertThat(EventsVerticle.tooLarge(text413)).isFalse();
+    assertThat(EventsVerticle.tooLarge(status400)).isFalse();
+  }
 }

@@ -9,6 +9,8 @@ import dev.edgegateway.cache.RedisServerProcess;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
+import dev.edgegateway.flow.Outcome;
+import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -174,5 +176,107 @@ class RedisOutboxTest {
           assertThat(length).isZero();
           ctx.completeNow();
         })));
+  }
+
+  /** A backend on the test's Redis with a cache's fail-fast bounds: one 50 ms timeout counts Redis down. */
+  private CacheFactory failFastCaches() {
+    return new CacheFactory(vertx, new JsonObject().put("redis", new JsonObject()
+        .put("connectionString", server.url()).put("keyPrefix", "t" + (++keySpace) + ":")
+        .put("commandTimeoutMs", 50).put("failuresBeforeDown", 1)));
+  }
+
+  /** Stalls the whole Redis server for {@code ms} (every client's commands wait, then run). */
+  private Future<Void> pauseRedis(long ms) {
+    return redis.send("test", Request.cmd(Command.CLIENT).arg("PAUSE").arg(String.valueOf(ms)).arg("ALL")).mapEmpty();
+  }
+
+  private double eventCount(String result) {
+    return Metrics.of(vertx).get("edge_events_total").tag("result", result).counter().count();
+  }
+
+  @Test
+  void eventsAreStillAcceptedWhileTheCacheCountsASlowRedisDown(VertxTestContext ctx) {
+    CacheFactory fastCaches = failFastCaches();
+    RedisBackend fast = fastCaches.redis().orElseThrow();
+    EventsOptions options = options(30_000);
+    EventsVerticle verticle = new EventsVerticle(options, new RedisOutbox(vertx, fast, options, "gateway-s",
+        Metrics.of(vertx)));
+    vertx.deployVerticle(verticle)
+        .compose(id -> pauseRedis(400))
+        // a cache read times out: the backend counts Redis down and fails the next reads at once
+        .compose(v -> fast.send("get", Request.cmd(Command.GET).arg(fast.key("page"))).transform(ar -> {
+          ctx.verify(() -> assertThat(ar.failed()).isTrue());
+          ctx.verify(() -> assertThat(fast.isHealthy()).isFalse());
+          return verticle.enqueue(new EventBatch(events(0, 3)), Deadline.in(2_000));
+        }))
+        .compose(receipt -> {
+          ctx.verify(() -> assertThat(receipt.accepted()).isEqualTo(3));
+          return Awaits.until(vertx, () -> stub.delivered().size() >= 3, 10_000);
+        })
+        .eventually(() -> fastCaches.close())
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(numbers(stub.delivered())).containsExactly(0, 1, 2);
+          assertThat(eventCount("rejected_full")).isZero();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anAppendThatTimedOutIsRefusedAsUnknownAndItsEventsStillDelivered(VertxTestContext ctx) {
+    EventsOptions options = EventsOptions.from(ConfigReader.defaults()
+        .with(Settings.KLEVU_STATS_URL, stub.url())
+        .with(Settings.EVENTS_FLUSH_MS, 20)
+        .with(Settings.EVENTS_DRAIN_MS, 0)
+        .with(Settings.EVENTS_APPEND_TIMEOUT_MS, 150));
+    EventsVerticle verticle = new EventsVerticle(options, new RedisOutbox(vertx, redis, options, "gateway-t",
+        Metrics.of(vertx)));
+    vertx.deployVerticle(verticle)
+        .compose(id -> pauseRedis(600))
+        .compose(v -> verticle.enqueue(new EventBatch(events(0, 3)), Deadline.in(2_000)).transform(ar -> {
+          ctx.verify(() -> {
+            assertThat(ar.failed()).isTrue();
+            assertThat(OutcomeException.outcomeOf(ar.cause())).isEqualTo(Outcome.UNAVAILABLE);
+            assertThat(ar.cause()).hasMessageContaining("timed out");
+            assertThat(eventCount("append_unknown")).isEqualTo(3);
+            assertThat(streamCount("append_unknown")).isEqualTo(3);
+          });
+          // Redis ran the append once the pause ended: refused to the client, yet delivered (at least once)
+          return Awaits.until(vertx, () -> stub.delivered().size() >= 3, 10_000);
+        }))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(numbers(stub.delivered())).containsExactly(0, 1, 2);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aDeadConsumerIsRemovedFromTheGroupOnceItsEventsWereClaimed(VertxTestContext ctx) {
+    RedisOutbox a = outbox("gateway-a", 600);
+    a.offer(events(0, 2).stream().map(JsonObject::toBuffer).toList())
+        .compose(ok -> a.take(50, 1_000_000))
+        .compose(batch -> a.close())
+        .compose(v -> consumers())
+        .compose(before -> {
+          ctx.verify(() -> assertThat(before).contains("gateway-a"));
+          return deploy("gateway-b", 600);
+        })
+        .compose(b -> Awaits.until(vertx, () -> stub.delivered().size() >= 2, 10_000))
+        .compose(v -> Awaits.until(vertx, () -> consumersRemoved() >= 1, 10_000))
+        .compose(v -> consumers())
+        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+          assertThat(numbers(stub.delivered())).containsExactlyInAnyOrder(0, 1);
+          assertThat(after).doesNotContain("gateway-a").contains("gateway-b");
+          assertThat(consumersRemoved()).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<String> consumers() {
+    return redis.send("test", Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream()).arg(RedisOutbox.GROUP))
+        .map(String::valueOf);
+  }
+
+  private double consumersRemoved() {
+    return Metrics.of(vertx).get("edge_outbox_consumers_removed_total").counter().count();
   }
 }
