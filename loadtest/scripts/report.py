@@ -235,6 +235,8 @@ COLUMNS = {
                ("server_delta_p50_ms", "Δ p50 in B's Server-Timing (ms)", "{:+.3f}"),
                ("redis_gets_per_l2_hit", "Redis GETs / L2 hit", "{:.2f}"),
                ("xcache_mismatches", "X-Cache mismatches", "{:.0f}"), ("errors", "errors", "{:.0f}"),
+               ("upstream_calls", "upstream calls during measurement", "{:.0f}"),
+               ("valid", "valid (1: latencies counted)", "{:.0f}"),
                ("pairs", "requests per side", "{:.0f}"), ("gateway_cpu_ms_per_page", "B CPU ms / page", "{:.2f}"),
                ("machine_busy_pct", "machine CPU busy", "{:.0f}%")],
     "startup": [("ready_s", "JVM start → ready (s)", "{:.1f}"), ("warmup_rounds", "warm-up rounds", "{:.0f}"),

@@ -753,6 +753,23 @@ def read_prom(path):
         return {}
 
 
+# what an l2-hit arm is judged by even when its latencies are not a figure
+L2_HIT_SANITY = ("valid", "pairs", "xcache_mismatches", "l2_mismatches", "l1_mismatches", "errors", "upstream_calls",
+                 "config_search_not_l1", "redis_gets_per_l2_hit", "client_lateness_p99_ms", "sim_rejected",
+                 "machine_busy_pct", "gateway_cpu_ms_per_page", "gateway_cpu_pct")
+
+
+def l2_hit_invalid(m):
+    """Why an arm's latencies are not an L2-vs-L1 figure (None when they are): an upstream call during the
+    measurement or an X-Cache other than planned means some requests were misses or the wrong tier."""
+    why = []
+    if m.get("upstream_calls"):
+        why.append(f"{m['upstream_calls']} upstream calls during the measurement")
+    if m.get("xcache_mismatches"):
+        why.append(f"{m['xcache_mismatches']} X-Cache mismatches")
+    return "; ".join(why) or None
+
+
 def run_l2_hit(ctx, run, mode):
     """Gateways A and B on one Redis. Every shopper loaded once through A; then on B, at a fixed open-loop rate,
     each shopper's first request (segments in Redis only: L2 hit) interleaved with another shopper's second
@@ -847,6 +864,13 @@ def run_l2_hit(ctx, run, mode):
     }
     if m["server_l2_p50_ms"] is not None and m["server_l1_p50_ms"] is not None:
         m["server_delta_p50_ms"] = m["server_l2_p50_ms"] - m["server_l1_p50_ms"]
+    invalid = l2_hit_invalid(m)
+    m["valid"] = 0 if invalid else 1
+    if invalid:
+        # not an L2-vs-L1 figure: the requests were not the lookups planned; the latencies stay in info only
+        withheld = {k: m.pop(k) for k in list(m) if k not in L2_HIT_SANITY}
+    else:
+        withheld = {}
     # percentile curves of both sides for the plot (from the raw samples)
     pts = (50, 75, 90, 95, 99, 99.5, 99.9)
     curves = []
@@ -854,8 +878,9 @@ def run_l2_hit(ctx, run, mode):
     for p in pts:
         a, b = percentile(raws["l2"], p), percentile(raws["l1"], p)
         curves.append([p, a / 1000.0 if a is not None else None, b / 1000.0 if b is not None else None])
-    return [{"run": run, "mode": mode, "metrics": m, "series": {"percentiles": curves},
-             "info": {"x_cache": {"l2": l2["x_cache"], "l1": l1["x_cache"]}, "status": {"l2": l2["status"], "l1": l1["status"]},
+    return [{"run": run, "mode": mode, "metrics": m, "series": {"percentiles": [] if invalid else curves},
+             "info": {"invalid": invalid, "withheld_metrics": withheld,
+                      "x_cache": {"l2": l2["x_cache"], "l1": l1["x_cache"]}, "status": {"l2": l2["status"], "l1": l1["status"]},
                       "outcome": {"l2": l2.get("outcome"), "l1": l1.get("outcome")}, "calls": calls,
                       "prep": res.get("prep"), "params": res.get("params"), "sides": sides,
                       "interleaved_pairs": res.get("interleaved_pairs"), "l2_first": res.get("l2_first"),
