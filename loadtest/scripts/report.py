@@ -27,7 +27,7 @@ WHAT = {
                "got. The per-client rate limit is off (every request comes from 127.0.0.1).",
     "rolling": "Three gateways on one private `redis-server` behind HAProxy (Debian's `haproxy`, the shipped "
                "`conf/lb/haproxy.cfg`: round robin, `GET /health/ready` on each gateway's ops port every 500 ms, out "
-               "after 3 failures in a row, back after 2 successes, a request that meets a closed or refused connection "
+               "after 3 failures in a row, back after 2 successes and then given its share over 10 s (`slowstart`), a request that meets a closed or refused connection "
                "retried on another gateway). A steady open-loop load through HAProxy (`SteadyLoad`: identified Zipf "
                "shoppers), then each gateway restarted in turn: SIGTERM (its drain sequence: not ready but still "
                "serving for `EDGE_SHUTDOWN_DRAIN_MS`, answers with `Connection: close`; then it stops accepting, "
@@ -139,7 +139,8 @@ COLUMNS = {
                 ("failed", "failed (no answer or 5xx)", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}"),
                 ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.0f}"),
                 ("drain_exit_s", "SIGTERM to exit (s)", "{:.1f}"), ("start_ready_s", "start to ready (s)", "{:.1f}"),
-                ("exit_code", "exit code", "{:.0f}")],
+                ("exit_code", "exit code", "{:.0f}"),
+                ("unplanned_lb_down", "gateways HAProxy took out unplanned", "{:.0f}")],
     "faults": [("pages", "pages", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.0f}"),
                ("http_5xx", "5xx", "{:.0f}"), ("failed", "no answer", "{:.0f}"),
                ("degraded_share", "degraded", "{:.1%}"), ("deg_segments", "· segments", "{:.1%}"),

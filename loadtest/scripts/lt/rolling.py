@@ -93,12 +93,11 @@ class LbWatch(threading.Thread):
     def wait_for(self, server, state, after, timeout):
         """The time HAProxy logged server going state after `after`, or None at the timeout."""
         deadline = time.time() + timeout
-        while time.time() < deadline:
+        while True:
             hit = next((t for t, s, st in self.events if s == server and st == state and t >= after), None)
-            if hit:
+            if hit or time.time() >= deadline:
                 return hit
             time.sleep(0.05)
-        return None
 
     def stop(self):
         self._stop_evt.set()
@@ -190,6 +189,12 @@ def run_rolling(ctx, run, mode):
     samples = phase_samples(run, o, marks, sims, rows, res, restarts, start)
     samples[0]["info"]["failures"] = failures(rows, restarts, watch.requests)
     samples[0]["info"]["windows"] = windows(rows, restarts, watch.requests)
+    # HAProxy taking a gateway out other than the one restarting (a readiness or check blip): what could leave
+    # no server and answer 503
+    samples[0]["info"]["lb_events"] = [{"at": moment(t, restarts) or round(t - start, 3), "server": srv, "state": st}
+                                       for t, srv, st in watch.events]
+    samples[-1]["metrics"]["unplanned_lb_down"] = sum(
+        1 for t, srv, st in watch.events if st == "DOWN" and (moment(t, restarts) or (None,))[0] != int(srv[2:]))
     return samples
 
 
