@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 
 from . import procs
-from .stack import delta, new_run_id
+from .stack import Teardown, delta, new_run_id
 from .stats import latency_summary_ms, percentile, read_raw_full
 
 KLEVU = ("session", "config", "search")
@@ -119,27 +119,29 @@ def run_rolling(ctx, run, mode):
     ensure_haproxy()
     st.flush_redis()
     st.configure_sim()
-    gws, lb, client, watch = [], None, None, None
+    gws = []
     marks = []  # (phase, t)
     restarts = []
-    try:
+    with Teardown() as td:
+        td.on_exit(lambda: [gw.stop() for gw in gws])  # whichever process each slot holds at the end
         for i in range(3):  # the three JVMs start together
             gws.append(st.start_gateway("memory", f"gateway{i + 1}-r{run}", extra_env=gateway_env(ctx), wait=False))
         for gw in gws:
             procs.wait_http(gw.ops_url + "/health/ready", gw.proc, timeout=120)
         lb, lb_port = start_haproxy(ctx, gws, f"haproxy-r{run}")
-        watch = LbWatch(lb.log_path)
+        td.add(lb)
+        watch = td.add(LbWatch(lb.log_path))
         watch.start()
         time.sleep(1.5)  # rise 2 x 500 ms: HAProxy has seen every gateway ready
         tag = f"rolling-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
         total = o["steady_s"] + 3 * o["slot_s"] + o["after_s"]
-        client = procs.Proc("steady-load", [
+        client = td.add(procs.Proc("steady-load", [
             "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
             "--port", str(lb_port), "--path", f"/v1/recommendations/{st.recs_key}",
             "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]), "--rate", str(o["rate"]),
             "--duration-s", str(total), "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-            "--timeout-ms", "10000", "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
+            "--timeout-ms", "10000", "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
         from .scenarios import wait_for_line, procs_sleep_until
         start = int(wait_for_line(client, "LOAD_START", 180)) / 1000.0
         marks.append(("steady", start))
@@ -173,15 +175,6 @@ def run_rolling(ctx, run, mode):
         sims.append((time.time(), st.sim_stats()))
         client.popen.wait(timeout=total + 120)
         sims.append((time.time(), st.sim_stats()))
-    finally:
-        if client:
-            client.stop()
-        if watch:
-            watch.stop()
-        if lb:
-            lb.stop()
-        for gw in gws:
-            gw.stop()
     with open(out) as f:
         res = json.load(f)
     from .scenarios import raw_path

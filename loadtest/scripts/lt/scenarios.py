@@ -15,7 +15,8 @@ from .hostile import run_hostile
 from .faults import run_faults
 from .rolling import run_rolling
 from .crash import run_crash
-from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
+from .stack import (Sampler, Teardown, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode,
+                    UPSTREAM_KINDS)
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
 
@@ -959,6 +960,12 @@ def wait_for_line(proc, prefix, timeout):
     raise RuntimeError(f"{proc.name} printed no {prefix} within {timeout} s")
 
 
+def bring_back_redis(st):
+    st.resume_redis()
+    if st.redis is None or not st.redis.alive():
+        st.restart_redis()  # the next run (or scenario) finds its Redis
+
+
 def run_redis_down(ctx, run, mode):
     """A steady open-loop Zipf load on one gateway while its private Redis is killed, restarted, hung (SIGSTOP)
     and resumed (SIGCONT); every request is put in the phase its start falls in."""
@@ -969,22 +976,22 @@ def run_redis_down(ctx, run, mode):
     st, o = ctx.stack, ctx.opts
     st._private_redis()  # refuse before starting anything when there is no private redis-server
     phase_s = float(o["duration"])
-    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
-    poller = None
-    client = None
     actions = {}
-    try:
+    with Teardown() as td:
+        gw = td.add(st.start_gateway(mode, f"gateway-{mode}-r{run}"))
+        td.on_exit(lambda: bring_back_redis(st))
         timeout_ms = redis_command_timeout_ms(ctx, gw)
         jit_warmup(ctx, gw)
         tag = f"redisdown-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
-        client = procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-                                            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-                                            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
-                                            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
-                                            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
-        poller = RedisUpPoller(gw, st)
+        client = td.add(procs.Proc("steady-load", [
+            "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
+            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
+            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
+            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
+            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        poller = td.add(RedisUpPoller(gw, st))
         poller.start()
         start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
         before = st.sim_stats()
@@ -1004,18 +1011,8 @@ def run_redis_down(ctx, run, mode):
         st.resume_redis()
         client.popen.wait(timeout=phase_s * 2 + 30)
         after = st.sim_stats()
-        ups = poller.stop()
-        poller = None
+        ups = td.done(poller)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    finally:
-        if poller:
-            poller.stop()
-        if client:
-            client.stop()
-        st.resume_redis()
-        if st.redis is None or not st.redis.alive():
-            st.restart_redis()  # the next run (or scenario) finds its Redis
-        gw.stop()
     if not os.path.exists(out):
         raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
     with open(out) as f:
