@@ -484,6 +484,29 @@ def cold_breakdown(d):
     return lines
 
 
+ROLLING_MOMENTS = {"term": "drain (SIGTERM to drain end)", "drain_end": "closing", "exit": "new JVM starting",
+                   "ready": "ready, not yet back", "up": "back in rotation"}
+
+
+def rolling_windows(d):
+    """What the restarts' p99 is made of: per run and restart moment, the p99 through HAProxy, and HAProxy's Tr
+    (the gateway's own answer time) p99 of the restarted gateway and of the two others."""
+    parts = []
+    for s in d["samples"]:
+        w = s["info"].get("windows")
+        if not w:
+            continue
+        cells = [f"{ROLLING_MOMENTS.get(k, k)} {fmt('{:.0f}', v.get('p99_ms'))} ms (restarted "
+                 f"{fmt('{:.0f}', v.get('restarted_gw_Tr_p99_ms'))}, others {fmt('{:.0f}', v.get('other_gws_Tr_p99_ms'))})"
+                 for k, v in w.items()]
+        parts.append(f"run {s['run']}: " + "; ".join(cells))
+    if not parts:
+        return ""
+    return ("What the restarts' p99 is made of, by moment of the three restarts together: p99 through HAProxy (in "
+            "brackets, HAProxy's Tr p99, the gateways' own answer time: the restarted gateway's, the two others'). "
+            + " · ".join(parts) + ".")
+
+
 def scenario_notes(sc, d):
     o = d["options"]
     if sc == "startup":
@@ -567,7 +590,8 @@ def scenario_notes(sc, d):
                 f"most popular loaded once, then {o['warm_s']} s of the same load, not shown); {o['steady_s']} s steady, "
                 f"then a restart at least every {o['slot_s']} s, then {o['after_s']} s. Gateways: "
                 f"`EDGE_SHUTDOWN_DRAIN_MS={o['drain_ms']}`, the default grace (the request deadline). Latency from the "
-                "intended start, through HAProxy. Klevu calls = the simulator's session + config + search counters."]
+                "intended start, through HAProxy. Klevu calls = the simulator's session + config + search counters.",
+                rolling_windows(d)]
     if sc == "faults":
         return [f"{o['rate']} requests/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers, {o['anon_share']:.0%} of pages "
                 f"anonymous; {o['baseline_s']} s baseline, then {o['fault_s']} s per fault and {o['recovery_s']} s of "
