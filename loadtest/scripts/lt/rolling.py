@@ -52,7 +52,8 @@ def start_haproxy(ctx, gws, name):
 # `option httplog`: "... [03/Dec/2026:15:43:19.123] edge gateways/gw1 TR/Tw/Tc/Tr/Ta status bytes cc cs tsc ac/fc/bc/sc/rc"
 HTTPLOG = re.compile(r"\[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\.\d{3})\] \S+ [^/\s]+/(\S+) (-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/"
                      r"\+?(-?\d+) (-?\d+) \S+ \S+ \S+ (\S{4}) \d+/\d+/\d+/\d+/(\+?\d+)")
-STATE = re.compile(r"Server \S+/(gw\d) is (UP|DOWN)")
+# the log line (stdout), not its [WARNING] copy on stderr; "is UP." alone is the end of slowstart, not a check
+STATE = re.compile(r"^Server \S+/(gw\d) is (UP|DOWN), reason")
 
 
 class LbWatch(threading.Thread):
