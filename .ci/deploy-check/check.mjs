@@ -205,6 +205,9 @@ for (const { name, objects } of rendered) {
     check(known, tag(k), "not a setting (or a secret's _FILE) in src/main/java/dev/edgegateway/config/Settings.java");
   }
   say(`${name}: EDGE_* set: ${Object.keys(env).filter((k) => k.startsWith("EDGE_")).join(" ")}`);
+  // what the gateway refuses at start-up (RedisCacheOptions), caught before a rollout
+  check(String(env.EDGE_REDIS_ROLE ?? "MASTER").toUpperCase() === "MASTER", tag("EDGE_REDIS_ROLE"), `${env.EDGE_REDIS_ROLE}: the cache writes, only MASTER is accepted`);
+  check(!/[{}]/.test(env.EDGE_REDIS_KEY_PREFIX ?? ""), tag("EDGE_REDIS_KEY_PREFIX"), "contains { or }: every key in one Cluster slot");
 }
 
 // --- 3. prod's config.yaml is conf/config.yaml plus the Redis nodes
@@ -215,6 +218,10 @@ console.log("Config files:");
   delete prod.cache?.redis;
   check(JSON.stringify(prod) === JSON.stringify(configYaml), "k8s/overlays/prod/config.yaml", "differs from conf/config.yaml in more than cache.redis");
   check(Array.isArray(redis?.endpoints) && redis.endpoints.length > 0, "k8s/overlays/prod/config.yaml", "cache.redis.endpoints missing");
+  for (const [file, r] of [["k8s/overlays/prod/config.yaml", redis], ["conf/config.yaml", configYaml.cache?.redis]]) {
+    check(String(r?.role ?? "MASTER").toUpperCase() === "MASTER", file, `cache.redis.role ${r?.role}: the cache writes, only MASTER is accepted`);
+    check(!/[{}]/.test(r?.keyPrefix ?? ""), file, "cache.redis.keyPrefix contains { or }: every key in one Cluster slot");
+  }
   say(`k8s/overlays/prod/config.yaml = conf/config.yaml + cache.redis (${redis?.endpoints?.length ?? 0} endpoints)`);
 }
 

@@ -203,6 +203,8 @@ def checks(scenario, summary, opts):
                 add(mode, "first_vs_cold_start", "<= 0.5 (the first shopper after a start waits at most half as long "
                     "as without the warm-up)", lambda v: v <= 0.5)
         if scenario == "l2-hit":
+            add(mode, "valid", "= 1 in every run (no upstream call, no X-Cache mismatch and L1 p50 <= 10 ms during the "
+                "measurement: otherwise the run's latencies are not counted)", lambda v: v == 1, "min")
             add(mode, "delta_p50_ms", "<= +0.3 ms (issue 4: an L2 hit adds at most 0.3 ms at p50 over an L1 hit)",
                 lambda v: v <= 0.3)
             add(mode, "xcache_mismatches", "= 0 in every run (X-Cache hit-l2 resp. hit-l1 as planned)", lambda v: v == 0, "max")
@@ -358,11 +360,16 @@ def main():
             notes.append(f"run {s['run']} {s['mode']}: the measured page was not a cache hit (X-Cache {xc}, "
                          f"X-Edge-Outcome {s['info'].get('outcome_captured')})")
     if a.scenario == "l2-hit":
-        # a Cluster's L2 hit against standalone Redis's in the same run
+        # a Cluster's L2 hit against standalone Redis's in the same run: valid pairs only (an invalid arm has no
+        # latency figures, see scenarios.l2_hit_invalid)
         base = {s["run"]: s["metrics"].get("l2_p50_ms") for s in samples if s["mode"] == "redis"}
         for s in samples:
-            if s["mode"] == "redis-cluster" and base.get(s["run"]) is not None:
+            if s["mode"] == "redis-cluster" and base.get(s["run"]) is not None and s["metrics"].get("l2_p50_ms") is not None:
                 s["metrics"]["l2_p50_over_standalone_ms"] = s["metrics"]["l2_p50_ms"] - base[s["run"]]
+        for s in samples:
+            if s["info"].get("invalid"):
+                notes.append(f"run {s['run']} {s['mode']}: invalid ({s['info']['invalid']}); its latencies are not "
+                             "counted")
     summary = {}
     for s in samples:
         for k, v in s["metrics"].items():

@@ -27,7 +27,7 @@ WHAT = {
                "got. The per-client rate limit is off (every request comes from 127.0.0.1).",
     "rolling": "Three gateways on one private `redis-server` behind HAProxy (Debian's `haproxy`, the shipped "
                "`conf/lb/haproxy.cfg`: round robin, `GET /health/ready` on each gateway's ops port every 500 ms, out "
-               "after 3 failures in a row, back after 2 successes, a request that meets a closed or refused connection "
+               "after 3 failures in a row, back after 2 successes and then given its share over 10 s (`slowstart`), a request that meets a closed or refused connection "
                "retried on another gateway). A steady open-loop load through HAProxy (`SteadyLoad`: identified Zipf "
                "shoppers), then each gateway restarted in turn: SIGTERM (its drain sequence: not ready but still "
                "serving for `EDGE_SHUTDOWN_DRAIN_MS`, answers with `Connection: close`; then it stops accepting, "
@@ -139,7 +139,8 @@ COLUMNS = {
                 ("failed", "failed (no answer or 5xx)", "{:.0f}"), ("degraded_share", "degraded", "{:.1%}"),
                 ("klevu_per_1000", "Klevu calls / 1,000 pages", "{:.0f}"),
                 ("drain_exit_s", "SIGTERM to exit (s)", "{:.1f}"), ("start_ready_s", "start to ready (s)", "{:.1f}"),
-                ("exit_code", "exit code", "{:.0f}")],
+                ("exit_code", "exit code", "{:.0f}"),
+                ("unplanned_lb_down", "gateways HAProxy took out unplanned", "{:.0f}")],
     "faults": [("pages", "pages", "{:.0f}"), ("p50_ms", "p50 (ms)", "{:.1f}"), ("p99_ms", "p99 (ms)", "{:.0f}"),
                ("http_5xx", "5xx", "{:.0f}"), ("failed", "no answer", "{:.0f}"),
                ("degraded_share", "degraded", "{:.1%}"), ("deg_segments", "· segments", "{:.1%}"),
@@ -235,6 +236,8 @@ COLUMNS = {
                ("server_delta_p50_ms", "Δ p50 in B's Server-Timing (ms)", "{:+.3f}"),
                ("redis_gets_per_l2_hit", "Redis GETs / L2 hit", "{:.2f}"),
                ("xcache_mismatches", "X-Cache mismatches", "{:.0f}"), ("errors", "errors", "{:.0f}"),
+               ("upstream_calls", "upstream calls during measurement", "{:.0f}"),
+               ("valid", "valid (1: latencies counted)", "{:.0f}"),
                ("pairs", "requests per side", "{:.0f}"), ("gateway_cpu_ms_per_page", "B CPU ms / page", "{:.2f}"),
                ("machine_busy_pct", "machine CPU busy", "{:.0f}%")],
     "startup": [("ready_s", "JVM start → ready (s)", "{:.1f}"), ("warmup_rounds", "warm-up rounds", "{:.0f}"),
@@ -481,6 +484,29 @@ def cold_breakdown(d):
     return lines
 
 
+ROLLING_MOMENTS = {"term": "drain (SIGTERM to drain end)", "drain_end": "closing", "exit": "new JVM starting",
+                   "ready": "ready, not yet back", "up": "back in rotation"}
+
+
+def rolling_windows(d):
+    """What the restarts' p99 is made of: per run and restart moment, the p99 through HAProxy, and HAProxy's Tr
+    (the gateway's own answer time) p99 of the restarted gateway and of the two others."""
+    parts = []
+    for s in d["samples"]:
+        w = s["info"].get("windows")
+        if not w:
+            continue
+        cells = [f"{ROLLING_MOMENTS.get(k, k)} {fmt('{:.0f}', v.get('p99_ms'))} ms (restarted "
+                 f"{fmt('{:.0f}', v.get('restarted_gw_Tr_p99_ms'))}, others {fmt('{:.0f}', v.get('other_gws_Tr_p99_ms'))})"
+                 for k, v in w.items()]
+        parts.append(f"run {s['run']}: " + "; ".join(cells))
+    if not parts:
+        return ""
+    return ("What the restarts' p99 is made of, by moment of the three restarts together: p99 through HAProxy (in "
+            "brackets, HAProxy's Tr p99, the gateways' own answer time: the restarted gateway's, the two others'). "
+            + " · ".join(parts) + ".")
+
+
 def scenario_notes(sc, d):
     o = d["options"]
     if sc == "startup":
@@ -551,7 +577,11 @@ def scenario_notes(sc, d):
         order = ", ".join(f"{f}/{p}" for f, p in zip(first, pairs) if p)
         return [f"{o['shoppers']} measured shoppers (+{o['warm']} for warm-up, not recorded), {o['rate']:.0f} requests/s "
                 f"on B, half L2 and half L1 hits; a shopper's second request comes {o['lag_ms']} ms after its first. "
-                f"L2 went first in {order} interleaved pairs (per run). B runs with `EDGE_L1_MAX_TTL_MS=600000` so the "
+                f"L2 went first in {order} interleaved pairs (per run). An arm that saw an upstream call or an "
+                "X-Cache mismatch during the measurement, or whose L1 hits' p50 was over 10 ms (a queue, not a lookup), is invalid (on a busy machine Redis commands pass the 50 ms "
+                "timeout, B marks Redis down for a moment and its L2 hits become misses): its latencies are not "
+                "counted, and the Cluster-vs-standalone figure is taken from valid pairs only. "
+                "B runs with `EDGE_L1_MAX_TTL_MS=600000` so the "
                 "page's config and search, loaded into B's memory during the warm-up, stay there: in a measured "
                 "request the shopper's segments are the only lookup that can go to Redis (checked: Redis GETs per L2 "
                 "hit, and B's config/search lookups that were not L1 hits during the measurement: "
@@ -564,7 +594,8 @@ def scenario_notes(sc, d):
                 f"most popular loaded once, then {o['warm_s']} s of the same load, not shown); {o['steady_s']} s steady, "
                 f"then a restart at least every {o['slot_s']} s, then {o['after_s']} s. Gateways: "
                 f"`EDGE_SHUTDOWN_DRAIN_MS={o['drain_ms']}`, the default grace (the request deadline). Latency from the "
-                "intended start, through HAProxy. Klevu calls = the simulator's session + config + search counters."]
+                "intended start, through HAProxy. Klevu calls = the simulator's session + config + search counters.",
+                rolling_windows(d)]
     if sc == "faults":
         return [f"{o['rate']} requests/s, {o['shoppers']} Zipf (s = {o['zipf']}) shoppers, {o['anon_share']:.0%} of pages "
                 f"anonymous; {o['baseline_s']} s baseline, then {o['fault_s']} s per fault and {o['recovery_s']} s of "

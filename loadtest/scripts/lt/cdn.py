@@ -16,7 +16,7 @@ import threading
 import time
 
 from . import procs
-from .stack import Shoppers, delta, new_run_id, per_1000
+from .stack import Shoppers, Teardown, delta, new_run_id, per_1000
 from .stats import percentile
 
 CLASSES = ("cookieless", "anon_cookies", "identified")
@@ -238,11 +238,11 @@ def summarise(records, calls, mode):
 def run_cdn(ctx, run, modes):
     st, o = ctx.stack, ctx.opts
     ensure_varnish()
-    gw = st.start_gateway("memory", f"gateway-cdn-r{run}")
-    varnish = None
     out = []
-    try:
+    with Teardown() as td:
+        gw = td.add(st.start_gateway("memory", f"gateway-cdn-r{run}"))
         varnish, vport = start_varnish(ctx, gw, f"varnish-r{run}")
+        td.add(varnish)
         order = modes if run % 2 == 1 else list(reversed(modes))
         # the fresh gateway JVM warmed through both paths first (not measured): without it the first mode of a run
         # meets an interpreted gateway, its open loop falls behind and its latencies are seconds, not milliseconds
@@ -276,10 +276,6 @@ def run_cdn(ctx, run, modes):
                 json.dump(leaks[:200], f)
             out.append({"run": run, "mode": mode, "metrics": m, "series": {},
                         "info": {"calls": calls, "leak_kinds": sorted({k for k, _ in leaks})}})
-    finally:
-        if varnish:
-            varnish.stop()
-        gw.stop()
     base = next((x["metrics"] for x in out if x["mode"] == "memory"), None)
     for x in out:
         if base and x["mode"] == "varnish":

@@ -11,7 +11,7 @@ import threading
 import time
 
 from . import procs
-from .stack import delta, new_run_id
+from .stack import Teardown, delta, new_run_id
 from .stats import latency_summary_ms, parse_prometheus, percentile, read_raw_full, sum_metric
 
 UPSTREAMS = ("visitor", "config", "search", "stats", "klaviyo")
@@ -86,11 +86,11 @@ def run_faults(ctx, run, mode):
     lengths = [base_s] + [fault_s if f else rec_s for _, _, f in plan[1:]]
     total = sum(lengths)
     st.configure_sim()
-    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}", extra_env=gateway_env(o))
-    poller, client = None, None
     lifted = {}
     starts = []
-    try:
+    with Teardown() as td:
+        gw = td.add(st.start_gateway(mode, f"gateway-{mode}-r{run}", extra_env=gateway_env(o)))
+        td.on_exit(st.configure_sim)
         tag = f"faults-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
         keys = ",".join(f"k-faults-{i}" for i in range(int(o["recs_keys"])))
@@ -103,7 +103,8 @@ def run_faults(ctx, run, mode):
             "--events-every", str(o["events_every"]), "--identify-every", str(o["identify_every"]),
             "--token-secret", TOKEN_SECRET, "--rungs", "true", "--timeout-ms", "10000",
             "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
-        poller = Poller(gw, st)
+        td.add(client)
+        poller = td.add(Poller(gw, st))
         poller.start()
         from .scenarios import wait_for_line, procs_sleep_until
         start = int(wait_for_line(client, "LOAD_START", 180)) / 1000.0
@@ -118,17 +119,9 @@ def run_faults(ctx, run, mode):
                 lifted[name] = time.time()
             t += length
         client.popen.wait(timeout=total + 60)
-        samples_poll = poller.stop()
-        poller = None
+        samples_poll = td.done(poller)
         from .scenarios import save_metrics
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    finally:
-        if poller:
-            poller.stop()
-        if client:
-            client.stop()
-        st.configure_sim()
-        gw.stop()
     with open(out) as f:
         res = json.load(f)
     from .scenarios import raw_path

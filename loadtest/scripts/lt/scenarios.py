@@ -15,7 +15,8 @@ from .hostile import run_hostile
 from .faults import run_faults
 from .rolling import run_rolling
 from .crash import run_crash
-from .stack import Sampler, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode, UPSTREAM_KINDS
+from .stack import (Sampler, Teardown, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode,
+                    UPSTREAM_KINDS)
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
 
@@ -753,6 +754,31 @@ def read_prom(path):
         return {}
 
 
+# what an l2-hit arm is judged by even when its latencies are not a figure
+L2_HIT_SANITY = ("valid", "pairs", "xcache_mismatches", "l2_mismatches", "l1_mismatches", "errors", "upstream_calls",
+                 "config_search_not_l1", "redis_gets_per_l2_hit", "client_lateness_p99_ms", "sim_rejected",
+                 "machine_busy_pct", "gateway_cpu_ms_per_page", "gateway_cpu_pct")
+
+
+# an L1 hit is a page from memory (about 0.5 ms at p50 on loopback): a p50 over this is requests queueing behind
+# a gateway or client that fell behind the offered rate, and both sides' figures are that queue, not a lookup
+L1_P50_QUEUEING_MS = 10.0
+
+
+def l2_hit_invalid(m, l1_p50_ms=None):
+    """Why an arm's latencies are not an L2-vs-L1 figure (None when they are): an upstream call during the
+    measurement or an X-Cache other than planned means some requests were misses or the wrong tier; an L1 p50
+    over L1_P50_QUEUEING_MS means the arm measured a queue."""
+    why = []
+    if m.get("upstream_calls"):
+        why.append(f"{m['upstream_calls']} upstream calls during the measurement")
+    if m.get("xcache_mismatches"):
+        why.append(f"{m['xcache_mismatches']} X-Cache mismatches")
+    if l1_p50_ms is not None and l1_p50_ms > L1_P50_QUEUEING_MS:
+        why.append(f"L1 hit p50 {l1_p50_ms:.1f} ms: fell behind the offered rate")
+    return "; ".join(why) or None
+
+
 def run_l2_hit(ctx, run, mode):
     """Gateways A and B on one Redis. Every shopper loaded once through A; then on B, at a fixed open-loop rate,
     each shopper's first request (segments in Redis only: L2 hit) interleaved with another shopper's second
@@ -763,11 +789,11 @@ def run_l2_hit(ctx, run, mode):
     if ctx.stack.standin:
         raise RuntimeError("l2-hit has no stand-in (the StandIn has no Redis tier)")
     st, o = ctx.stack, ctx.opts
-    gw_a = st.start_gateway(mode, f"gateway-a-r{run}", wait=False)
+    gw_a = st.start_gateway(mode, f"gateway-a-{mode}-r{run}", wait=False)
     # B holds what it loaded into its memory for the whole run (default EDGE_L1_MAX_TTL_MS = 10 s would make it
     # re-read the page's config and search from Redis mid-measurement: those requests would be L2 hits of config,
     # and the L1 side would not be L1 hits only)
-    gw_b = st.start_gateway(mode, f"gateway-b-r{run}", extra_env={"EDGE_L1_MAX_TTL_MS": "600000"}, wait=False)
+    gw_b = st.start_gateway(mode, f"gateway-b-{mode}-r{run}", extra_env={"EDGE_L1_MAX_TTL_MS": "600000"}, wait=False)
     sampler = None
     try:
         for gw in (gw_a, gw_b):
@@ -775,7 +801,7 @@ def run_l2_hit(ctx, run, mode):
         jit_warmup(ctx, gw_b)
         sampler = Sampler(st, gw_b)
         sampler.start()
-        tag = f"l2hit-r{run}"
+        tag = f"l2hit-{mode}-r{run}"  # one per arm: both arms of a run share the artifacts directory
         out = os.path.join(ctx.artifacts, f"{tag}.json")
         n, warm, rate = int(o["shoppers"]), int(o["warm"]), float(o["rate"])
         budget = 90 + int(n * 2 / rate + warm * 2 / float(o["warm_rate"])) * 2
@@ -788,7 +814,7 @@ def run_l2_hit(ctx, run, mode):
                              timeout=budget, log_path=st.log(tag), name="l2hit-client")
         cpu_samples = sampler.stop()
         sampler = None
-        prom = save_metrics(ctx, gw_b, f"b-r{run}")
+        prom = save_metrics(ctx, gw_b, f"b-{mode}-r{run}")
     finally:
         if sampler:
             sampler.stop()
@@ -847,6 +873,13 @@ def run_l2_hit(ctx, run, mode):
     }
     if m["server_l2_p50_ms"] is not None and m["server_l1_p50_ms"] is not None:
         m["server_delta_p50_ms"] = m["server_l2_p50_ms"] - m["server_l1_p50_ms"]
+    invalid = l2_hit_invalid(m, l1l["p50_ms"])
+    m["valid"] = 0 if invalid else 1
+    if invalid:
+        # not an L2-vs-L1 figure: the requests were not the lookups planned; the latencies stay in info only
+        withheld = {k: m.pop(k) for k in list(m) if k not in L2_HIT_SANITY}
+    else:
+        withheld = {}
     # percentile curves of both sides for the plot (from the raw samples)
     pts = (50, 75, 90, 95, 99, 99.5, 99.9)
     curves = []
@@ -854,8 +887,9 @@ def run_l2_hit(ctx, run, mode):
     for p in pts:
         a, b = percentile(raws["l2"], p), percentile(raws["l1"], p)
         curves.append([p, a / 1000.0 if a is not None else None, b / 1000.0 if b is not None else None])
-    return [{"run": run, "mode": mode, "metrics": m, "series": {"percentiles": curves},
-             "info": {"x_cache": {"l2": l2["x_cache"], "l1": l1["x_cache"]}, "status": {"l2": l2["status"], "l1": l1["status"]},
+    return [{"run": run, "mode": mode, "metrics": m, "series": {"percentiles": [] if invalid else curves},
+             "info": {"invalid": invalid, "withheld_metrics": withheld,
+                      "x_cache": {"l2": l2["x_cache"], "l1": l1["x_cache"]}, "status": {"l2": l2["status"], "l1": l1["status"]},
                       "outcome": {"l2": l2.get("outcome"), "l1": l1.get("outcome")}, "calls": calls,
                       "prep": res.get("prep"), "params": res.get("params"), "sides": sides,
                       "interleaved_pairs": res.get("interleaved_pairs"), "l2_first": res.get("l2_first"),
@@ -934,6 +968,12 @@ def wait_for_line(proc, prefix, timeout):
     raise RuntimeError(f"{proc.name} printed no {prefix} within {timeout} s")
 
 
+def bring_back_redis(st):
+    st.resume_redis()
+    if st.redis is None or not st.redis.alive():
+        st.restart_redis()  # the next run (or scenario) finds its Redis
+
+
 def run_redis_down(ctx, run, mode):
     """A steady open-loop Zipf load on one gateway while its private Redis is killed, restarted, hung (SIGSTOP)
     and resumed (SIGCONT); every request is put in the phase its start falls in."""
@@ -944,22 +984,22 @@ def run_redis_down(ctx, run, mode):
     st, o = ctx.stack, ctx.opts
     st._private_redis()  # refuse before starting anything when there is no private redis-server
     phase_s = float(o["duration"])
-    gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
-    poller = None
-    client = None
     actions = {}
-    try:
+    with Teardown() as td:
+        gw = td.add(st.start_gateway(mode, f"gateway-{mode}-r{run}"))
+        td.on_exit(lambda: bring_back_redis(st))
         timeout_ms = redis_command_timeout_ms(ctx, gw)
         jit_warmup(ctx, gw)
         tag = f"redisdown-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
-        client = procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-                                            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-                                            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
-                                            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
-                                            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
-        poller = RedisUpPoller(gw, st)
+        client = td.add(procs.Proc("steady-load", [
+            "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
+            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
+            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
+            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
+            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
+            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        poller = td.add(RedisUpPoller(gw, st))
         poller.start()
         start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
         before = st.sim_stats()
@@ -979,18 +1019,8 @@ def run_redis_down(ctx, run, mode):
         st.resume_redis()
         client.popen.wait(timeout=phase_s * 2 + 30)
         after = st.sim_stats()
-        ups = poller.stop()
-        poller = None
+        ups = td.done(poller)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    finally:
-        if poller:
-            poller.stop()
-        if client:
-            client.stop()
-        st.resume_redis()
-        if st.redis is None or not st.redis.alive():
-            st.restart_redis()  # the next run (or scenario) finds its Redis
-        gw.stop()
     if not os.path.exists(out):
         raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
     with open(out) as f:

@@ -7,7 +7,7 @@ import time
 
 from . import procs
 from .redisha import Sentinels
-from .stack import delta, new_run_id
+from .stack import Teardown, delta, new_run_id
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw_full,
                     sum_metric)
 
@@ -44,6 +44,11 @@ class FailoverPoller(threading.Thread):
         return self.samples
 
 
+def stop_sentinels(st):
+    st.sentinels.stop()
+    st.sentinels = None
+
+
 def run_sentinel(ctx, run, mode):
     from .scenarios import jit_warmup, procs_sleep_until, raw_path, redis_command_timeout_ms, save_metrics, wait_for_line
     if mode != "redis-sentinel":
@@ -54,20 +59,20 @@ def run_sentinel(ctx, run, mode):
     phase_s = float(o["duration"])
     st.sentinels = Sentinels(st)
     st_replica_port = st.sentinels.replica_port
-    gw, poller, client = None, None, None
-    try:
-        gw = st.start_gateway(mode, f"gateway-{mode}-r{run}")
+    with Teardown() as td:
+        td.on_exit(lambda: stop_sentinels(st))
+        gw = td.add(st.start_gateway(mode, f"gateway-{mode}-r{run}"))
         timeout_ms = redis_command_timeout_ms(ctx, gw)
         jit_warmup(ctx, gw)
         tag = f"sentinel-r{run}"
         out = os.path.join(ctx.artifacts, f"{tag}.json")
-        client = procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
+        client = td.add(procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
                                             "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
                                             "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
                                             "--rate", str(o["rate"]), "--duration-s", str(phase_s * 3),
                                             "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
-        poller = FailoverPoller(st.sentinels, gw)
+                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        poller = td.add(FailoverPoller(st.sentinels, gw))
         poller.start()
         start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
         before = st.sim_stats()
@@ -76,18 +81,8 @@ def run_sentinel(ctx, run, mode):
         st.sentinels.kill_primary()
         client.popen.wait(timeout=phase_s * 3 + 30)
         after = st.sim_stats()
-        polls = poller.stop()
-        poller = None
+        polls = td.done(poller)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    finally:
-        if poller:
-            poller.stop()
-        if client:
-            client.stop()
-        if gw:
-            gw.stop()
-        st.sentinels.stop()
-        st.sentinels = None
     if not os.path.exists(out):
         raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
     with open(out) as f:

@@ -342,6 +342,49 @@ class Stack:
                 p.stop()
 
 
+class Teardown:
+    """What one scenario run started, stopped on the way out whatever happened, last started first:
+
+        with Teardown() as td:
+            gw = td.add(st.start_gateway(...))
+            client = td.add(procs.Proc(...))
+            poller = td.add(Poller(...))
+            ...
+            polls = td.done(poller)  # stopped now, for its result, and not again at the exit
+
+    add() takes anything with a stop(); on_exit(fn) runs fn at its place in the same order (a simulator reset, a
+    Redis to bring back). A failing stop does not keep the others from running."""
+
+    def __init__(self):
+        self._steps = []  # (the thing added, or None, and what stops it)
+
+    def add(self, thing):
+        self._steps.append((thing, thing.stop))
+        return thing
+
+    def on_exit(self, fn):
+        self._steps.append((None, fn))
+
+    def done(self, thing):
+        self._steps = [x for x in self._steps if x[0] is not thing]
+        return thing.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        first = None
+        while self._steps:
+            _, stop = self._steps.pop()
+            try:
+                stop()
+            except Exception as e:  # keep stopping the others; report the first once all are stopped
+                first = first or e
+        if first is not None and exc_type is None:
+            raise first
+        return False
+
+
 class Gateway:
     def __init__(self, proc, port, ops_port, mode, env):
         self.proc = proc

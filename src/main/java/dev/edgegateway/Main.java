@@ -1,5 +1,6 @@
 package dev.edgegateway;
 
+import dev.edgegateway.cache.CacheFactory;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.GatewayConfig;
 import dev.edgegateway.config.Settings;
@@ -86,6 +87,7 @@ public final class Main {
       if (!demo) { // the demo's secrets are as public as the default: only it may run on them
         ProductionSecrets.check(IdentityOptions.from(config));
       }
+      CacheFactory.check(Gateway.cacheConfig(config));
       WarmUpOptions warmUp = WarmUpOptions.from(config);
       if (!demo && warmUp.enabled()) {
         warmUp(vertx, env, warmUp);

@@ -38,6 +38,17 @@ public record RedisCacheOptions(List<String> endpoints, RedisClientType type, St
       throw new IllegalArgumentException("at least one Redis endpoint is needed");
     }
     endpoints = List.copyOf(endpoints);
+    // the cache writes (entries, leases, the outbox): a replica refuses writes, a sentinel holds no data
+    if (role != RedisRole.MASTER) {
+      throw new IllegalArgumentException(Settings.REDIS_ROLE.path() + " (" + Settings.REDIS_ROLE.env()
+          + ") must be MASTER: the cache writes, and a " + role + " node takes no writes");
+    }
+    // Redis Cluster hashes only what is inside a key's first {...}: a braced prefix would put every key in one slot
+    if (keyPrefix != null && (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0)) {
+      throw new IllegalArgumentException(Settings.REDIS_KEY_PREFIX.path() + " (" + Settings.REDIS_KEY_PREFIX.env()
+          + ") must not contain '{' or '}' (got '" + keyPrefix + "'): on a Redis Cluster only the part in braces"
+          + " is hashed, so every key would land in the same slot");
+    }
   }
 
   /** {@code cache.redis.endpoints} when given, else {@code cache.redis.connectionString}. */

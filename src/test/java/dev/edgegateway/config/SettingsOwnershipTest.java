@@ -25,7 +25,6 @@ import dev.edgegateway.tracing.OtelOptions;
 import dev.edgegateway.upstream.UpstreamOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisRole;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -162,7 +161,14 @@ class SettingsOwnershipTest {
         List.of("redis://s1.test:26379", "redis://s2.test:26379"), redis("endpoints", RedisCacheOptions::endpoints));
     own(Settings.REDIS_TYPE, "cluster", RedisClientType.CLUSTER, redis("type", RedisCacheOptions::type));
     own(Settings.REDIS_MASTER_NAME, "probe-master", "probe-master", redis("masterName", RedisCacheOptions::masterName));
-    own(Settings.REDIS_ROLE, "replica", RedisRole.REPLICA, redis("role", RedisCacheOptions::role));
+    // MASTER is the only role the cache accepts (it writes): the setting shows it is read by being refused
+    own(Settings.REDIS_ROLE, "replica", "refused: EDGE_REDIS_ROLE", new Probe("RedisCacheOptions.role", env -> {
+      try {
+        return "accepted: " + RedisCacheOptions.from(ConfigReader.of(config(env))).role();
+      } catch (IllegalArgumentException e) {
+        return e.getMessage().contains("EDGE_REDIS_ROLE") ? "refused: EDGE_REDIS_ROLE" : e.getMessage();
+      }
+    }));
     own(Settings.REDIS_COMMAND_TIMEOUT_MS, redis("commandTimeoutMs", RedisCacheOptions::commandTimeoutMs));
     own(Settings.REDIS_CONNECT_TIMEOUT_MS, redis("connectTimeoutMs", RedisCacheOptions::connectTimeoutMs));
     own(Settings.REDIS_POOL_SIZE, redis("maxPoolSize", RedisCacheOptions::maxPoolSize));
