@@ -609,7 +609,8 @@ def scenario_notes(sc, d):
                 "polls that both saw its breaker open (half-open included); *beyond trials* = those past one trial per "
                 "breaker reset of open time, plus one. *s to recover* = from lifting the fault until the breaker is "
                 "closed for good and, in every 0.5 s window after, the pages degraded on that upstream's rungs (visitor: "
-                "segments; config, search: personalisation, recs; none for stats and klaviyo) are at most twice the "
+                "segments; config, search: personalisation, recs; none for stats and klaviyo; of the pages answered "
+                "before the next phase sets its fault) are at most twice the "
                 "baseline's share (at least 5 %) with no 5xx or unanswered request; a value equal to the recovery phase's "
                 "length means *not recovered within the phase*. `degraded` splits by the body's `degraded` list (a page "
                 "may count under several)."]

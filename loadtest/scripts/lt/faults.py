@@ -137,8 +137,8 @@ UPSTREAM_RUNGS = {"visitor": ("segments",), "config": ("personalisation", "recs"
 
 def recover_s(u, lift, end, polls, pages, posts, base_share):
     """Seconds from lifting the fault until the upstream's breaker is closed for good and, in every 0.5 s window
-    after, the pages degraded on this upstream's rungs are no more than twice the baseline's share (at least 5 %)
-    and nothing answered 5xx or not at all. A phase that ends before that counts as its whole length."""
+    after, the pages degraded on this upstream's rungs (of those answered before the phase ends) are no more than
+    twice the baseline's share (at least 5 %) and nothing answered 5xx or not at all. A phase that ends before that counts as its whole length."""
     closed_at = None
     for p in polls:
         if not p["open"].get(u):
@@ -155,10 +155,13 @@ def recover_s(u, lift, end, polls, pages, posts, base_share):
         w0, w1 = (lift + k * 0.5) * 1000, (lift + (k + 1) * 0.5) * 1000
         pw = [r for r in pages if w0 <= r[0] < w1]
         sw = [r for r in posts if w0 <= r[0] < w1]
-        on_rung = sum(1 for r in pw if r[4].startswith("degraded")
+        # a page still in flight when the next phase sets its fault (its last ~0.1 s) measures that fault, not this
+        # recovery: its share is judged on the pages answered within the phase (5xx and no answer on all of them)
+        judged = [r for r in pw if r[0] + r[1] / 1000.0 < end * 1000]
+        on_rung = sum(1 for r in judged if r[4].startswith("degraded")
                       and set(r[4].split(":", 1)[-1].split("+")) & set(rungs))
         broken = sum(1 for r in pw + sw if r[2] == 0 or r[2] >= 500)
-        if broken or (pw and on_rung / len(pw) > limit):
+        if broken or (judged and on_rung / len(judged) > limit):
             last_bad = min(end, w1 / 1000.0)
         k += 1
     return max(0.0, max(closed_at or lift, last_bad) - lift)

@@ -21,7 +21,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Owns the KMC recommendation config and the product search it describes (docs/upstream-apis.md §3, §4). Both are
@@ -30,8 +29,6 @@ import java.util.Set;
  * allowlist, and named by a config answer unless listed exactly), and each host has breakers of its own.
  */
 public final class RecsVerticle extends ConfiguredVerticle implements RecsService {
-  /** Actions after which Klevu's own SDK makes no search call. */
-  private static final Set<String> NO_SEARCH_ACTIONS = Set.of("HIDE_RECOMMENDATION", "STATIC_CONTENT");
   private static final String REJECTED = "rejected";
   /** Time a background check of a memoised banner may take. */
   static final long RECHECK_BUDGET_MS = 2_000;
@@ -153,7 +150,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   public Future<RecsResult> fetch(RecsRequest request, Deadline deadline) {
     return loadConfig(request, deadline).compose(config -> {
       JsonObject metadata = config.config().getJsonObject("metadata", new JsonObject());
-      String skipped = skipReason(metadata);
+      String skipped = KlevuAnswers.skipReason(metadata);
       if (skipped != null) {
         RecsResult result = new RecsResult(metadata, new JsonArray(), false, skipped, config.cacheStatus(),
             config.config().getValue("staticContent") instanceof JsonArray banners ? banners : null);
@@ -226,8 +223,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     String key = CacheKeys.digest("srch", host.authority, path, body.toString());
     return searches.get(key, deadline, flightDeadline -> searchClient.send(
                 UpstreamRequest.postJson(url, body).header("Accept", "application/json"), flightDeadline,
-                host.breaker(origin))
-            .compose(response -> parseJson(response.body(), "search"))
+                host.breaker(origin), KlevuAnswers::search)
             .map(json -> options.ttl().entry(json, options.searchTtlSeconds())))
         .map(loaded -> new SearchAnswer(loaded.value(), loaded.status(), loaded.freshUntil()));
   }
@@ -242,8 +238,7 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
         page.apiKey(), page.recsKey(), sids, page.pid(), page.gpid(), page.cp());
     String url = configUrl(page);
     return configs.get(key, deadline, flightDeadline -> configClient.send(
-                UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline)
-            .compose(response -> parseJson(response.body(), "config"))
+                UpstreamRequest.get(url).header("Accept", "application/json"), flightDeadline, KlevuAnswers::config)
             .map(json -> options.ttl().entry(json, options.configTtlSeconds()))
             .recover(t -> OutcomeException.outcomeOf(t) == Outcome.UPSTREAM_REJECTED
                 // an unknown recsKey stays unknown for a while: remember the 4xx instead of asking again
@@ -276,18 +271,6 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
     StringBuilder out = new StringBuilder(key.length());
     KmcConfigQuery.escape(out, key);
     return out.toString().replace("/", "%2F").replace("?", "%3F");
-  }
-
-  /** Why Klevu's metadata says to show nothing, or null to go on and search. */
-  static String skipReason(JsonObject metadata) {
-    if (Boolean.FALSE.equals(metadata.getValue("enabled"))) {
-      return "disabled";
-    }
-    Object action = metadata.getValue("action");
-    if (action instanceof String a && NO_SEARCH_ACTIONS.contains(a)) {
-      return a.toLowerCase(java.util.Locale.ROOT);
-    }
-    return null;
   }
 
   /**
@@ -335,13 +318,4 @@ public final class RecsVerticle extends ConfiguredVerticle implements RecsServic
   private static int positive(Object value, int fallback) {
     return value instanceof Number n && n.intValue() >= 0 ? n.intValue() : fallback;
   }
-
-  private static Future<JsonObject> parseJson(Buffer body, String what) {
-    try {
-      return Future.succeededFuture(new JsonObject(body == null ? Buffer.buffer("null") : body));
-    } catch (DecodeException | ClassCastException e) {
-      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, what + " answer is not a JSON object"));
-    }
-  }
-
 }

@@ -158,8 +158,9 @@ public final class SegmentVerticle extends ConfiguredVerticle implements Segment
     }
     body.put("sessionInfo", new JsonObject().put("connectorInfo", connectors));
     String url = options.visitorUrl() + "/" + URLEncoder.encode(request.apiKey(), StandardCharsets.UTF_8) + "/session";
-    return visitor.send(UpstreamRequest.postJson(url, body.toBuffer()).header("Accept", "application/json"), deadline)
-        .compose(response -> parseSession(response.body()));
+    // read as part of the call: an answer without a session is the visitor API failing, and counts against its breaker
+    return visitor.send(UpstreamRequest.postJson(url, body.toBuffer()).header("Accept", "application/json"), deadline,
+        response -> parseSession(response.body()));
   }
 
   static Future<JsonObject> parseSession(Buffer body) {

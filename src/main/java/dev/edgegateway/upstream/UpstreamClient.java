@@ -23,7 +23,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.tracing.TracingPolicy;
@@ -31,10 +30,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Every call to one upstream goes through here: a per-attempt timeout capped by the request's deadline,
@@ -174,24 +173,43 @@ public final class UpstreamClient {
 
   /** {@link #send(UpstreamRequest, Deadline)} through one of the guard's other breakers ({@link Guard#newBreaker}). */
   public Future<UpstreamResponse> send(UpstreamRequest request, Deadline deadline, CircuitBreaker through) {
-    return attempt(request, deadline, through, 0);
+    return attempt(request, deadline, through, Future::succeededFuture, 0);
   }
 
-  private Future<UpstreamResponse> attempt(UpstreamRequest request, Deadline deadline, CircuitBreaker through,
-      int attempt) {
+  /**
+   * {@link #send(UpstreamRequest, Deadline)}, the 2xx answer then read by {@code read} as part of the call: an answer
+   * it cannot read (cut-off JSON, the wrong shape) fails the call as {@link FailureClass#UPSTREAM_UNREADABLE} and
+   * counts against the breaker, as any other failure of the upstream's; it is not retried.
+   */
+  public <T> Future<T> send(UpstreamRequest request, Deadline deadline, Function<UpstreamResponse, Future<T>> read) {
+    return send(request, deadline, breaker, read);
+  }
+
+  /** {@link #send(UpstreamRequest, Deadline, Function)} through one of the guard's other breakers. */
+  public <T> Future<T> send(UpstreamRequest request, Deadline deadline, CircuitBreaker through,
+      Function<UpstreamResponse, Future<T>> read) {
+    return attempt(request, deadline, through, read, 0);
+  }
+
+  private <T> Future<T> attempt(UpstreamRequest request, Deadline deadline, CircuitBreaker through,
+      Function<UpstreamResponse, Future<T>> read, int attempt) {
     long budget = Math.min(options.timeoutMs(), deadline.remainingMillis());
     if (budget <= 0) {
       return Future.failedFuture(new OutcomeException(Outcome.TIMEOUT, name + ": no time left for a call"));
     }
     long started = System.nanoTime();
-    Future<UpstreamResponse> call = through.<UpstreamResponse>execute(() -> {
+    Future<T> call = through.<T>execute(() -> {
       // a malformed URL throws here, before the call counts as in flight; the breaker fails the call with it
-      RequestOptions sending = request.toOptions(budget);
+      // the half-open trial gets at most half the open time: a trial stuck on an upstream that hung when it was sent
+      // would otherwise keep the circuit from closing for a whole timeout after the upstream came back
+      long own = through.state() == CircuitBreakerState.HALF_OPEN ? Math.min(budget, trialBudgetMs()) : budget;
+      RequestOptions sending = request.toOptions(own);
       guard.inFlight.incrementAndGet();
-      return new BoundedExchange(budget, through).run(sending, request.body(), deadline.trace())
+      return new BoundedExchange(own, through).run(sending, request.body(), deadline.trace())
           .andThen(done -> guard.inFlight.decrementAndGet())
-          .recover(t -> Future.failedFuture(classify(t)))
-          .compose(this::checkStatus);
+          .recover(t -> Future.failedFuture(UpstreamFailures.classify(name, t)))
+          .compose(answer -> UpstreamFailures.checkStatus(name, answer))
+          .compose(answer -> readAnswer(read, answer));
     }).recover(t -> Future.failedFuture(t instanceof OpenCircuitException
         ? new OutcomeException(Outcome.CIRCUIT_OPEN, FailureClass.CIRCUIT_OPEN, name + ": circuit open",
             options.breakerResetMs() / 1000 + 1)
@@ -199,13 +217,14 @@ public final class UpstreamClient {
     return call.andThen(ar -> guard.timers.get(ar.succeeded() ? Outcome.OK : OutcomeException.outcomeOf(ar.cause()))
             .record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .recover(failure -> {
-          long delay = retryDelay(failure, attempt);
+          long delay = UpstreamFailures.retryDelay(options, failure, attempt);
           if (delay < 0 || delay + 1 >= deadline.remainingMillis()) {
             return Future.failedFuture(failure);
           }
           guard.retries.increment();
-          Promise<UpstreamResponse> retried = Promise.promise();
-          vertx.setTimer(Math.max(1, delay), id -> attempt(request, deadline, through, attempt + 1).onComplete(retried));
+          Promise<T> retried = Promise.promise();
+          vertx.setTimer(Math.max(1, delay), id -> attempt(request, deadline, through, read, attempt + 1)
+              .onComplete(retried));
           return retried.future();
         });
   }
@@ -309,71 +328,28 @@ public final class UpstreamClient {
     }
   }
 
-  /** Milliseconds to wait before the next attempt, or -1 for no retry. */
-  private long retryDelay(Throwable failure, int attempt) {
-    if (attempt >= options.maxRetries() || !(failure instanceof OutcomeException oe)) {
-      return -1;
-    }
-    Outcome outcome = oe.outcome();
-    if (outcome != Outcome.UPSTREAM_ERROR && outcome != Outcome.UPSTREAM_THROTTLED && outcome != Outcome.TIMEOUT
-        || oe.is(FailureClass.UPSTREAM_OVERSIZE)) {
-      return -1; // the same ask would bring the same oversized answer
-    }
-    if (oe.retryAfterSeconds() > 0) {
-      long wait = oe.retryAfterSeconds() * 1000;
-      return wait <= options.maxRetryAfterMs() ? wait : -1;
-    }
-    long base = options.retryBackoffMs() << attempt;
-    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  /** Longest a half-open breaker's trial call may take: half the open time, at least 100 ms. */
+  long trialBudgetMs() {
+    return Math.max(100, options.breakerResetMs() / 2);
   }
 
-  private Future<UpstreamResponse> checkStatus(UpstreamResponse response) {
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return Future.succeededFuture(response);
-    }
-    long retryAfter = parseRetryAfter(response.header("Retry-After"));
-    if (status == 429) {
-      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_THROTTLED, FailureClass.UPSTREAM_STATUS,
-          name + " throttled", retryAfter, status));
-    }
-    if (status >= 500 || status == 408) {
-      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_STATUS,
-          name + " answered " + status, retryAfter, status));
-    }
-    return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_REJECTED, FailureClass.UPSTREAM_STATUS,
-        name + " answered " + status, 0, status));
-  }
-
-  /** The exception's name stays in the message, for the logs; the class is what an answer's body may say. */
-  private OutcomeException classify(Throwable t) {
-    if (t instanceof OutcomeException oe) {
-      return oe;
-    }
-    if (t instanceof java.util.concurrent.TimeoutException) {
-      return new OutcomeException(Outcome.TIMEOUT, FailureClass.UPSTREAM_TIMEOUT, name + " timed out");
-    }
-    if (t instanceof HttpClosedException || t instanceof java.io.IOException) {
-      return new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREACHABLE,
-          name + " unreachable: " + t.getClass().getSimpleName());
-    }
-    String message = String.valueOf(t.getMessage());
-    if (message.contains("wait queue is full") || message.contains("Connection pool reached max wait queue")) {
-      return new OutcomeException(Outcome.OVERLOADED, name + ": connection queue full", 1);
-    }
-    return new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREACHABLE,
-        name + " failed: " + t.getClass().getSimpleName());
-  }
-
-  static long parseRetryAfter(String header) {
-    if (header == null) {
-      return 0;
-    }
+  /** The caller's reading of a 2xx answer; a failure or a throw is the upstream's: its answer was unreadable. */
+  private <T> Future<T> readAnswer(Function<UpstreamResponse, Future<T>> read, UpstreamResponse answer) {
+    Future<T> done;
     try {
-      return Math.max(0, Long.parseLong(header.trim()));
-    } catch (NumberFormatException e) {
-      return 0; // HTTP-date form: fall back to our own backoff
+      done = read.apply(answer);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
     }
+    return done.recover(t -> {
+      if (t instanceof OutcomeException oe && oe.is(FailureClass.UPSTREAM_UNREADABLE)) {
+        return Future.failedFuture(oe);
+      }
+      // the JIT may throw its preallocated exceptions, without a message: the class still says what broke
+      String why = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+      return Future.failedFuture(new OutcomeException(Outcome.UPSTREAM_ERROR, FailureClass.UPSTREAM_UNREADABLE,
+          name + " answer unreadable: " + why));
+    });
   }
 
   public Future<Void> close() {

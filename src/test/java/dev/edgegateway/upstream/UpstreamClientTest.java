@@ -320,4 +320,67 @@ class UpstreamClientTest {
     assertThat(outcomes.subList(1, 5)).containsOnly(Outcome.CIRCUIT_OPEN);
     assertThat(seen.get()).as("only the call that failed reached the upstream").isEqualTo(1);
   }
+
+  /**
+   * A 200 whose body the caller cannot read (cut off, the wrong shape) is the upstream failing: it counts against the
+   * breaker (before, only statuses did, and an upstream answering garbage was called on every page), and it is not
+   * retried (the same ask would most likely bring the same garbage).
+   */
+  @Test
+  void anAnswerItsReaderCannotReadCountsAgainstTheBreakerAndIsNotRetried() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    HttpServer garbling = await(vertx.createHttpServer()
+        .requestHandler(request -> {
+          seen.incrementAndGet();
+          request.response().putHeader("Content-Type", "application/json").end("{\"data\":[{\"id\":\"1\",\"attri");
+        })
+        .listen(0, "127.0.0.1"));
+    UpstreamOptions options = UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 2).with(Settings.BREAKER_MAX_FAILURES, 2)
+        .with(Settings.BREAKER_RESET_MS, 60_000), "garbled");
+    UpstreamClient client = new UpstreamClient(vertx, "garbled", options);
+    String url = "http://127.0.0.1:" + garbling.actualPort() + "/x";
+    List<Throwable> failures = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      failures.add(await(client.send(UpstreamRequest.get(url), Deadline.in(3_000),
+              answer -> Future.succeededFuture(answer.body().toJsonObject()))
+          .map(ok -> (Throwable) null).otherwise(t -> t)));
+    }
+    assertThat(OutcomeException.outcomeOf(failures.get(0))).isEqualTo(Outcome.UPSTREAM_ERROR);
+    assertThat(((OutcomeException) failures.get(0)).is(FailureClass.UPSTREAM_UNREADABLE)).isTrue();
+    assertThat(OutcomeException.outcomeOf(failures.get(2))).isEqualTo(Outcome.CIRCUIT_OPEN);
+    assertThat(client.circuitState()).isEqualTo(CircuitBreakerState.OPEN);
+    assertThat(seen.get()).as("two calls, no retry, none once open").isEqualTo(2);
+  }
+
+  /**
+   * The half-open breaker's one trial call gets half the reset time, not the whole upstream timeout: sent while the
+   * upstream still hung, it used to hold the circuit open for that whole timeout after the upstream came back (the
+   * faults benchmark's config and search hang phases recovered in 2.5 s, past reset + 1 s).
+   */
+  @Test
+  void aHalfOpenTrialGivesUpAfterHalfTheResetTime() throws Exception {
+    HttpServer hanging = await(vertx.createHttpServer()
+        .requestHandler(request -> { }) // never answers
+        .listen(0, "127.0.0.1"));
+    UpstreamOptions options = UpstreamOptions.forUpstream(ConfigReader.defaults()
+        .with(Settings.UPSTREAM_MAX_RETRIES, 0).with(Settings.BREAKER_MAX_FAILURES, 1)
+        .with(Settings.BREAKER_RESET_MS, 400).with(Settings.UPSTREAM_TIMEOUT_MS, 4_000), "trial");
+    UpstreamClient client = new UpstreamClient(vertx, "trial", options);
+    String url = "http://127.0.0.1:" + hanging.actualPort() + "/x";
+    // a short deadline makes the first failure quick: it opens the circuit
+    assertThat(await(client.send(UpstreamRequest.get(url), Deadline.in(100)).map(ok -> Outcome.OK)
+        .otherwise(OutcomeException::outcomeOf))).isEqualTo(Outcome.TIMEOUT);
+    assertThat(client.circuitState()).isEqualTo(CircuitBreakerState.OPEN);
+    await(dev.edgegateway.Awaits.until(vertx, () -> client.circuitState() == CircuitBreakerState.HALF_OPEN, 5_000));
+
+    long started = System.nanoTime();
+    Outcome trial = await(client.send(UpstreamRequest.get(url), Deadline.in(5_000)).map(ok -> Outcome.OK)
+        .otherwise(OutcomeException::outcomeOf));
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(trial).isEqualTo(Outcome.TIMEOUT);
+    // before: the trial waited the whole 4 s upstream timeout
+    assertThat(tookMs).as("the trial's time").isBetween(150L, 2_000L);
+    assertThat(client.circuitState()).isEqualTo(CircuitBreakerState.OPEN);
+  }
 }
