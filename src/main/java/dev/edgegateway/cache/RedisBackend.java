@@ -114,13 +114,6 @@ public final class RedisBackend {
   }
 
   /**
-   * Sends one command through the pool, bounded by the command timeout. Fails at once while Redis is down.
-   * Failures are {@link OutcomeException}s: TIMEOUT, UNAVAILABLE (connection trouble) or UPSTREAM_ERROR
-   * (Redis answered with an error). A {@code null} response is Redis' nil.
-   *
-   * @param command lower-case command name for the metric tag (bounded set: get, set, del, ping, ...)
-   */
-  /**
    * Sends one command for a writer that may wait longer than a cache read (the events outbox): bounded by
    * {@code timeoutMs}, not by the command timeout, and sent while the backend is down only because commands were
    * slow (see {@link #isReachable}). Its timeouts do not count towards the down verdict of the reads; a lost
@@ -139,6 +132,13 @@ public final class RedisBackend {
     return timed(command, m, request, timeoutMs, false);
   }
 
+  /**
+   * Sends one command through the pool, bounded by the command timeout. Fails at once while Redis is down.
+   * Failures are {@link OutcomeException}s: TIMEOUT, UNAVAILABLE (connection trouble) or UPSTREAM_ERROR
+   * (Redis answered with an error). A {@code null} response is Redis' nil.
+   *
+   * @param command lower-case command name for the metric tag (bounded set: get, set, del, ping, ...)
+   */
   public Future<Response> send(String command, Request request) {
     CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
     if (closed) {
