@@ -10,8 +10,6 @@ import json
 import os
 import queue
 import random
-import shutil
-import subprocess
 import threading
 import time
 
@@ -23,16 +21,6 @@ CLASSES = ("cookieless", "anon_cookies", "identified")
 # the banners and page contexts the anonymous visitors ask for (few: a storefront's home and product pages)
 PIDS = [str(39800 + i) for i in range(20)]
 RECS_KEYS = ["k-cdn-home", "k-cdn-pdp"]
-
-
-def ensure_varnish():
-    if shutil.which("varnishd"):
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise RuntimeError("varnishd is missing (apt-get install -y varnish)")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "varnish"], check=True, capture_output=True, timeout=600,
-                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
 def start_varnish(ctx, gw, name):
@@ -237,7 +225,7 @@ def summarise(records, calls, mode):
 
 def run_cdn(ctx, run, modes):
     st, o = ctx.stack, ctx.opts
-    ensure_varnish()
+    procs.ensure_installed("varnishd", "varnish")
     out = []
     with Teardown() as td:
         gw = td.add(st.start_gateway("memory", f"gateway-cdn-r{run}"))

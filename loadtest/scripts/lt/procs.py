@@ -7,6 +7,7 @@ Nothing is ever killed by name.
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,6 +113,17 @@ def run(cmd, timeout, env=None, log_path=None, cwd=None, name=None):
         with open(log_path, "a") as f:
             f.write(text)
     return (p.popen.returncode if not killed else -9), text
+
+
+def ensure_installed(binary, package):
+    """Installs Debian's package when its binary is missing (root with apt-get only; else says what to install)."""
+    if shutil.which(binary):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise RuntimeError(f"{binary} is missing (apt-get install -y {package})")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, capture_output=True, timeout=600,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
 def free_port():

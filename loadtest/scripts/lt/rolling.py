@@ -7,7 +7,6 @@ is ready and HAProxy had time to put it back), after."""
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -18,16 +17,6 @@ from .stack import Teardown, delta, new_run_id
 from .stats import latency_summary_ms, percentile, read_raw_full
 
 KLEVU = ("session", "config", "search")
-
-
-def ensure_haproxy():
-    if shutil.which("haproxy"):
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise RuntimeError("haproxy is missing (apt-get install -y haproxy)")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "haproxy"], check=True, capture_output=True, timeout=600,
-                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
 def start_haproxy(ctx, gws, name):
@@ -117,7 +106,7 @@ def run_rolling(ctx, run, mode):
         raise RuntimeError("rolling has no stand-in")
     if not st.redis_url:
         raise RuntimeError("rolling needs the harness's Redis (mode redis)")
-    ensure_haproxy()
+    procs.ensure_installed("haproxy", "haproxy")
     st.flush_redis()
     st.configure_sim()
     gws = []
