@@ -4,14 +4,12 @@ fault (refuse, hang, error, slow, throttle, malformed, wrongshape) a phase set t
 control (`PUT /__sim/config`), then a recovery phase with the fault lifted. Every request belongs to the phase its
 intended start falls in; the gateway's breakers (`edge_upstream_circuit_open{upstream}`) and the simulator's
 counters are polled every 0.25 s."""
-import json
 import math
 import os
 import threading
 import time
 
-from . import procs
-from .stack import Teardown, delta, new_run_id
+from .stack import Teardown, delta
 from .stats import latency_summary_ms, parse_prometheus, percentile, read_raw_full, sum_metric
 
 UPSTREAMS = ("visitor", "config", "search", "stats", "klaviyo")
@@ -92,17 +90,12 @@ def run_faults(ctx, run, mode):
         gw = td.add(st.start_gateway(mode, f"gateway-{mode}-r{run}", extra_env=gateway_env(o)))
         td.on_exit(st.configure_sim)
         tag = f"faults-r{run}"
-        out = os.path.join(ctx.artifacts, f"{tag}.json")
         keys = ",".join(f"k-faults-{i}" for i in range(int(o["recs_keys"])))
-        client = procs.Proc("steady-load", [
-            "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]), "--rate", str(o["rate"]),
-            "--duration-s", str(total), "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
+        client, out = st.steady_load(
+            tag, gw.port, o, total,
             "--anon-share", str(o["anon_share"]), "--recs-keys", keys, "--pids", str(o["pids"]),
             "--events-every", str(o["events_every"]), "--identify-every", str(o["identify_every"]),
-            "--token-secret", TOKEN_SECRET, "--rungs", "true", "--timeout-ms", "10000",
-            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag))
+            "--token-secret", TOKEN_SECRET, "--rungs", "true", "--timeout-ms", "10000")
         td.add(client)
         poller = td.add(Poller(gw, st))
         poller.start()
@@ -122,8 +115,7 @@ def run_faults(ctx, run, mode):
         samples_poll = td.done(poller)
         from .scenarios import save_metrics
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    with open(out) as f:
-        res = json.load(f)
+    res = st.steady_result(tag, out)
     from .scenarios import raw_path
     pages = read_raw_full(raw_path(out, "gateway"))
     posts = read_raw_full(raw_path(out, "posts"))

@@ -4,7 +4,6 @@ gateway restarted in turn: SIGTERM (its drain sequence: not ready and still serv
 it stops accepting, finishes what is in flight, exits), then started again on the same ports. Every request belongs
 to the phase its intended start falls in: steady, restart of gw1, gw2, gw3 (from the SIGTERM until the new process
 is ready and HAProxy had time to put it back), after."""
-import json
 import os
 import re
 import subprocess
@@ -13,7 +12,7 @@ import time
 from datetime import datetime
 
 from . import procs
-from .stack import Teardown, delta, new_run_id
+from .stack import Teardown, delta
 from .stats import latency_summary_ms, percentile, read_raw_full
 
 KLEVU = ("session", "config", "search")
@@ -124,14 +123,9 @@ def run_rolling(ctx, run, mode):
         watch.start()
         time.sleep(1.5)  # rise 2 x 500 ms: HAProxy has seen every gateway ready
         tag = f"rolling-r{run}"
-        out = os.path.join(ctx.artifacts, f"{tag}.json")
         total = o["steady_s"] + 3 * o["slot_s"] + o["after_s"]
-        client = td.add(procs.Proc("steady-load", [
-            "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-            "--port", str(lb_port), "--path", f"/v1/recommendations/{st.recs_key}",
-            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]), "--rate", str(o["rate"]),
-            "--duration-s", str(total), "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-            "--timeout-ms", "10000", "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        client, out = st.steady_load(tag, lb_port, o, total, "--timeout-ms", "10000")
+        td.add(client)
         from .scenarios import wait_for_line, procs_sleep_until
         start = int(wait_for_line(client, "LOAD_START", 180)) / 1000.0
         marks.append(("steady", start))
@@ -165,8 +159,7 @@ def run_rolling(ctx, run, mode):
         sims.append((time.time(), st.sim_stats()))
         client.popen.wait(timeout=total + 120)
         sims.append((time.time(), st.sim_stats()))
-    with open(out) as f:
-        res = json.load(f)
+    res = st.steady_result(tag, out)
     from .scenarios import raw_path
     rows = read_raw_full(raw_path(out, "gateway"))
     samples = phase_samples(run, o, marks, sims, rows, res, restarts, start)

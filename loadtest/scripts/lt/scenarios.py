@@ -991,14 +991,8 @@ def run_redis_down(ctx, run, mode):
         timeout_ms = redis_command_timeout_ms(ctx, gw)
         jit_warmup(ctx, gw)
         tag = f"redisdown-r{run}"
-        out = os.path.join(ctx.artifacts, f"{tag}.json")
-        client = td.add(procs.Proc("steady-load", [
-            "java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
-            "--rate", str(o["rate"]), "--duration-s", str(phase_s * len(PHASES)),
-            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        client, out = st.steady_load(tag, gw.port, o, phase_s * len(PHASES))
+        td.add(client)
         poller = td.add(RedisUpPoller(gw, st))
         poller.start()
         start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
@@ -1021,10 +1015,7 @@ def run_redis_down(ctx, run, mode):
         after = st.sim_stats()
         ups = td.done(poller)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    if not os.path.exists(out):
-        raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
-    with open(out) as f:
-        res = json.load(f)
+    res = st.steady_result(tag, out)
     upstream = sum(st.latencies[k] for k in ("visitor", "config", "search"))
     target = (timeout_ms or 0) + upstream
     warm_rows = read_raw_full(raw_path(out, "warmup"))

@@ -1,13 +1,10 @@
 """`sentinel`: a steady open-loop load on a gateway configured for Redis Sentinel while the primary is SIGKILLed."""
-import json
 import math
-import os
 import threading
 import time
 
-from . import procs
 from .redisha import Sentinels
-from .stack import Teardown, delta, new_run_id
+from .stack import Teardown, delta
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw_full,
                     sum_metric)
 
@@ -65,13 +62,8 @@ def run_sentinel(ctx, run, mode):
         timeout_ms = redis_command_timeout_ms(ctx, gw)
         jit_warmup(ctx, gw)
         tag = f"sentinel-r{run}"
-        out = os.path.join(ctx.artifacts, f"{tag}.json")
-        client = td.add(procs.Proc("steady-load", ["java", "-Xmx512m", "-cp", ctx.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
-                                            "--port", str(gw.port), "--path", f"/v1/recommendations/{st.recs_key}",
-                                            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]),
-                                            "--rate", str(o["rate"]), "--duration-s", str(phase_s * 3),
-                                            "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
-                                            "--run-id", new_run_id(), "--out", out], log_path=st.log(tag)))
+        client, out = st.steady_load(tag, gw.port, o, phase_s * 3)
+        td.add(client)
         poller = td.add(FailoverPoller(st.sentinels, gw))
         poller.start()
         start = int(wait_for_line(client, "LOAD_START", 120)) / 1000.0
@@ -83,10 +75,7 @@ def run_sentinel(ctx, run, mode):
         after = st.sim_stats()
         polls = td.done(poller)
         prom = save_metrics(ctx, gw, f"{mode}-r{run}")
-    if not os.path.exists(out):
-        raise RuntimeError(f"SteadyLoad wrote no result; see {st.log(tag)}")
-    with open(out) as f:
-        res = json.load(f)
+    res = st.steady_result(tag, out)
     after_kill = [p for p in polls if p["t"] >= killed_at]
     new_port = st_replica_port
     switch = next((p["t"] for p in after_kill if p.get("master") == new_port), None)

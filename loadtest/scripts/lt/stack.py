@@ -92,6 +92,25 @@ class Stack:
     def log(self, name):
         return os.path.join(self.artifacts, "logs", name + ".log")
 
+    def steady_load(self, tag, port, o, duration_s, *extra):
+        """A SteadyLoad client (open-loop Zipf shoppers on the load-test page) started at port for duration_s, with
+        the scenario options o and any extra arguments; (its Proc, the path of the JSON it writes)."""
+        out = os.path.join(self.artifacts, f"{tag}.json")
+        client = procs.Proc("steady-load", [
+            "java", "-Xmx512m", "-cp", self.paths.lt_jar, "dev.edgegateway.loadtest.SteadyLoad",
+            "--port", str(port), "--path", f"/v1/recommendations/{self.recs_key}",
+            "--shoppers", str(o["shoppers"]), "--zipf", str(o["zipf"]), "--rate", str(o["rate"]),
+            "--duration-s", str(duration_s), "--preload", str(o["preload"]), "--warm-s", str(o["warm_s"]),
+            *extra, "--run-id", new_run_id(), "--out", out], log_path=self.log(tag))
+        return client, out
+
+    def steady_result(self, tag, out):
+        """What a SteadyLoad client wrote; fails pointing at its log when it wrote nothing."""
+        if not os.path.exists(out):
+            raise RuntimeError(f"SteadyLoad wrote no result; see {self.log(tag)}")
+        with open(out) as f:
+            return json.load(f)
+
     # ---------------------------------------------------------------- commands
     def _java(self, opts, main_args, cpus=None, jar=None):
         if self.standin:
