@@ -35,7 +35,8 @@ def start_varnish(ctx, gw, name):
         f.write(vcl)
     port = procs.free_port()
     proc = procs.Proc(name, ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path,
-                             "-s", "malloc,128m", "-p", "thread_pool_min=20"], log_path=ctx.stack.log(name))
+                             "-s", "malloc,128m", "-p", "thread_pool_min=20"] + os.environ.get("LT_VARNISH_ARGS", "").split(),
+                      log_path=ctx.stack.log(name))
     deadline = time.time() + 30
     while time.time() < deadline and not procs.port_open(port):
         if not proc.alive():

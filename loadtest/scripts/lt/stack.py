@@ -325,8 +325,8 @@ class Stack:
             env.update(extra_env)
         # run where the jar's project is (its conf/config.yaml applies, as with `java -jar target/edge-gateway.jar`)
         cwd = os.path.dirname(os.path.dirname(os.path.abspath(jar)))
-        proc = procs.Proc(name, self._java(self.gw_java_opts, [], cpus, jar=jar), env=env, log_path=self.log(name),
-                          cwd=cwd if os.path.isdir(cwd) else None)
+        proc = procs.Proc(name, self._java(self.gw_java_opts + jfr_options(self.paths.root), [], cpus, jar=jar), env=env,
+                          log_path=self.log(name), cwd=cwd if os.path.isdir(cwd) else None)
         gw = Gateway(proc, port, ops, mode, env)
         if wait:
             procs.wait_http(gw.ops_url + "/health/ready", proc, timeout=90)
@@ -425,8 +425,25 @@ class Gateway:
         return body.decode("utf-8", "replace") if status == 200 else ""
 
     def stop(self):
+        dump_jfr(self.proc)
         self.proc.stop()
         drop_access_lines(self.proc.log_path)
+
+
+def jfr_options(root):
+    """With LT_GATEWAY_JFR=<dir>: a flight recording of the gateway's CPU samples (loadtest/jfr/cpu.jfc), dumped
+    there as <gateway name>.jfr when it is stopped (the harness stops it with a signal: dumponexit may not run)."""
+    if not os.environ.get("LT_GATEWAY_JFR"):
+        return []
+    return [f"-XX:StartFlightRecording=name=lt,settings={os.path.join(root, 'loadtest', 'jfr', 'cpu.jfc')}"]
+
+
+def dump_jfr(proc):
+    out = os.environ.get("LT_GATEWAY_JFR")
+    if out and proc.alive():
+        os.makedirs(out, exist_ok=True)
+        procs.run(["jcmd", str(proc.pid), "JFR.dump", "name=lt", f"filename={os.path.join(os.path.abspath(out), proc.name)}.jfr"],
+                  timeout=60, name="jfr-dump")
 
 
 # a gateway at full speed writes an access line per request to its stdout (the log file): hundreds of MB a run
