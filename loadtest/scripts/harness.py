@@ -195,6 +195,9 @@ def checks(scenario, summary, opts):
                     "within 0.3 ms of the same load without it)", lambda v: v <= 0.3)
                 add(mode, "identified_returning_service_p50_over_direct_ms", "<= +0.3 ms (the same for returning "
                     "identified shoppers' warm pages, send to answer)", lambda v: v <= 0.3)
+                add(mode, "identified_p50_over_floor_ms", "<= +0.3 ms (what the gateway adds to identified pages "
+                    "through Varnish beyond what the same Varnish adds to a bare server answering the same page)",
+                    lambda v: v <= 0.3)
         if scenario == "browser-flow" and mode not in ("off", "sdk-direct"):
             add(mode, "speedup_p50", ">= 20x", lambda v: v >= 20)
         if scenario == "startup":

@@ -66,7 +66,10 @@ WHAT = {
            "run, warm at the gateway, where what a Varnish pass adds is not hidden under first visits' upstream calls. "
            "Both modes replay one visitor sequence of the run, passed once straight at the gateway first (not "
            "measured; its Klevu calls per 1,000 pages are the *first pass (cold)* column), so each meets the same "
-           "warm gateway whichever goes first.",
+           "warm gateway whichever goes first. Then the same visitors at `BareServer` answering an identified page "
+           "captured from the gateway, straight (`bare`) and through a second `varnishd` with the same VCL "
+           "(`varnish-bare`): what Varnish's pass itself costs at this load on this machine; *beyond Varnish's own* "
+           "= (varnish − memory) − (varnish-bare − bare).",
     "burst": "N simultaneous first page loads (`GET /v1/recommendations/{recsKey}`) of one new identified shopper, "
              "fired at once on N pre-opened connections by `BurstClient` (plain NIO, every response timestamped on "
              "arrival), next to bare Vert.x releasing the same number of held requests at once. Counts the Klevu "
@@ -161,6 +164,8 @@ COLUMNS = {
             ("identified_p50_ms", "identified p50 (ms)", "{:.2f}"), ("identified_p99_ms", "identified p99 (ms)", "{:.2f}"),
             ("identified_p50_over_direct_ms", "identified p50 − direct (ms)", "{:+.2f}"),
             ("identified_service_p50_over_direct_ms", "identified service p50 − direct (ms)", "{:+.2f}"),
+            ("identified_p50_over_floor_ms", "identified p50 − direct, beyond Varnish's own (ms)", "{:+.2f}"),
+            ("identified_service_p50_over_floor_ms", "identified service p50 − direct, beyond Varnish's own (ms)", "{:+.2f}"),
             ("identified_returning_service_p50_ms", "returning identified service p50 (ms)", "{:.2f}"),
             ("identified_returning_service_p50_over_direct_ms", "returning identified service p50 − direct (ms)", "{:+.2f}"),
             ("anonymous_varnish_share", "anonymous served by Varnish", "{:.1%}"),
@@ -279,6 +284,8 @@ MODE_LABEL = {"off": "off (plain proxy)", "memory": "memory", "memory-bus": "mem
               "restart-gw3": "4. gw3 restarting", "after": "5. after", "restarts": "restarts (2-4 together)",
               # cdn
               "varnish": "through Varnish (conf/cdn/varnish.vcl)",
+              "bare": "bare Vert.x (BareServer, the captured identified page)",
+              "varnish-bare": "bare Vert.x through Varnish (its own pass cost)",
               # hostile
               "alone": "legitimate load alone", "attacked": "legitimate load under attack"}
 

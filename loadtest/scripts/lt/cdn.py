@@ -14,7 +14,7 @@ import threading
 import time
 
 from . import procs
-from .stack import Shoppers, Teardown, delta, new_run_id, per_1000
+from .stack import Shoppers, Teardown, delta, new_run_id, per_1000, write_page
 from .stats import percentile
 
 CLASSES = ("cookieless", "anon_cookies", "identified")
@@ -23,18 +23,21 @@ PIDS = [str(39800 + i) for i in range(20)]
 RECS_KEYS = ["k-cdn-home", "k-cdn-pdp"]
 
 
-def start_varnish(ctx, gw, name):
-    """varnishd in the foreground with the shipped VCL, its backend pointed at this gateway's port."""
+def start_varnish(ctx, backend_port, name, probe_status=404):
+    """varnishd in the foreground with the shipped VCL, its backend pointed at this port (a gateway's; BareServer's,
+    whose every path answers 200, with probe_status 200)."""
     with open(os.path.join(ctx.paths.root, "conf", "cdn", "varnish.vcl")) as f:
         vcl = f.read()
-    vcl = vcl.replace('.port = "8080";', f'.port = "{gw.port}";')
+    vcl = vcl.replace('.port = "8080";', f'.port = "{backend_port}";')
+    vcl = vcl.replace(".expected_response = 404;", f".expected_response = {probe_status};")
     workdir = os.path.join(ctx.artifacts, name)
     os.makedirs(workdir, exist_ok=True)
     vcl_path = os.path.join(workdir, "varnish.vcl")
     with open(vcl_path, "w") as f:
         f.write(vcl)
     port = procs.free_port()
-    proc = procs.Proc(name, ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path,
+    pin = os.environ.get("LT_VARNISH_CPUS")
+    proc = procs.Proc(name, (["taskset", "-c", pin] if pin else []) + ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path,
                              "-s", "malloc,128m", "-p", "thread_pool_min=20"] + os.environ.get("LT_VARNISH_ARGS", "").split(),
                       log_path=ctx.stack.log(name))
     deadline = time.time() + 30
@@ -230,7 +233,7 @@ def run_cdn(ctx, run, modes):
     out = []
     with Teardown() as td:
         gw = td.add(st.start_gateway("memory", f"gateway-cdn-r{run}"))
-        varnish, vport = start_varnish(ctx, gw, f"varnish-r{run}")
+        varnish, vport = start_varnish(ctx, gw.port, f"varnish-r{run}")
         td.add(varnish)
         order = modes if run % 2 == 1 else list(reversed(modes))
         # the fresh gateway JVM warmed through both paths first (not measured): without it the first mode of a run
@@ -265,11 +268,57 @@ def run_cdn(ctx, run, modes):
                 json.dump(leaks[:200], f)
             out.append({"run": run, "mode": mode, "metrics": m, "series": {},
                         "info": {"calls": calls, "leak_kinds": sorted({k for k, _ in leaks})}})
-    base = next((x["metrics"] for x in out if x["mode"] == "memory"), None)
+        out += varnish_floor(ctx, td, gw, run_id, run, order)
+    over_direct(out, "varnish", "memory")
+    over_direct(out, "varnish-bare", "bare")
+    gateway = next((x["metrics"] for x in out if x["mode"] == "varnish"), {})
+    floor = next((x["metrics"] for x in out if x["mode"] == "varnish-bare"), {})
+    for k in ("identified_p50_over_direct_ms", "identified_service_p50_over_direct_ms"):
+        if gateway.get(k) is not None and floor.get(k) is not None:
+            gateway[k.replace("_over_direct_ms", "_over_floor_ms")] = gateway[k] - floor[k]
+    return out
+
+
+# what the floor is compared on: a passed request's latency (identified pages: Varnish passes them all)
+FLOOR_METRICS = ("identified_p50_ms", "identified_service_p50_ms")
+
+
+def over_direct(out, through, direct):
+    """The `through` mode's identified latencies minus the `direct` mode's, in the same run."""
+    base = next((x["metrics"] for x in out if x["mode"] == direct), None)
     for x in out:
-        if base and x["mode"] == "varnish":
-            for k in ("identified_p50_ms", "identified_service_p50_ms", "identified_returning_p50_ms",
-                      "identified_returning_service_p50_ms"):
+        if base and x["mode"] == through:
+            for k in FLOOR_METRICS + ("identified_returning_p50_ms", "identified_returning_service_p50_ms"):
                 if base.get(k) is not None and x["metrics"].get(k) is not None:
                     x["metrics"][k.replace("_p50_ms", "_p50_over_direct_ms")] = x["metrics"][k] - base[k]
+
+
+def varnish_floor(ctx, td, gw, run_id, run, order):
+    """Varnish's own cost on a passed request at this load and on this machine: the same visitors straight at
+    BareServer (answering an identified page captured from the gateway, private) and through a second varnishd with
+    the same VCL in front of it (modes `bare`, `varnish-bare`). What the gateway adds behind Varnish is its excess
+    over this floor."""
+    o = ctx.opts
+    shoppers = Shoppers(run_id)
+    page = procs.http("GET", gw.url + f"/v1/recommendations/{RECS_KEYS[0]}?pid={PIDS[0]}",
+                      headers={"Cookie": shoppers.cookie(0)})
+    if page[0] != 200:
+        raise RuntimeError(f"the identified page to capture answered {page[0]}")
+    body_path, hdr_path = write_page(ctx, page[1], page[2], f"cdn-page-r{run}.json", f"cdn-page-headers-r{run}.txt",
+                                     leave_out=("set-cookie", "content-length"))
+    bare, bare_port = ctx.stack.start_bare(body_path, hdr_path, f"bare-cdn-r{run}")
+    td.add(bare)
+    varnish, vport = start_varnish(ctx, bare_port, f"varnish-bare-r{run}", probe_status=200)
+    td.add(varnish)
+    out = []
+    for mode in ("varnish-bare", "bare") if order[0] == "varnish" else ("bare", "varnish-bare"):
+        port = vport if mode == "varnish-bare" else bare_port
+        open_loop(port, Visitors("warm-" + run_id, 50, 1.0), float(o["rate"]), 1.0)
+        records = open_loop(port, Visitors(run_id, int(o["shoppers"]), float(o["zipf"])), float(o["rate"]),
+                            float(o["duration"]))
+        ok = [r for r in records if r["class"] == "identified" and r["status"] == 200]
+        m = {"identified_p50_ms": percentile(sorted(r["ms"] for r in ok), 50) if ok else None,
+             "identified_service_p50_ms": percentile(sorted(r["service_ms"] for r in ok), 50) if ok else None,
+             "identified_errors": sum(1 for r in records if r["class"] == "identified" and r["status"] != 200)}
+        out.append({"run": run, "mode": mode, "metrics": m, "series": {}, "info": {}})
     return out

@@ -16,7 +16,7 @@ from .faults import run_faults
 from .rolling import run_rolling
 from .crash import run_crash
 from .stack import (Sampler, Teardown, cpu_window, proc_cpu_s, Shoppers, delta, new_run_id, per_1000, split_mode,
-                    UPSTREAM_KINDS)
+                    write_page, UPSTREAM_KINDS)
 from .stats import (degraded_share, hit_ratio, latency_summary_ms, parse_prometheus, percentile, read_raw,
                     read_raw_full, sum_metric)
 
@@ -368,16 +368,6 @@ def burst_metrics(samples, n):
         m["spread_over_bare_ms"] = med([p["spread_ms"] - p["bare_spread_ms"] for p in per
                                         if p["spread_ms"] is not None and p["bare_spread_ms"] is not None])
     return m
-
-
-def write_page(ctx, headers, body, body_name, headers_name, leave_out=()):
-    """A captured gateway page as BareServer reads it (--body, --headers): the two files' paths in the artifacts."""
-    body_path, hdr_path = os.path.join(ctx.artifacts, body_name), os.path.join(ctx.artifacts, headers_name)
-    with open(body_path, "wb") as f:
-        f.write(body)
-    with open(hdr_path, "w") as f:
-        f.write("".join(f"{k}: {v}\n" for k, v in headers.items() if k not in leave_out))
-    return body_path, hdr_path
 
 
 def start_held_bare(ctx, run, mode, page):

@@ -549,6 +549,16 @@ def delta(after, before, kinds=UPSTREAM_KINDS):
     return {k: (after or {}).get(k, 0) - (before or {}).get(k, 0) for k in kinds}
 
 
+def write_page(ctx, headers, body, body_name, headers_name, leave_out=()):
+    """A captured gateway page as BareServer reads it (--body, --headers): the two files' paths in the artifacts."""
+    body_path, hdr_path = os.path.join(ctx.artifacts, body_name), os.path.join(ctx.artifacts, headers_name)
+    with open(body_path, "wb") as f:
+        f.write(body)
+    with open(hdr_path, "w") as f:
+        f.write("".join(f"{k}: {v}\n" for k, v in headers.items() if k not in leave_out))
+    return body_path, hdr_path
+
+
 def per_1000(calls, pages):
     if not pages:
         return {k: None for k in calls} | {"total": None}
