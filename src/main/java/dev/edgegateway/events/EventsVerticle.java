@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * as {@code append_unknown}. Delivery is at least once. Deploy one instance per process (the depth gauge follows the
  * first instance's outbox).
  *
- * <p>Metrics: {@code edge_events_total{result=accepted|rejected_full|delivered|dead}} (events),
+ * <p>Metrics: {@code edge_events_total{result=accepted|rejected_full|rejected_unavailable|delivered|dead}} (events;
+ * {@code rejected_unavailable}: refused because the outbox's store could not be reached),
  * {@code edge_events_batches_total{result=delivered|retried|split|dead}} (POSTs), {@code edge_outbox_depth} and
  * {@code edge_outbox_bytes} (events and bytes held, queued plus in flight), and the {@code upstream="stats"} meters of
  * {@link UpstreamClient}. {@code result=append_unknown}: refused (503) because the append to the outbox timed out,
@@ -73,6 +74,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
 
   private Counter accepted;
   private Counter rejectedFull;
+  private Counter rejectedUnavailable;
   private Counter rejectedSize;
   private Counter appendUnknown;
   private Counter deadTooLarge;
@@ -116,6 +118,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
     MeterRegistry registry = Metrics.of(vertx);
     accepted = eventCounter(registry, "accepted");
     rejectedFull = eventCounter(registry, "rejected_full");
+    rejectedUnavailable = eventCounter(registry, "rejected_unavailable");
     rejectedSize = eventCounter(registry, "rejected_size");
     appendUnknown = eventCounter(registry, "append_unknown");
     deadTooLarge = eventCounter(registry, "dead_too_large");
@@ -190,7 +193,7 @@ public final class EventsVerticle extends ConfiguredVerticle implements EventsSe
       if (ar.failed()) {
         // the durable store is out of reach: refuse (the caller may retry) rather than keep what a crash would lose
         LOG.warn("events: outbox refused {} events: {}", m, ar.cause().toString());
-        rejectedFull.increment(m);
+        rejectedUnavailable.increment(m);
         return Future.failedFuture(new OutcomeException(Outcome.UNAVAILABLE, "outbox unavailable",
             fullRetryAfterSeconds()));
       }

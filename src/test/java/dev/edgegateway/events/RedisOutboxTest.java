@@ -222,6 +222,29 @@ class RedisOutboxTest {
   }
 
   @Test
+  void eventsRefusedBecauseRedisIsOutOfReachAreCountedAsUnavailableNotFull(VertxTestContext ctx) throws Exception {
+    // a Redis address where nothing listens: the client's connection is refused
+    CacheFactory unreachable = new CacheFactory(vertx, new JsonObject().put("redis", new JsonObject()
+        .put("connectionString", "redis://127.0.0.1:" + RedisServerProcess.freePort()).put("commandTimeoutMs", 500)));
+    EventsVerticle verticle = new EventsVerticle(options(60_000), new RedisOutbox(vertx,
+        unreachable.redis().orElseThrow(), options(60_000), "gateway-t", Metrics.of(vertx)));
+    vertx.deployVerticle(verticle)
+        .compose(id -> verticle.enqueue(new EventBatch(events(0, 4)), Deadline.in(2_000)))
+        .transform(ar -> {
+          ctx.verify(() -> {
+            assertThat(ar.failed()).isTrue();
+            assertThat(OutcomeException.outcomeOf(ar.cause())).isEqualTo(Outcome.UNAVAILABLE);
+            // an operator told "full" would raise the capacity; the store is what is missing
+            assertThat(eventCount("rejected_unavailable")).isEqualTo(4);
+            assertThat(eventCount("rejected_full")).isZero();
+            assertThat(eventCount("accepted")).isZero();
+          });
+          return unreachable.close();
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void anAppendThatTimedOutIsRefusedAsUnknownAndItsEventsStillDelivered(VertxTestContext ctx) {
     EventsOptions options = EventsOptions.from(ConfigReader.defaults()
         .with(Settings.KLEVU_STATS_URL, stub.url())
