@@ -37,9 +37,11 @@ def start_varnish(ctx, backend_port, name, probe_status=404):
         f.write(vcl)
     port = procs.free_port()
     pin = os.environ.get("LT_VARNISH_CPUS")
-    proc = procs.Proc(name, (["taskset", "-c", pin] if pin else []) + ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path,
-                             "-s", "malloc,128m", "-p", "thread_pool_min=20"] + os.environ.get("LT_VARNISH_ARGS", "").split(),
-                      log_path=ctx.stack.log(name))
+    cmd = ((["taskset", "-c", pin] if pin else [])
+           + ["varnishd", "-F", "-n", workdir, "-a", f"127.0.0.1:{port}", "-f", vcl_path, "-s", "malloc,128m",
+              "-p", "thread_pool_min=20"]
+           + os.environ.get("LT_VARNISH_ARGS", "").split())
+    proc = procs.Proc(name, cmd, log_path=ctx.stack.log(name))
     deadline = time.time() + 30
     while time.time() < deadline and not procs.port_open(port):
         if not proc.alive():
