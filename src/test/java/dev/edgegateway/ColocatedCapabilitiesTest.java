@@ -74,9 +74,13 @@ class ColocatedCapabilitiesTest {
       assertThat(env.count(SimCounter.CONFIG)).isEqualTo(1);
       assertThat(env.count(SimCounter.SEARCH)).isEqualTo(1);
       // every event loop has its instance, so no message had to cross to another thread
-      assertThat(busRequests("edge.segments.lookup", "own_loop")).isGreaterThan(0);
-      assertThat(busRequests("edge.segments.lookup", "any_loop")).isZero();
-      assertThat(busRequests("edge.recs.fetch", "any_loop")).isZero();
+      // every count in the message: a failure here once read own_loop 0 with no other figure to tell why
+      String counts = String.format("segments own_loop=%s any_loop=%s, recs own_loop=%s any_loop=%s",
+          busRequests("edge.segments.lookup", "own_loop"), busRequests("edge.segments.lookup", "any_loop"),
+          busRequests("edge.recs.fetch", "own_loop"), busRequests("edge.recs.fetch", "any_loop"));
+      assertThat(busRequests("edge.segments.lookup", "own_loop")).as(counts).isGreaterThan(0);
+      assertThat(busRequests("edge.segments.lookup", "any_loop")).as(counts).isZero();
+      assertThat(busRequests("edge.recs.fetch", "any_loop")).as(counts).isZero();
       ctx.completeNow();
     })));
   }
