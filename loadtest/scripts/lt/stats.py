@@ -1,6 +1,7 @@
 """Small statistics helpers (stdlib only)."""
 import csv
 import math
+import random
 
 
 def percentile(sorted_values, p):
@@ -24,6 +25,23 @@ def spread(values):
     if not vals:
         return None
     return {"median": median(vals), "min": min(vals), "max": max(vals), "n": len(vals)}
+
+
+def median_difference(a, b, resamples=2000, seed=0):
+    """median(a) - median(b) with a bootstrap 95 % interval (seeded: the report is the same every time it is made)
+    and the Mann-Whitney z of a against b (normal approximation): for two noisy samples, whether a difference is more
+    than their spread. None when either is empty."""
+    a, b = [v for v in a if v is not None], [v for v in b if v is not None]
+    if not a or not b:
+        return None
+    rng = random.Random(seed)
+    diffs = sorted(median(rng.choices(a, k=len(a))) - median(rng.choices(b, k=len(b))) for _ in range(resamples))
+    ranked = sorted([(v, 0) for v in a] + [(v, 1) for v in b])
+    rank_sum = sum(i + 1 for i, (_, side) in enumerate(ranked) if side == 0)
+    u = rank_sum - len(a) * (len(a) + 1) / 2.0
+    sd = math.sqrt(len(a) * len(b) * (len(a) + len(b) + 1) / 12.0)
+    return {"diff": median(a) - median(b), "lo": diffs[int(0.025 * resamples)], "hi": diffs[int(0.975 * resamples) - 1],
+            "z": (u - len(a) * len(b) / 2.0) / sd if sd else 0.0, "n": len(a), "n_base": len(b)}
 
 
 def latency_summary_ms(latencies_us):
