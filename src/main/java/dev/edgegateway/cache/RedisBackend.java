@@ -120,16 +120,7 @@ public final class RedisBackend {
    * connection does, as for {@link #send}. A TIMEOUT failure means the command may have run.
    */
   public Future<Response> sendPatient(String command, Request request, long timeoutMs) {
-    CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
-    if (closed) {
-      m.down.increment();
-      return Future.failedFuture(CLOSED);
-    }
-    if (!isReachable()) {
-      m.down.increment();
-      return Future.failedFuture(DOWN);
-    }
-    return timed(command, m, request, timeoutMs, false);
+    return sendIf(isReachable(), command, request, timeoutMs, false);
   }
 
   /**
@@ -140,20 +131,17 @@ public final class RedisBackend {
    * @param command lower-case command name for the metric tag (bounded set: get, set, del, ping, ...)
    */
   public Future<Response> send(String command, Request request) {
-    CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
-    if (closed) {
-      m.down.increment();
-      return Future.failedFuture(CLOSED);
-    }
-    if (!up.get()) {
-      m.down.increment();
-      return Future.failedFuture(DOWN);
-    }
-    return timed(command, m, request, options.commandTimeoutMs(), true);
+    return sendIf(up.get(), command, request, options.commandTimeoutMs(), true);
   }
 
-  private Future<Response> timed(String command, CommandMeters m, Request request, long timeoutMs,
+  /** Sends the command when {@code goesOut} (and not closed), bounded by {@code timeoutMs}; else fails at once. */
+  private Future<Response> sendIf(boolean goesOut, String command, Request request, long timeoutMs,
       boolean countsSlowness) {
+    CommandMeters m = meters.computeIfAbsent(command, this::newMeters);
+    if (closed || !goesOut) {
+      m.down.increment();
+      return Future.failedFuture(closed ? CLOSED : DOWN);
+    }
     long started = System.nanoTime();
     // not Futures.attempt: every Redis command passes here, and its lambda would capture request and this
     Future<Response> sent;

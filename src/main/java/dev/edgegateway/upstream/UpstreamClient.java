@@ -2,6 +2,7 @@ package dev.edgegateway.upstream;
 
 import dev.edgegateway.flow.Deadline;
 import dev.edgegateway.flow.FailureClass;
+import dev.edgegateway.flow.Futures;
 import dev.edgegateway.flow.Outcome;
 import dev.edgegateway.flow.OutcomeException;
 import dev.edgegateway.flow.TraceContext;
@@ -335,13 +336,7 @@ public final class UpstreamClient {
 
   /** The caller's reading of a 2xx answer; a failure or a throw is the upstream's: its answer was unreadable. */
   private <T> Future<T> readAnswer(Function<UpstreamResponse, Future<T>> read, UpstreamResponse answer) {
-    Future<T> done;
-    try {
-      done = read.apply(answer);
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    return done.recover(t -> {
+    return Futures.attempt(() -> read.apply(answer)).recover(t -> {
       if (t instanceof OutcomeException oe && oe.is(FailureClass.UPSTREAM_UNREADABLE)) {
         return Future.failedFuture(oe);
       }
