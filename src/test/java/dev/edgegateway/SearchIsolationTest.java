@@ -15,7 +15,6 @@ import io.vertx.core.dns.AddressResolverOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +61,8 @@ class SearchIsolationTest {
       if (body.toString().contains("fail-me")) {
         request.response().setStatusCode(500).end("{\"error\":\"boom\"}");
       } else if (body.toString().contains("huge-me")) {
-        endless(request.response().setChunked(true).putHeader("Content-Type", "application/json"));
+        EndlessAnswer.write(request.response().setChunked(true).putHeader("Content-Type", "application/json"),
+            Buffer.buffer(" ".repeat(64 * 1024)));
       } else if (!body.toString().contains("slow-me")) {
         forward.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(simUrl() + request.path())
                 .putHeader("Content-Type", "application/json"))
@@ -92,17 +92,6 @@ class SearchIsolationTest {
   @AfterEach
   void stop() throws Exception {
     await(env.stop().eventually(() -> sim.close()).eventually(() -> vertx.close()));
-  }
-
-  /** 64 KiB chunks for as long as the reader takes them. */
-  private static void endless(HttpServerResponse response) {
-    Buffer chunk = Buffer.buffer(" ".repeat(64 * 1024));
-    while (!response.writeQueueFull() && !response.closed()) {
-      response.write(chunk);
-    }
-    if (!response.closed()) {
-      response.drainHandler(v -> endless(response));
-    }
   }
 
   private String simUrl() {

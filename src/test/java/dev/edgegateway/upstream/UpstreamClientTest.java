@@ -2,6 +2,7 @@ package dev.edgegateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgegateway.EndlessAnswer;
 import dev.edgegateway.config.ConfigReader;
 import dev.edgegateway.config.Settings;
 import dev.edgegateway.flow.Deadline;
@@ -208,16 +209,7 @@ class UpstreamClientTest {
             response.putHeader("Content-Length", String.valueOf(declaredLength));
           }
           request.connection().closeHandler(closed -> connectionClosed.tryComplete());
-          Runnable[] pump = new Runnable[1];
-          pump[0] = () -> {
-            while (!response.writeQueueFull() && !response.closed()) {
-              response.write(chunk);
-            }
-            if (!response.closed()) {
-              response.drainHandler(v -> pump[0].run());
-            }
-          };
-          pump[0].run();
+          EndlessAnswer.write(response, chunk);
         })
         .listen(0, "127.0.0.1"));
   }
